@@ -1,0 +1,10 @@
+// captp-transport/error-code.ts: Stoa errors carry a stable code as a
+// `[code]` prefix of the message, the only part of an Error that survives
+// marshal (STACK-NOTES.md); callers branch on it with this.
+
+/** The `[code]` an error message starts with, or undefined. */
+export const errorCode = (error: unknown): string | undefined => {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return /^\[([a-z0-9-]+)\]/.exec(message)?.[1];
+};
+harden(errorCode);

@@ -1,0 +1,86 @@
+// captp-transport/frames.ts: one CapTP message per WebSocket message, as JSON.
+// Every frame from the wire is checked here before @endo/captp sees it: an
+// object with a known `type`, our epoch, and slot fields of the right shape.
+// Errors name the problem, never echo the frame (it is peer data).
+import { Fail, q } from '@endo/errors';
+
+/** The CapTP messages a Stoa session speaks (no Trap: we never enable it). */
+export const FRAME_TYPES = harden([
+  'CTP_BOOTSTRAP',
+  'CTP_CALL',
+  'CTP_RETURN',
+  'CTP_RESOLVE',
+  'CTP_DROP',
+  'CTP_DISCONNECT',
+] as const);
+export type FrameType = (typeof FRAME_TYPES)[number];
+export type Frame = { type: FrameType; [field: string]: unknown };
+
+const KNOWN = new Set<string>(FRAME_TYPES);
+/** captp's per-instance epoch; one session per connection means it is always 0. */
+export const EPOCH = 0;
+const SLOT_RE = /^[opqt][+-][0-9]{1,15}$/;
+const SLOT_FIELDS = ['questionID', 'answerID', 'target', 'promiseID', 'slotID'] as const;
+const CAPDATA_FIELDS = ['method', 'result', 'exception', 'res', 'rej'] as const;
+
+const isCapData = (x: unknown): boolean => {
+  if (typeof x !== 'object' || x === null) return false;
+  const { body, slots } = x as { body?: unknown; slots?: unknown };
+  return (
+    typeof body === 'string' &&
+    Array.isArray(slots) &&
+    slots.every(s => typeof s === 'string' && SLOT_RE.test(s))
+  );
+};
+
+/** Parses and checks one frame; throws a `[bad-frame]` error saying what is wrong. */
+export const parseFrame = (text: string): Frame => {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    throw Fail`[bad-frame] not JSON (${q(text.length)} bytes)`;
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    throw Fail`[bad-frame] not a JSON object`;
+  }
+  const record = frame as Record<string, unknown>;
+  const { type } = record;
+  if (typeof type !== 'string' || !KNOWN.has(type)) {
+    throw Fail`[bad-frame] unknown frame type ${q(String(type).slice(0, 32))}`;
+  }
+  if (type !== 'CTP_DISCONNECT' && record.epoch !== undefined && record.epoch !== EPOCH) {
+    throw Fail`[bad-frame] ${q(type)} carries epoch ${q(String(record.epoch).slice(0, 16))}, expected ${q(EPOCH)}`;
+  }
+  for (const field of SLOT_FIELDS) {
+    const slot = record[field];
+    if (slot !== undefined && (typeof slot !== 'string' || !SLOT_RE.test(slot))) {
+      throw Fail`[bad-frame] ${q(type)} has a malformed ${q(field)}`;
+    }
+  }
+  for (const field of CAPDATA_FIELDS) {
+    if (record[field] !== undefined && !isCapData(record[field])) {
+      throw Fail`[bad-frame] ${q(type)} has a malformed ${q(field)}`;
+    }
+  }
+  if (type === 'CTP_CALL' && (record.questionID === undefined || record.target === undefined || record.method === undefined)) {
+    throw Fail`[bad-frame] CTP_CALL needs questionID, target and method`;
+  }
+  if (type === 'CTP_DISCONNECT' && record.reason !== undefined && typeof record.reason !== 'string') {
+    throw Fail`[bad-frame] CTP_DISCONNECT reason must be a string`;
+  }
+  return record as Frame;
+};
+harden(parseFrame);
+
+/**
+ * Serializes an outgoing frame. captp hands an abort's reason to rawSend as
+ * is; an Error would cross JSON as `{}`, so it goes as its message.
+ */
+export const stringifyFrame = (frame: Record<string, unknown>): string => {
+  if (frame.type === 'CTP_DISCONNECT' && frame.reason instanceof Error) {
+    return JSON.stringify({ ...frame, reason: frame.reason.message });
+  }
+  return JSON.stringify(frame);
+};
+harden(stringifyFrame);

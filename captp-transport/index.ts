@@ -1,0 +1,8 @@
+// captp-transport/: CapTP sessions over mutually authenticated WebSockets (TLS 1.3).
+export { startTransport, type Transport, type TransportOptions } from './transport.js';
+export type { PeerSession, SessionStats, FrameEvent, BreakCode } from './session.js';
+export { DEFAULT_LIMITS, resolveLimits, type TransportLimits } from './limits.js';
+export type { Credentials } from './credentials.js';
+export { makeCertificate, vatIdOfCertificate } from './certificate.js';
+export { checkVatId, publicKeyOf, short, vatIdOfKey, vatIdFromRawKey, type VatId } from './vat-id.js';
+export { errorCode } from './error-code.js';

@@ -1,0 +1,156 @@
+// captp-transport/transport.ts: a vat's sessions, at most one per peer, over
+// connections in both directions.
+//
+// Crossed dials (both vats dial at once) end with one session, the one dialed
+// by the lower VatId (PROTOCOL.md §2). Each side decides at the moment an
+// upgrade arrives, before any CapTP traffic, so both reach the same answer:
+// - the lower vat refuses (HTTP 409) an inbound connection from a higher peer
+//   while it is dialing that peer or holds a session it dialed to it, and
+//   probes that session, in case it is a dead one the peer already gave up on;
+// - otherwise an inbound connection is accepted and replaces any older session
+//   with that peer (a peer only dials when it has no working session with us).
+// A dial refused with 409 waits for the peer's own connection to arrive and
+// dials once more if it does not.
+import type { WebSocket } from 'ws';
+import type { Credentials } from './credentials.js';
+import { dial } from './dialer.js';
+import { errorCode } from './error-code.js';
+import { resolveLimits, type TransportLimits } from './limits.js';
+import { listen, type Admission } from './listener.js';
+import { makeSession, type FrameEvent, type PeerSession } from './session.js';
+import { short, type VatId } from './vat-id.js';
+
+export interface TransportOptions {
+  credentials: Credentials;
+  host: string;
+  port: number;
+  limits?: Partial<TransportLimits> | undefined;
+  /** Makes the bootstrap object (the gateway) for a newly authenticated peer. */
+  makeGateway: (peer: VatId) => object;
+  /** Observes every frame in and out (diagnostics and tests). */
+  onFrame?: ((event: FrameEvent) => void) | undefined;
+}
+
+export interface Transport {
+  readonly vatId: VatId;
+  /** `host:port` the listener is bound to. */
+  readonly address: string;
+  readonly port: number;
+  readonly limits: Readonly<TransportLimits>;
+  /** The live session with `peer`, dialing `host:port` if there is none. */
+  connect(peer: VatId, host: string, port: number): Promise<PeerSession>;
+  /** Live sessions. */
+  sessions(): PeerSession[];
+  /** Stops listening and ends every session with `[closed]`. */
+  close(): Promise<void>;
+}
+
+export const startTransport = async (opts: TransportOptions): Promise<Transport> => {
+  const { credentials, makeGateway, onFrame } = opts;
+  const self = credentials.vatId;
+  const limits = resolveLimits(opts.limits);
+  const live = new Map<VatId, PeerSession>();
+  const dialing = new Map<VatId, Promise<PeerSession>>();
+  const arrivals = new Map<VatId, Set<(session: PeerSession) => void>>();
+  let closing = false;
+
+  const adopt = (ws: WebSocket, peer: VatId, dialedBy: VatId): PeerSession => {
+    live.get(peer)?.abort('replaced', `a newer connection with ${short(peer)} took over`);
+    const session = makeSession({ ws, self, peer, dialedBy, bootstrap: makeGateway(peer), limits, onFrame });
+    live.set(peer, session);
+    session.onBroken(() => {
+      if (live.get(peer) === session) live.delete(peer);
+    });
+    for (const notify of arrivals.get(peer) ?? []) notify(session);
+    arrivals.delete(peer);
+    return session;
+  };
+
+  const admit = (peer: VatId): Admission => {
+    if (closing) return { admit: false, status: 503, code: 'vat closing' };
+    if (peer === self) return { admit: false, status: 403, code: 'self connection' };
+    const ours = live.get(peer);
+    const weDialed = dialing.has(peer) || ours?.dialedBy === self;
+    if (weDialed && self < peer) {
+      ours?.probe(Math.ceil(limits.dialTimeoutMs / 2));
+      return { admit: false, status: 409, code: 'duplicate' };
+    }
+    return { admit: true };
+  };
+
+  const listener = await listen({
+    credentials,
+    host: opts.host,
+    port: opts.port,
+    limits,
+    admit,
+    onConnection: (ws, peer) => {
+      adopt(ws, peer, peer);
+    },
+  });
+
+  /** Resolves with the next session that arrives from `peer`, or undefined after `ms`. */
+  const awaitArrival = (peer: VatId, ms: number): Promise<PeerSession | undefined> =>
+    new Promise(resolve => {
+      const waiters = arrivals.get(peer) ?? new Set();
+      arrivals.set(peer, waiters);
+      const timer = setTimeout(() => {
+        waiters.delete(notify);
+        resolve(undefined);
+      }, ms);
+      const notify = (session: PeerSession) => {
+        clearTimeout(timer);
+        resolve(session);
+      };
+      waiters.add(notify);
+    });
+
+  const dialOnce = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+    const ws = await dial(credentials, peer, host, port, limits);
+    const current = live.get(peer);
+    if (current && current.dialedBy === peer && peer < self) {
+      // The peer's crossed dial arrived first and wins; ours is surplus.
+      ws.close(1000, 'duplicate');
+      return current;
+    }
+    return adopt(ws, peer, self);
+  };
+
+  const dialWithCrossing = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+    try {
+      return await dialOnce(peer, host, port);
+    } catch (error) {
+      if (errorCode(error) !== 'duplicate') throw error;
+      const arrived = live.get(peer) ?? (await awaitArrival(peer, limits.dialTimeoutMs));
+      return arrived ?? dialOnce(peer, host, port);
+    }
+  };
+
+  const connect = (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+    if (closing) return Promise.reject(Error(`[closed] vat ${short(self)} is closing`));
+    const existing = live.get(peer);
+    if (existing) return Promise.resolve(existing);
+    if (peer === self) return Promise.reject(Error(`[self-connection] vat ${short(self)} cannot dial itself`));
+    const pending = dialing.get(peer);
+    if (pending) return pending;
+    const attempt = dialWithCrossing(peer, host, port).finally(() => dialing.delete(peer));
+    dialing.set(peer, attempt);
+    return attempt;
+  };
+
+  return harden({
+    vatId: self,
+    address: listener.address,
+    port: listener.port,
+    limits,
+    connect,
+    sessions: () => [...live.values()],
+    close: async () => {
+      closing = true;
+      for (const session of live.values()) session.abort('closed', `vat ${short(self)} is closing`);
+      live.clear();
+      await listener.close();
+    },
+  });
+};
+harden(startTransport);

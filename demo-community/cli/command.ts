@@ -1,0 +1,39 @@
+// demo-community/cli/command.ts: what a `stoa` command is, and option parsing
+// that turns a bad flag into a `[usage]` error.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface Command {
+  usage: string;
+  summary: string;
+  /** Returns the exit code; throws for a one-line failure. */
+  run(argv: string[]): Promise<number>;
+}
+
+export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+export const parseOptions = <O extends OptionsConfig>(
+  argv: string[],
+  options: O,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> => {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw Error(`[usage] ${(error as Error).message.split('\n')[0]}`);
+  }
+};
+
+/** `--data`, else $STOA_DATA, else ~/.stoa. */
+export const dataDirOf = (given: string | undefined): string =>
+  given ?? process.env.STOA_DATA ?? join(homedir(), '.stoa');
+
+/** Parses `host:port` (IPv6 in brackets). */
+export const parseListen = (value: string): { host: string; port: number } => {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw Error(`[usage] --listen takes HOST:PORT (e.g. 127.0.0.1:7000), got ${JSON.stringify(value)}`);
+  const host = match[1]!.startsWith('[') ? match[1]!.slice(1, -1) : match[1]!;
+  return { host, port };
+};

@@ -1,0 +1,18 @@
+// demo-community/cli/commands.ts: the table of `stoa` commands.
+import { callCommand } from './call.js';
+import { initCommand } from './init.js';
+import type { Command } from './command.js';
+import { vatStartCommand } from './vat-start.js';
+
+export const commands: Record<string, Command> = {
+  init: initCommand,
+  'vat start': vatStartCommand,
+  call: callCommand,
+};
+
+export const usage = (): string =>
+  [
+    'usage: stoa <command> [options]   (stoa <command> --help for more)',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  stoa ${name} ${c.usage}\n      ${c.summary}`),
+  ].join('\n');

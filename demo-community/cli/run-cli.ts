@@ -1,0 +1,31 @@
+// demo-community/cli/run-cli.ts: dispatches `stoa <command>`; every failure is
+// one line on stderr and a non-zero exit (1: it failed, 2: bad usage).
+import { commands, usage } from './commands.js';
+
+export const runCli = async (argv: string[]): Promise<number> => {
+  const [first, second] = argv;
+  const key = first && second && commands[`${first} ${second}`] ? `${first} ${second}` : first;
+  const command = key ? commands[key] : undefined;
+  if (!command) {
+    if (key && key !== '--help' && key !== 'help') {
+      console.error(`stoa: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n`);
+    }
+    console.error(usage());
+    return key === '--help' || key === 'help' ? 0 : 2;
+  }
+  const rest = argv.slice(key!.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: stoa ${key} ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const isUsage = (error as { usage?: boolean })?.usage === true || /^\[usage\]/.test(message);
+    console.error(`stoa ${key}: ${message.replace(/^\[usage\] /, '')}`);
+    if (isUsage) console.error(`usage: stoa ${key} ${command.usage}`);
+    return isUsage ? 2 : 1;
+  }
+};
+harden(runCli);

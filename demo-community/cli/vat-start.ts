@@ -1,0 +1,29 @@
+// `stoa vat start`: run a vat until SIGINT/SIGTERM, announcing readiness as
+// one JSON line on stdout for scripts and tests.
+import { makeEcho, startVat } from '../../vat/index.js';
+import { dataDirOf, parseListen, parseOptions, type Command } from './command.js';
+
+export const vatStartCommand: Command = {
+  usage: '[--data DIR] [--listen HOST:PORT] [--echo]',
+  summary:
+    'Runs a vat (default 127.0.0.1, last port or any) until SIGINT/SIGTERM. Prints {"event":"ready",...} when ready;\n' +
+    '      --echo also exports a diagnostic object whose echo(x) returns x and prints its sturdy ref.',
+  async run(argv) {
+    const { values } = parseOptions(argv, {
+      data: { type: 'string' },
+      listen: { type: 'string' },
+      echo: { type: 'boolean' },
+    });
+    const { host, port } = values.listen ? parseListen(values.listen) : { host: '127.0.0.1', port: 0 };
+    const vat = await startVat({ dataDir: dataDirOf(values.data), host, port });
+    const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
+    console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, ...(echo ? { echo } : {}) }));
+    await new Promise<void>(resolve => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await vat.close();
+    console.log(JSON.stringify({ event: 'stopped', vatId: vat.id }));
+    return 0;
+  },
+};

@@ -1,0 +1,8 @@
+// stoa: the public API. Importing it brings up SES (lockdown) first, so app
+// code need not; anything imported before 'stoa' runs unhardened.
+import '@endo/init';
+
+export { startVat, type Vat, type VatOptions, type VatStats } from './vat/index.js';
+export { parseRef, makeEcho, type Echo } from './vat/index.js';
+export { errorCode, short, type VatId } from './captp-transport/index.js';
+export { E, Far, type ERef } from '@endo/far';

@@ -1,0 +1,26 @@
+// @endo/captp 4.5.1 ships no .d.ts: the few functions Stoa uses, typed.
+// `marshalSaveError` exists only with patches/@endo+captp+4.5.1.patch.
+declare module '@endo/captp' {
+  export interface CapTPOptions {
+    onReject?: (reason: unknown) => void;
+    marshalSaveError?: (error: Error) => void;
+    epoch?: number;
+    gcImports?: boolean;
+  }
+  export interface CapTP {
+    abort(reason?: unknown): void;
+    dispatch(frame: Record<string, unknown>): boolean;
+    getBootstrap(): Promise<unknown>;
+    getStats(): {
+      send: Record<string, number>;
+      recv: Record<string, number>;
+      gc: Record<string, number>;
+    };
+  }
+  export function makeCapTP(
+    ourId: string,
+    rawSend: (frame: Record<string, unknown>) => void | PromiseLike<void>,
+    bootstrap?: unknown,
+    opts?: CapTPOptions,
+  ): CapTP;
+}

@@ -1,0 +1,193 @@
+// vat/vat.ts: one vat per process: its identity, store, export and gift tables
+// and its transport, behind the small API apps use (`startVat`).
+//
+// Callers must have run lockdown() first (import '@endo/init' or 'stoa').
+// A `port` of 0 asks for the port this vat had last time, when it is free,
+// so sturdy refs minted before a restart keep working; otherwise any port.
+import { E, type ERef } from '@endo/far';
+import { passStyleOf } from '@endo/pass-style';
+import {
+  checkVatId,
+  short,
+  startTransport,
+  type FrameEvent,
+  type PeerSession,
+  type SessionStats,
+  type Transport,
+  type TransportLimits,
+  type VatId,
+} from '../captp-transport/index.js';
+import { makeExportTable } from './export-table.js';
+import { makeFailureBudget } from './failure-budget.js';
+import { makeGateway, type Gateway } from './gateway.js';
+import { makeGiftTable } from './gift-table.js';
+import { loadOrCreateIdentity } from './identity.js';
+import { DEFAULT_VAT_LIMITS, type VatLimits } from './limits.js';
+import { openStore } from './store.js';
+import { formatRef, parseRef, type ParsedRef } from './sturdy-ref.js';
+
+export interface VatOptions {
+  /** Folder for the identity and the store; created if missing. */
+  dataDir: string;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port to listen on; 0 (the default) reuses last run's port when free. */
+  port?: number;
+  /** Host name peers should dial, when `host` is a wildcard such as 0.0.0.0. */
+  advertiseHost?: string;
+  limits?: Partial<TransportLimits & VatLimits>;
+  /** Observes every CapTP frame in and out (diagnostics, tests). */
+  onFrame?: (event: FrameEvent) => void;
+}
+
+export interface VatStats {
+  sessions: number;
+  exports: number;
+  gifts: number;
+  peers: SessionStats[];
+}
+
+export interface Vat {
+  /** This vat's VatId: the base32 Ed25519 public key. */
+  readonly id: VatId;
+  /** `host:port` peers reach this vat at. */
+  readonly address: string;
+  /** Exports a far object (Far or exo) and returns its sturdy ref. A name makes the ref survive restarts. */
+  export(target: object, opts?: { name?: string }): string;
+  /** Withdraws an export made by `export`; later fetches of its sturdy ref fail. */
+  revoke(sturdyRef: string): boolean;
+  /** Connects to the ref's vat (or reuses the session), checks its key, and returns the far reference. */
+  fetch<T = unknown>(sturdyRef: string): Promise<ERef<T>>;
+  /** Mints a gift URI for `target` that only `recipient` can redeem, until `ttlMs` passes. */
+  giftFor(target: object, recipient: VatId, opts?: { ttlMs?: number }): string;
+  /** Redeems a gift minted for this vat, directly from the vat that holds the object. */
+  redeem<T = unknown>(giftUri: string): Promise<ERef<T>>;
+  /**
+   * Calls `watcher` once when the session behind `ref` ends (at once if it has).
+   * `ref` must come from this vat's fetch or redeem. Old references stay
+   * broken; fetch the sturdy ref again for a fresh one.
+   */
+  onBroken(ref: unknown, watcher: (reason: Error) => void): void;
+  stats(): VatStats;
+  /** Ends every session and closes the listener and the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+export const startVat = async (opts: VatOptions): Promise<Vat> => {
+  const { dataDir, host = '127.0.0.1', port = 0, advertiseHost, onFrame } = opts;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw Error(`[bad-option] port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  if (WILDCARDS.has(host) && !advertiseHost) {
+    throw Error(`[bad-option] listening on ${host || 'all interfaces'} needs advertiseHost: the address peers dial`);
+  }
+  const limits = { ...DEFAULT_VAT_LIMITS, ...opts.limits };
+  const { credentials } = loadOrCreateIdentity(dataDir);
+  const self = credentials.vatId;
+  const store = openStore(dataDir);
+  const exports = makeExportTable(store);
+  const gifts = makeGiftTable(limits.maxGifts);
+  const failures = makeFailureBudget(limits.failedLookupBurst, limits.failedLookupRefillMs);
+  const { failedLookupBurst, failedLookupRefillMs, giftTtlMs, maxGifts, ...transportLimits } = limits;
+
+  const startOn = (p: number) =>
+    startTransport({
+      credentials,
+      host,
+      port: p,
+      limits: transportLimits,
+      onFrame,
+      makeGateway: peer => makeGateway({ self, peer, exports, gifts, failures }),
+    });
+  let transport: Transport;
+  try {
+    const lastPort = Number(store.setting('port') ?? 0);
+    transport = await (port === 0 && lastPort > 0 ? startOn(lastPort).catch(() => startOn(0)) : startOn(port));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  store.setSetting('port', String(transport.port));
+  const publicHost = advertiseHost ?? host;
+  const address = `${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${transport.port}`;
+  const sessionOf = new WeakMap<object, PeerSession>();
+  let closed: Promise<void> | undefined;
+
+  const refTo = (kind: ParsedRef['kind'], secret: string) =>
+    formatRef({ kind, vatId: self, host: publicHost, port: transport.port, secret });
+
+  const assertFar = (target: object, what: string) => {
+    let style: string;
+    try {
+      style = passStyleOf(target as never);
+    } catch {
+      style = 'non-passable object';
+    }
+    if (style !== 'remotable') {
+      throw Error(`[not-far] ${what} needs a far object (made with Far or makeExo), got a ${style}`);
+    }
+  };
+
+  const obtain = async <T>(ref: ParsedRef, ask: (gateway: ERef<Gateway>) => Promise<unknown>): Promise<ERef<T>> => {
+    if (closed) throw Error(`[closed] vat ${short(self)} is closed`);
+    if (ref.vatId === self) {
+      throw Error(`[self-ref] vat ${short(self)} was asked to fetch one of its own references; use the object directly`);
+    }
+    const session = await transport.connect(ref.vatId, ref.host, ref.port);
+    const gateway = (await session.getBootstrap()) as ERef<Gateway>;
+    const target = (await ask(gateway)) as object;
+    sessionOf.set(target, session);
+    return target as ERef<T>;
+  };
+
+  const vat: Vat = {
+    id: self,
+    address,
+    export(target, exportOpts = {}) {
+      assertFar(target, 'vat.export');
+      const { name } = exportOpts;
+      if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 200)) {
+        throw Error('[bad-option] an export name must be a string of 1 to 200 characters');
+      }
+      return refTo('s', exports.add(target, name));
+    },
+    revoke(sturdyRef) {
+      const ref = parseRef(sturdyRef, 's');
+      if (ref.vatId !== self) throw Error(`[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`);
+      return exports.remove(ref.secret);
+    },
+    fetch: <T>(sturdyRef: string) =>
+      obtain<T>(parseRef(sturdyRef, 's'), gateway => E(gateway).fetch(parseRef(sturdyRef).secret)),
+    giftFor(target, recipient, giftOpts = {}) {
+      assertFar(target, 'vat.giftFor');
+      checkVatId(recipient);
+      const ttlMs = giftOpts.ttlMs ?? giftTtlMs;
+      if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw Error(`[bad-option] ttlMs must be a positive number, got ${String(ttlMs)}`);
+      return refTo('g', gifts.mint(target, recipient, ttlMs));
+    },
+    redeem: <T>(giftUri: string) =>
+      obtain<T>(parseRef(giftUri, 'g'), gateway => E(gateway).redeem(parseRef(giftUri).secret)),
+    onBroken(ref, watcher) {
+      const session = typeof ref === 'object' && ref !== null ? sessionOf.get(ref) : undefined;
+      if (!session) {
+        throw Error('[unknown-ref] onBroken needs a reference obtained from this vat’s fetch or redeem');
+      }
+      session.onBroken(watcher);
+    },
+    stats: () =>
+      harden({
+        sessions: transport.sessions().length,
+        exports: exports.size(),
+        gifts: gifts.size(),
+        peers: transport.sessions().map(s => s.stats()),
+      }),
+    close() {
+      closed ??= transport.close().finally(() => store.close());
+      return closed;
+    },
+  };
+  return harden(vat);
+};
+harden(startVat);
