@@ -72,15 +72,3 @@ export const parseFrame = (text: string): Frame => {
   return record as Frame;
 };
 harden(parseFrame);
-
-/**
- * Serializes an outgoing frame. captp hands an abort's reason to rawSend as
- * is; an Error would cross JSON as `{}`, so it goes as its message.
- */
-export const stringifyFrame = (frame: Record<string, unknown>): string => {
-  if (frame.type === 'CTP_DISCONNECT' && frame.reason instanceof Error) {
-    return JSON.stringify({ ...frame, reason: frame.reason.message });
-  }
-  return JSON.stringify(frame);
-};
-harden(stringifyFrame);

@@ -6,7 +6,7 @@
 import { makeCapTP } from '@endo/captp';
 import type { WebSocket } from 'ws';
 import { debugLog } from './debug-log.js';
-import { parseFrame, stringifyFrame, type Frame } from './frames.js';
+import { parseFrame, type Frame } from './frames.js';
 import type { TransportLimits } from './limits.js';
 import { short, type VatId } from './vat-id.js';
 
@@ -78,6 +78,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   const inFlight = new Set<string>();
   const watchers: Array<(reason: Error) => void> = [];
   let broken: Error | undefined;
+  let wireReason = '';
   let alive = true;
   let probeTimer: NodeJS.Timeout | undefined;
 
@@ -85,7 +86,9 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     if (ws.readyState !== ws.OPEN) {
       return Promise.reject(Error(`connection to ${short(peer)} is not open`));
     }
-    const text = stringifyFrame(frame);
+    // captp hands the abort's Error to us; the peer gets our short reason instead
+    // (an Error would cross JSON as `{}`).
+    const text = JSON.stringify(frame.type === 'CTP_DISCONNECT' ? { ...frame, reason: wireReason } : frame);
     if (frame.type === 'CTP_RETURN') inFlight.delete(frame.answerID as string);
     counters.framesSent += 1;
     counters.bytesSent += text.length;
@@ -108,6 +111,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   const abort = (code: BreakCode, reason: string): void => {
     if (broken) return;
     broken = Error(`[${code}] session between ${short(self)} and ${short(peer)} ended: ${reason}`);
+    wireReason = `[${code}] ${reason}`;
     clearInterval(heartbeat);
     clearTimeout(probeTimer);
     captp.abort(broken); // rejects everything pending; tells the peer if the socket is open

@@ -29,8 +29,13 @@ export const checkVatId = (vatId: string): Uint8Array => {
   if (typeof vatId !== 'string' || !VAT_ID_RE.test(vatId)) {
     throw Fail`[bad-vat-id] not a vat id (52 base32 characters): ${q(String(vatId).slice(0, 60))}`;
   }
-  const raw = base32.parse(vatId, { loose: true });
-  // Re-encoding catches non-zero padding bits, a second spelling of one key.
+  let raw: Uint8Array;
+  try {
+    raw = base32.parse(vatId, { loose: true });
+  } catch {
+    raw = new Uint8Array(0); // non-zero padding bits
+  }
+  // Re-encoding catches any second spelling of one key.
   if (raw.length !== 32 || vatIdFromRawKey(raw) !== vatId) {
     throw Fail`[bad-vat-id] non-canonical vat id ${q(short(vatId))}`;
   }

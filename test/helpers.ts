@@ -1,0 +1,46 @@
+// Shared test scaffolding: temporary folders and vats that clean up after the
+// test, in this process or in child processes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
+import { startVat, type Vat, type VatOptions } from '../index.js';
+import { spawnVat, type SpawnVatOptions, type VatProcess } from '../demo-community/spawn-vat.js';
+
+export const FIXTURE_VAT = fileURLToPath(new URL('./fixtures/fixture-vat.ts', import.meta.url));
+
+export const tempDir = (t: ExecutionContext, prefix = 'stoa-test-'): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
+
+/** A vat in this process, closed when the test ends. */
+export const testVat = async (t: ExecutionContext, opts: Partial<VatOptions> = {}): Promise<Vat> => {
+  const vat = await startVat({ dataDir: opts.dataDir ?? tempDir(t), ...opts });
+  t.teardown(() => vat.close());
+  return vat;
+};
+
+/** A vat in a child process, stopped when the test ends. */
+export const childVat = async (
+  t: ExecutionContext,
+  opts: Partial<SpawnVatOptions> = {},
+): Promise<VatProcess> => {
+  const vat = await spawnVat({ dataDir: opts.dataDir ?? tempDir(t), ...opts });
+  t.teardown(() => vat.kill());
+  return vat;
+};
+
+/** A fixture vat (test/fixtures/fixture-vat.ts) in a child process. */
+export const fixtureVat = (t: ExecutionContext, opts: Partial<SpawnVatOptions> & { limits?: object } = {}) =>
+  childVat(t, {
+    program: FIXTURE_VAT,
+    ...opts,
+    args: [...(opts.args ?? []), ...(opts.limits ? ['--limits', JSON.stringify(opts.limits)] : [])],
+  });
+
+/** Resolves when `predicate` holds for an event `subscribe` reports. */
+export const nextEvent = <T>(subscribe: (listener: (event: T) => void) => void, predicate: (event: T) => boolean) =>
+  new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));

@@ -1,0 +1,35 @@
+import test from '@endo/ses-ava/prepare-endo.js';
+import { parseFrame } from '../../captp-transport/frames.js';
+
+const call = { type: 'CTP_CALL', epoch: 0, questionID: 'q-1', target: 'o-1', method: { body: '["echo",[1]]', slots: [] } };
+
+test('a well-formed CapTP frame passes', t => {
+  t.deepEqual(parseFrame(JSON.stringify(call)), call);
+});
+
+const refusals: Array<[string, unknown, RegExp]> = [
+  ['text that is not JSON', '{"type":', /not JSON/],
+  ['JSON that is not an object', '[1,2]', /not a JSON object/],
+  ['null', 'null', /not a JSON object/],
+  ['an unknown type', { type: 'CTP_HACK' }, /unknown frame type "CTP_HACK"/],
+  ['a Trap iteration (never enabled here)', { type: 'CTP_TRAP_ITERATE' }, /unknown frame type/],
+  ['another epoch (captp never checks it)', { ...call, epoch: 7 }, /epoch "7", expected 0/],
+  ['a malformed question id', { ...call, questionID: { toString: 1 } }, /malformed "questionID"/],
+  ['a slot with a bad prefix', { ...call, target: 'x+1' }, /malformed "target"/],
+  ['a method that is not capdata', { ...call, method: 'echo' }, /malformed "method"/],
+  ['capdata with bad slots', { ...call, method: { body: '[]', slots: ['../etc'] } }, /malformed "method"/],
+  ['a call without a target', { type: 'CTP_CALL', questionID: 'q-1', method: call.method }, /needs questionID, target and method/],
+  ['a disconnect with an object reason', { type: 'CTP_DISCONNECT', reason: {} }, /reason must be a string/],
+];
+for (const [what, frame, message] of refusals) {
+  test(`a frame is refused: ${what}`, t => {
+    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
+    t.throws(() => parseFrame(text), { message: new RegExp(`^\\[bad-frame\\] .*${message.source}`) });
+  });
+}
+
+test('a refusal never echoes the frame', t => {
+  const secret = 'SWISS-sekrit-0123456789';
+  const error = t.throws(() => parseFrame(JSON.stringify({ ...call, target: secret })));
+  t.false(error!.message.includes(secret));
+});

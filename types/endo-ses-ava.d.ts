@@ -1,0 +1,5 @@
+// @endo/ses-ava ships no types for this entry: it re-exports ava's test, wrapped.
+declare module '@endo/ses-ava/prepare-endo.js' {
+  import test from 'ava';
+  export default test;
+}
