@@ -1,6 +1,6 @@
 // stoa: the public API. Importing it brings up SES (lockdown) first, so app
 // code need not; anything imported before 'stoa' runs unhardened.
-import '@endo/init';
+import './vat/lockdown.js';
 
 export { startVat, type Vat, type VatOptions, type VatStats } from './vat/index.js';
 export { parseRef, makeEcho, type Echo } from './vat/index.js';

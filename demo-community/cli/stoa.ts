@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `stoa` command. SES comes up first: nothing may load before lockdown().
-import '@endo/init';
+import '../../vat/lockdown.js';
 import { runCli } from './run-cli.js';
 
 process.exitCode = await runCli(process.argv.slice(2));

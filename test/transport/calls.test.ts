@@ -1,0 +1,88 @@
+// Calls between vats in separate processes: results, errors, pipelining,
+// broken references, restarts.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { E } from '@endo/far';
+import type { FrameEvent } from '../../captp-transport/index.js';
+import { fixtureVat, testVat, tempDir } from '../helpers.js';
+
+interface Child {
+  label(): string;
+  makeChild(label: string): Child;
+}
+interface Fixture {
+  echo<T>(x: T): T;
+  fail(message: string): never;
+  hang(): Promise<never>;
+  makeChild(label: string): Child;
+}
+
+test('E() calls reach an object in another process and return its result', async t => {
+  const bob = await fixtureVat(t);
+  const alice = await testVat(t);
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  t.deepEqual(await E(fixture).echo({ text: 'hello', n: 42n, list: [1, 'two'] }), { text: 'hello', n: 42n, list: [1, 'two'] });
+});
+
+test('a pipelined chain of three calls costs one round trip', async t => {
+  const bob = await fixtureVat(t);
+  const frames: FrameEvent[] = [];
+  const alice = await testVat(t, { onFrame: event => frames.push(event) });
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  frames.length = 0;
+  const label = await E(E(E(fixture).makeChild('a')).makeChild('b')).label();
+  t.is(label, 'a/b');
+  const calls = frames.filter(f => f.direction === 'out' && f.type === 'CTP_CALL');
+  const firstIn = frames.findIndex(f => f.direction === 'in');
+  t.is(calls.length, 3);
+  t.true(
+    frames.slice(0, firstIn).filter(f => f.type === 'CTP_CALL').length === 3,
+    'all three calls left before anything came back',
+  );
+});
+
+test('a remote error arrives with its message', async t => {
+  const bob = await fixtureVat(t);
+  const alice = await testVat(t);
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  await t.throwsAsync(E(fixture).fail('the room is full'), { message: 'the room is full' });
+  const mistyped = await alice.fetch<{ nope(): void }>(String(bob.ready.fixture));
+  await t.throwsAsync(E(mistyped).nope(), { message: /has no method "nope"/ });
+  t.false(/Temporary logging of sent error/.test(bob.stderr()), 'the callee does not log every error it sends');
+  t.is(bob.stderr(), '');
+});
+
+test('when a peer dies, pending calls reject with an error naming it, and so do later calls', async t => {
+  const bob = await fixtureVat(t);
+  const alice = await testVat(t);
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const pending = E(fixture).hang();
+  const broken = new Promise<Error>(resolve => alice.onBroken(fixture, resolve));
+  await E(fixture).echo('round trip, so the hang call has been delivered');
+  await bob.kill();
+  const reason = await broken;
+  t.regex(reason.message, new RegExp(`^\\[connection-lost\\] session between ${alice.id.slice(0, 8)} and ${bob.vatId.slice(0, 8)} ended`));
+  await t.throwsAsync(pending, { message: reason.message });
+  await t.throwsAsync(E(fixture).echo('still there?'), { message: reason.message });
+  t.is(alice.stats().sessions, 0);
+});
+
+test('a restarted vat is reachable again through the same sturdy ref', async t => {
+  const dataDir = tempDir(t);
+  const bob = await fixtureVat(t, { dataDir });
+  const ref = String(bob.ready.fixture);
+  const alice = await testVat(t);
+  t.is(await E(await alice.fetch<Fixture>(ref)).echo(1), 1);
+  await bob.stop();
+  const bobAgain = await fixtureVat(t, { dataDir, listen: bob.address });
+  t.is(bobAgain.vatId, bob.vatId, 'same identity');
+  t.is(bobAgain.ready.fixture, ref, 'the named export is bound under the same swissnum');
+  t.is(await E(await alice.fetch<Fixture>(ref)).echo(2), 2);
+});
+
+test('a vat restarted with port 0 takes its previous port, so old sturdy refs still work', async t => {
+  const dataDir = tempDir(t);
+  const bob = await fixtureVat(t, { dataDir });
+  await bob.stop();
+  const bobAgain = await fixtureVat(t, { dataDir });
+  t.is(bobAgain.address, bob.address);
+});

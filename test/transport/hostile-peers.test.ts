@@ -1,0 +1,98 @@
+// What a hostile or confused peer gets: refusals, with the vat still serving
+// everyone else.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { E } from '@endo/far';
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import { tlsOptions } from '../../captp-transport/credentials.js';
+import { loadOrCreateIdentity } from '../../vat/index.js';
+import { fixtureVat, tempDir, testVat } from '../helpers.js';
+
+interface Fixture {
+  echo<T>(x: T): T;
+}
+
+/** A TLS-authenticated WebSocket to `address` that speaks whatever the test sends. */
+const rawClient = async (t: Parameters<typeof tempDir>[0], address: string) => {
+  const { credentials } = loadOrCreateIdentity(tempDir(t));
+  const ws = new WebSocket(`wss://${address}/`, tlsOptions(credentials));
+  ws.on('error', () => {});
+  await once(ws, 'open');
+  const closed = once(ws, 'close').then(([code]) => code as number);
+  return { ws, closed };
+};
+
+const stillServes = async (t: Parameters<typeof tempDir>[0], ref: string) => {
+  const carol = await testVat(t);
+  t.is(await E(await carol.fetch<Fixture>(ref)).echo('still here'), 'still here', 'the vat still serves others');
+};
+
+test('a listener whose key is not the vat id in the sturdy ref is refused', async t => {
+  const bob = await fixtureVat(t);
+  const mallory = await fixtureVat(t);
+  const alice = await testVat(t);
+  // Bob's vat id, Mallory's address: Mallory cannot answer for Bob.
+  const spoofed = String(bob.ready.fixture).replace(bob.address, mallory.address);
+  await t.throwsAsync(alice.fetch(spoofed), {
+    message: new RegExp(`^\\[wrong-peer\\] vat ${bob.vatId.slice(0, 8)} at ${mallory.address}: the listener's key is vat ${mallory.vatId.slice(0, 8)}`),
+  });
+  t.is(alice.stats().sessions, 0);
+});
+
+const badFrames: Array<[string, string | Buffer]> = [
+  ['malformed JSON', '{"type":"CTP_CALL",'],
+  ['an unknown frame type', JSON.stringify({ type: 'CTP_PWN', epoch: 0 })],
+  ['a binary message', Buffer.from([1, 2, 3])],
+];
+for (const [what, frame] of badFrames) {
+  test(`a peer sending ${what} loses its connection; the vat serves others`, async t => {
+    const bob = await fixtureVat(t);
+    const { ws, closed } = await rawClient(t, bob.address);
+    ws.send(frame);
+    t.is(await closed, 4000);
+    await stillServes(t, String(bob.ready.fixture));
+  });
+}
+
+test('an oversized frame is refused at the WebSocket layer (1009); the vat serves others', async t => {
+  const bob = await fixtureVat(t, { limits: { maxFrameBytes: 64 * 1024 } });
+  const { ws, closed } = await rawClient(t, bob.address);
+  ws.send(JSON.stringify({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1', pad: 'x'.repeat(100 * 1024) }));
+  t.is(await closed, 1009);
+  await stillServes(t, String(bob.ready.fixture));
+});
+
+test('a client without a certificate is refused before the upgrade', async t => {
+  const bob = await fixtureVat(t);
+  const ws = new WebSocket(`wss://${bob.address}/`, { rejectUnauthorized: false });
+  ws.on('error', () => {});
+  const [, response] = await once(ws, 'unexpected-response');
+  t.is(response.statusCode, 401);
+  ws.terminate();
+  await stillServes(t, String(bob.ready.fixture));
+});
+
+test('an unknown swissnum is refused without echoing it', async t => {
+  const bob = await fixtureVat(t);
+  const alice = await testVat(t);
+  const guess = 'AAAAAAAAAAAAAAAAAAAAAA';
+  const ref = String(bob.ready.fixture).replace(/\/s\/.*/, `/s/${guess}`);
+  const error = await t.throwsAsync(alice.fetch(ref), {
+    message: `[unknown-ref] vat ${bob.vatId.slice(0, 8)} has no export for the sturdy ref presented by vat ${alice.id.slice(0, 8)}`,
+  });
+  t.false(error!.message.includes(guess));
+  t.false(bob.stderr().includes(guess));
+});
+
+test('a burst of bad fetches is rate-limited for that peer only', async t => {
+  const bob = await fixtureVat(t, { limits: { failedLookupBurst: 5, failedLookupRefillMs: 60_000 } });
+  const mallory = await testVat(t);
+  const guesses = Array.from({ length: 8 }, (_, i) =>
+    String(bob.ready.fixture).replace(/\/s\/.*/, `/s/${String(i).padStart(22, 'A')}`),
+  );
+  const results = await Promise.allSettled(guesses.map(g => mallory.fetch(g)));
+  const messages = results.map(r => (r.status === 'rejected' ? (r.reason as Error).message.slice(0, 14) : 'fulfilled'));
+  t.deepEqual(messages, [...Array(5).fill('[unknown-ref] '), ...Array(3).fill('[rate-limited]')]);
+  await t.throwsAsync(mallory.fetch(String(bob.ready.fixture)), { message: /^\[rate-limited\]/ }, 'even a good ref waits');
+  await stillServes(t, String(bob.ready.fixture));
+});
