@@ -14,6 +14,7 @@
 import type { WebSocket } from 'ws';
 import type { Credentials } from './credentials.js';
 import { dial } from './dialer.js';
+import { debugLog } from './debug-log.js';
 import { errorCode } from './error-code.js';
 import { resolveLimits, type TransportLimits } from './limits.js';
 import { listen, type Admission } from './listener.js';
@@ -72,6 +73,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     const ours = live.get(peer);
     const weDialed = dialing.has(peer) || ours?.dialedBy === self;
     if (weDialed && self < peer) {
+      debugLog('transport', `crossed dial: ${short(self)} keeps its own connection to ${short(peer)}`);
       ours?.probe(Math.ceil(limits.dialTimeoutMs / 2));
       return { admit: false, status: 409, code: 'duplicate' };
     }
@@ -121,6 +123,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
       return await dialOnce(peer, host, port);
     } catch (error) {
       if (errorCode(error) !== 'duplicate') throw error;
+      debugLog('transport', `crossed dial: ${short(self)} waits for ${short(peer)}'s connection`);
       const arrived = live.get(peer) ?? (await awaitArrival(peer, limits.dialTimeoutMs));
       return arrived ?? dialOnce(peer, host, port);
     }

@@ -1,5 +1,6 @@
 // Shared test scaffolding: temporary folders and vats that clean up after the
 // test, in this process or in child processes.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,3 +45,14 @@ export const fixtureVat = (t: ExecutionContext, opts: Partial<SpawnVatOptions> &
 /** Resolves when `predicate` holds for an event `subscribe` reports. */
 export const nextEvent = <T>(subscribe: (listener: (event: T) => void) => void, predicate: (event: T) => boolean) =>
   new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));
+
+const STOA_CLI = fileURLToPath(new URL('../demo-community/cli/stoa.ts', import.meta.url));
+
+/** Runs the `stoa` CLI to completion in a child process. */
+export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(process.execPath, [...process.execArgv, STOA_CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });

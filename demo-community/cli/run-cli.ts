@@ -7,11 +7,12 @@ export const runCli = async (argv: string[]): Promise<number> => {
   const key = first && second && commands[`${first} ${second}`] ? `${first} ${second}` : first;
   const command = key ? commands[key] : undefined;
   if (!command) {
-    if (key && key !== '--help' && key !== 'help') {
-      console.error(`stoa: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n`);
+    if (key === '--help' || key === 'help') {
+      console.log(usage());
+      return 0;
     }
-    console.error(usage());
-    return key === '--help' || key === 'help' ? 0 : 2;
+    console.error(`${key ? `stoa: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n\n` : ''}${usage()}`);
+    return 2;
   }
   const rest = argv.slice(key!.split(' ').length);
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -1,0 +1,58 @@
+// The stoa CLI as people run it: each failure is one clear line and a non-zero exit.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { childVat, runStoa, tempDir } from '../helpers.js';
+
+test('stoa init creates an identity and prints the vat id; running it again prints the same', async t => {
+  const dataDir = join(tempDir(t), 'me');
+  const first = await runStoa(['init', '--data', dataDir]);
+  t.is(first.code, 0);
+  t.regex(first.stdout, /^[a-z2-7]{52}\n$/);
+  t.is(statSync(join(dataDir, 'identity', 'key.pem')).mode & 0o777, 0o600);
+  const second = await runStoa(['init', '--data', dataDir]);
+  t.is(second.stdout, first.stdout);
+  t.regex(second.stderr, /already holds this vat identity/);
+});
+
+test('stoa vat start announces readiness with an echo ref that stoa call can use, and stops cleanly', async t => {
+  const bob = await childVat(t, { echo: true });
+  t.regex(bob.echo!, new RegExp(`^stoa://${bob.vatId}@127\\.0\\.0\\.1:\\d+/s/`));
+  const called = await runStoa(['call', bob.echo!, 'echo', '{"hello":"world"}']);
+  t.deepEqual([called.code, called.stdout, called.stderr], [0, '{"hello":"world"}\n', '']);
+  const failed = await runStoa(['call', bob.echo!, 'nope']);
+  t.is(failed.code, 1);
+  t.regex(failed.stderr, /^stoa call: target has no method "nope".*\n$/, 'one line, no captp or marshal noise');
+  t.is(await bob.stop(), 0);
+});
+
+test('bad input exits non-zero with one clear line', async t => {
+  const dir = tempDir(t);
+  const busy = await childVat(t);
+  const file = join(dir, 'file');
+  writeFileSync(file, '');
+  const cases: Array<[string[], number, RegExp]> = [
+    [['vat', 'start', '--data', join(dir, 'x'), '--listen', busy.address], 1, /^stoa vat start: \[listen-failed\] address 127\.0\.0\.1:\d+ is already in use\n$/],
+    [['vat', 'start', '--data', join(file, 'sub')], 1, /^stoa vat start: \[bad-data-dir\] cannot create data directory .*: ENOTDIR\n$/],
+    [['vat', 'start', '--listen', 'nowhere'], 2, /^stoa vat start: --listen takes HOST:PORT/],
+    [['vat', 'start', '--bogus'], 2, /^stoa vat start: Unknown option '--bogus'/],
+    [['call', 'stoa://not-a-ref', 'echo'], 1, /^stoa call: \[bad-ref\] not a Stoa reference; expected stoa:\/\/<vatId>@<host>:<port>\/s\/<swissnum>/],
+    [['frobnicate'], 2, /^stoa: unknown command "frobnicate"/],
+  ];
+  for (const [args, code, stderr] of cases) {
+    const result = await runStoa(args);
+    t.is(result.code, code, args.join(' '));
+    t.regex(result.stderr, stderr, args.join(' '));
+  }
+});
+
+test('every command has --help', async t => {
+  for (const command of [['init'], ['vat', 'start'], ['call']]) {
+    const { code, stdout } = await runStoa([...command, '--help']);
+    t.is(code, 0);
+    t.regex(stdout, new RegExp(`^usage: stoa ${command.join(' ')} `));
+  }
+  const top = await runStoa(['--help']);
+  t.is(top.code, 0);
+  t.regex(top.stdout, /stoa vat start/);
+});

@@ -1,0 +1,59 @@
+import test from '@endo/ses-ava/prepare-endo.js';
+import { E, Far } from '@endo/far';
+import { tempDir, testVat } from '../helpers.js';
+import { startVat } from '../../vat/index.js';
+
+const counter = () => {
+  let n = 0;
+  return Far('Counter', { incr: () => (n += 1) });
+};
+
+test('a named export keeps its sturdy ref across a restart; an unnamed one does not', async t => {
+  const dataDir = tempDir(t);
+  const first = await startVat({ dataDir });
+  const named = first.export(counter(), { name: 'counter' });
+  const unnamed = first.export(counter());
+  await first.close();
+  const second = await testVat(t, { dataDir });
+  t.is(second.export(counter(), { name: 'counter' }), named);
+  t.not(second.export(counter()), unnamed);
+});
+
+test('a revoked export can no longer be fetched', async t => {
+  const bob = await testVat(t);
+  const alice = await testVat(t);
+  const ref = bob.export(counter(), { name: 'counter' });
+  t.is(await E(await alice.fetch<{ incr(): number }>(ref)).incr(), 1);
+  t.true(bob.revoke(ref));
+  await t.throwsAsync(alice.fetch(ref), { message: /^\[unknown-ref\]/ });
+  t.not(bob.export(counter(), { name: 'counter' }), ref, 'the name gets a new swissnum');
+});
+
+test('only far objects can be exported or gifted', async t => {
+  const vat = await testVat(t);
+  t.throws(() => vat.export(harden({ plain: 'record' })), { message: '[not-far] vat.export needs a far object (made with Far or makeExo), got a copyRecord' });
+  t.throws(() => vat.export({ unhardened: true }), { message: /got a non-passable object/ });
+  t.throws(() => vat.giftFor(counter(), 'not-a-vat-id'), { message: /^\[bad-vat-id\]/ });
+});
+
+test('a vat will not fetch its own references over the network', async t => {
+  const vat = await testVat(t);
+  await t.throwsAsync(vat.fetch(vat.export(counter())), { message: /^\[self-ref\]/ });
+});
+
+test('stats report sessions and exports; close leaves none', async t => {
+  const bob = await testVat(t);
+  const alice = await startVat({ dataDir: tempDir(t) });
+  await alice.fetch(bob.export(counter()));
+  t.like(alice.stats(), { sessions: 1, exports: 0 });
+  t.like(bob.stats(), { sessions: 1, exports: 1 });
+  await alice.close();
+  await alice.close(); // idempotent
+  t.is(alice.stats().sessions, 0);
+  await t.throwsAsync(alice.fetch(bob.export(counter())), { message: /^\[closed\]/ });
+});
+
+test('bad options are refused with a clear error', async t => {
+  await t.throwsAsync(startVat({ dataDir: tempDir(t), port: 70000 }), { message: /^\[bad-option\] port must be an integer from 0 to 65535/ });
+  await t.throwsAsync(startVat({ dataDir: tempDir(t), host: '0.0.0.0' }), { message: /needs advertiseHost/ });
+});
