@@ -17,5 +17,7 @@ export const tlsOptions = (credentials: Credentials) =>
     minVersion: 'TLSv1.3' as const,
     maxVersion: 'TLSv1.3' as const,
     rejectUnauthorized: false,
+    // CapTP sends many small frames; Nagle plus delayed ACKs would hold them back.
+    noDelay: true,
   });
 harden(tlsOptions);

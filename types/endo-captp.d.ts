@@ -17,6 +17,11 @@ declare module '@endo/captp' {
       gc: Record<string, number>;
     };
   }
+  /** Two CapTP instances joined in one process (for tests and benchmarks). */
+  export function makeLoopback(ourId: string): {
+    makeFar<T>(x: T): Promise<unknown>;
+    makeNear<T>(x: T): Promise<unknown>;
+  };
   export function makeCapTP(
     ourId: string,
     rawSend: (frame: Record<string, unknown>) => void | PromiseLike<void>,
