@@ -22,6 +22,15 @@ export const EPOCH = 0;
 const SLOT_RE = /^[opqt][+-][0-9]{1,15}$/;
 const SLOT_FIELDS = ['questionID', 'answerID', 'target', 'promiseID', 'slotID'] as const;
 const CAPDATA_FIELDS = ['method', 'result', 'exception', 'res', 'rej'] as const;
+/** Fields captp reads without checking, per type. */
+const REQUIRED: Record<FrameType, readonly string[]> = {
+  CTP_BOOTSTRAP: ['questionID'],
+  CTP_CALL: ['questionID', 'target', 'method'],
+  CTP_RETURN: ['answerID'],
+  CTP_RESOLVE: ['promiseID'],
+  CTP_DROP: ['slotID'],
+  CTP_DISCONNECT: [],
+};
 
 const isCapData = (x: unknown): boolean => {
   if (typeof x !== 'object' || x === null) return false;
@@ -63,8 +72,12 @@ export const parseFrame = (text: string): Frame => {
       throw Fail`[bad-frame] ${q(type)} has a malformed ${q(field)}`;
     }
   }
-  if (type === 'CTP_CALL' && (record.questionID === undefined || record.target === undefined || record.method === undefined)) {
-    throw Fail`[bad-frame] CTP_CALL needs questionID, target and method`;
+  const missing = REQUIRED[type as FrameType].filter(field => record[field] === undefined);
+  if (missing.length > 0) {
+    throw Fail`[bad-frame] ${q(type)} needs ${q(missing.join(', '))}`;
+  }
+  if (type === 'CTP_RETURN' && (record.result === undefined) === (record.exception === undefined)) {
+    throw Fail`[bad-frame] CTP_RETURN needs exactly one of result and exception`;
   }
   if (type === 'CTP_DISCONNECT' && record.reason !== undefined && typeof record.reason !== 'string') {
     throw Fail`[bad-frame] CTP_DISCONNECT reason must be a string`;

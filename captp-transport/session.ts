@@ -128,24 +128,24 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     }
   };
 
-  const receive = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
+  // ws hands text and binary messages over as one Buffer (binaryType 'nodebuffer').
+  const receive = (data: Buffer, isBinary: boolean): void => {
     if (broken) return;
     alive = true;
-    const bytes = Buffer.isBuffer(data) ? data.length : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
     counters.framesReceived += 1;
-    counters.bytesReceived += bytes;
+    counters.bytesReceived += data.length;
     if (isBinary) {
       abort('bad-frame', 'peer sent a binary message');
       return;
     }
     let frame: Frame;
     try {
-      frame = parseFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      frame = parseFrame(data.toString('utf8'));
     } catch (error) {
       abort('bad-frame', (error as Error).message);
       return;
     }
-    onFrame?.({ direction: 'in', peer, type: frame.type, bytes });
+    onFrame?.({ direction: 'in', peer, type: frame.type, bytes: data.length });
     if (frame.type === 'CTP_DISCONNECT') {
       const said = typeof frame.reason === 'string' ? frame.reason.slice(0, 200) : 'no reason given';
       abort('disconnected', `peer said ${JSON.stringify(said)}`);
@@ -161,7 +161,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     captp.dispatch(frame);
   };
 
-  ws.on('message', receive);
+  ws.on('message', (data, isBinary) => receive(data as Buffer, isBinary));
   ws.on('pong', () => {
     alive = true;
   });

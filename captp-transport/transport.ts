@@ -11,6 +11,10 @@
 //   with that peer (a peer only dials when it has no working session with us).
 // A dial refused with 409 waits for the peer's own connection to arrive and
 // dials once more if it does not.
+//
+// Reconnection is on the next use, with backoff (PROTOCOL.md §2): after a
+// failed dial the next one to that peer waits 250 ms, doubling to 10 s, and
+// the failure says so; a success resets it. Old references stay broken.
 import type { WebSocket } from 'ws';
 import type { Credentials } from './credentials.js';
 import { dial } from './dialer.js';
@@ -20,6 +24,9 @@ import { resolveLimits, type TransportLimits } from './limits.js';
 import { listen, type Admission } from './listener.js';
 import { makeSession, type FrameEvent, type PeerSession } from './session.js';
 import { short, type VatId } from './vat-id.js';
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
 
 export interface TransportOptions {
   credentials: Credentials;
@@ -53,6 +60,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   const live = new Map<VatId, PeerSession>();
   const dialing = new Map<VatId, Promise<PeerSession>>();
   const arrivals = new Map<VatId, Set<(session: PeerSession) => void>>();
+  const backoff = new Map<VatId, { waitMs: number; notBefore: number }>();
   let closing = false;
 
   const adopt = (ws: WebSocket, peer: VatId, dialedBy: VatId): PeerSession => {
@@ -109,6 +117,10 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
 
   const dialOnce = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
     const ws = await dial(credentials, peer, host, port, limits);
+    if (closing) {
+      ws.terminate();
+      throw Error(`[closed] vat ${short(self)} is closing`);
+    }
     const current = live.get(peer);
     if (current && current.dialedBy === peer && peer < self) {
       // The peer's crossed dial arrived first and wins; ours is surplus.
@@ -129,6 +141,22 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     }
   };
 
+  /** Waits out the peer's backoff, dials, and adjusts the backoff by the outcome. */
+  const dialWithBackoff = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+    const last = backoff.get(peer);
+    const wait = last ? last.notBefore - Date.now() : 0;
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+    try {
+      const session = await dialWithCrossing(peer, host, port);
+      backoff.delete(peer);
+      return session;
+    } catch (error) {
+      const waitMs = Math.min(MAX_BACKOFF_MS, last ? last.waitMs * 2 : MIN_BACKOFF_MS);
+      backoff.set(peer, { waitMs, notBefore: Date.now() + waitMs });
+      throw Error(`${(error as Error).message} (the next dial to ${short(peer)} waits ${waitMs} ms)`);
+    }
+  };
+
   const connect = (peer: VatId, host: string, port: number): Promise<PeerSession> => {
     if (closing) return Promise.reject(Error(`[closed] vat ${short(self)} is closing`));
     const existing = live.get(peer);
@@ -136,7 +164,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     if (peer === self) return Promise.reject(Error(`[self-connection] vat ${short(self)} cannot dial itself`));
     const pending = dialing.get(peer);
     if (pending) return pending;
-    const attempt = dialWithCrossing(peer, host, port).finally(() => dialing.delete(peer));
+    const attempt = dialWithBackoff(peer, host, port).finally(() => dialing.delete(peer));
     dialing.set(peer, attempt);
     return attempt;
   };

@@ -36,12 +36,12 @@ export interface SpawnVatOptions {
   nodeArgs?: string[];
 }
 
-// Run the CLI the way this module runs: compiled .js, or .ts under tsx.
-const cliPath = fileURLToPath(new URL(`./cli/stoa${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+/** The `stoa` CLI, run the way this module runs: compiled .js, or .ts under tsx. */
+export const STOA_CLI_PATH = fileURLToPath(new URL(`./cli/stoa${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 export const spawnVat = async (opts: SpawnVatOptions): Promise<VatProcess> => {
   const { dataDir, listen, echo, env, program, nodeArgs = [] } = opts;
-  const args = [...process.execArgv, ...nodeArgs, ...(program ? [program] : [cliPath, 'vat', 'start']), '--data', dataDir];
+  const args = [...process.execArgv, ...nodeArgs, ...(program ? [program] : [STOA_CLI_PATH, 'vat', 'start']), '--data', dataDir];
   if (listen) args.push('--listen', listen);
   if (echo) args.push('--echo');
   args.push(...(opts.args ?? []));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { startVat, type Vat, type VatOptions } from '../index.js';
-import { spawnVat, type SpawnVatOptions, type VatProcess } from '../demo-community/spawn-vat.js';
+import { spawnVat, STOA_CLI_PATH, type SpawnVatOptions, type VatProcess } from '../demo-community/spawn-vat.js';
 
 export const FIXTURE_VAT = fileURLToPath(new URL('./fixtures/fixture-vat.ts', import.meta.url));
 
@@ -46,12 +46,10 @@ export const fixtureVat = (t: ExecutionContext, opts: Partial<SpawnVatOptions> &
 export const nextEvent = <T>(subscribe: (listener: (event: T) => void) => void, predicate: (event: T) => boolean) =>
   new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));
 
-const STOA_CLI = fileURLToPath(new URL('../demo-community/cli/stoa.ts', import.meta.url));
-
 /** Runs the `stoa` CLI to completion in a child process. */
 export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(process.execPath, [...process.execArgv, STOA_CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...process.execArgv, STOA_CLI_PATH, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });

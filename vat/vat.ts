@@ -130,14 +130,14 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     }
   };
 
-  const obtain = async <T>(ref: ParsedRef, ask: (gateway: ERef<Gateway>) => Promise<unknown>): Promise<ERef<T>> => {
+  const obtain = async <T>(ref: ParsedRef, method: 'fetch' | 'redeem'): Promise<ERef<T>> => {
     if (closed) throw Error(`[closed] vat ${short(self)} is closed`);
     if (ref.vatId === self) {
       throw Error(`[self-ref] vat ${short(self)} was asked to fetch one of its own references; use the object directly`);
     }
     const session = await transport.connect(ref.vatId, ref.host, ref.port);
     const gateway = (await session.getBootstrap()) as ERef<Gateway>;
-    const target = (await ask(gateway)) as object;
+    const target = (await E(gateway)[method](ref.secret)) as object;
     sessionOf.set(target, session);
     return target as ERef<T>;
   };
@@ -158,8 +158,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       if (ref.vatId !== self) throw Error(`[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`);
       return exports.remove(ref.secret);
     },
-    fetch: <T>(sturdyRef: string) =>
-      obtain<T>(parseRef(sturdyRef, 's'), gateway => E(gateway).fetch(parseRef(sturdyRef).secret)),
+    fetch: <T>(sturdyRef: string) => obtain<T>(parseRef(sturdyRef, 's'), 'fetch'),
     giftFor(target, recipient, giftOpts = {}) {
       assertFar(target, 'vat.giftFor');
       checkVatId(recipient);
@@ -167,8 +166,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw Error(`[bad-option] ttlMs must be a positive number, got ${String(ttlMs)}`);
       return refTo('g', gifts.mint(target, recipient, ttlMs));
     },
-    redeem: <T>(giftUri: string) =>
-      obtain<T>(parseRef(giftUri, 'g'), gateway => E(gateway).redeem(parseRef(giftUri).secret)),
+    redeem: <T>(giftUri: string) => obtain<T>(parseRef(giftUri, 'g'), 'redeem'),
     onBroken(ref, watcher) {
       const session = typeof ref === 'object' && ref !== null ? sessionOf.get(ref) : undefined;
       if (!session) {

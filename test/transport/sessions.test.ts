@@ -50,3 +50,16 @@ test('a peer with more questions in flight than the bound loses its session; oth
   const carol = await testVat(t);
   t.is(await E(await carol.fetch<Fixture>(String(bob.ready.fixture))).echo('ok'), 'ok');
 });
+
+test('dialing a vat that is gone fails with a clear error, and retries back off', async t => {
+  const bob = await fixtureVat(t);
+  const ref = String(bob.ready.fixture);
+  await bob.stop();
+  const alice = await testVat(t);
+  const messages = [];
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    messages.push(((await t.throwsAsync(alice.fetch(ref))) as Error).message);
+  }
+  const where = `vat ${bob.vatId.slice(0, 8)} at ${bob.address}: ECONNREFUSED`;
+  t.deepEqual(messages, [250, 500, 1000].map(ms => `[unreachable] ${where} (the next dial to ${bob.vatId.slice(0, 8)} waits ${ms} ms)`));
+});

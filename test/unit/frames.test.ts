@@ -18,7 +18,9 @@ const refusals: Array<[string, unknown, RegExp]> = [
   ['a slot with a bad prefix', { ...call, target: 'x+1' }, /malformed "target"/],
   ['a method that is not capdata', { ...call, method: 'echo' }, /malformed "method"/],
   ['capdata with bad slots', { ...call, method: { body: '[]', slots: ['../etc'] } }, /malformed "method"/],
-  ['a call without a target', { type: 'CTP_CALL', questionID: 'q-1', method: call.method }, /needs questionID, target and method/],
+  ['a call without a target', { type: 'CTP_CALL', questionID: 'q-1', method: call.method }, /"CTP_CALL" needs "target"/],
+  ['a bootstrap without a question', { type: 'CTP_BOOTSTRAP', epoch: 0 }, /"CTP_BOOTSTRAP" needs "questionID"/],
+  ['a return with neither result nor exception', { type: 'CTP_RETURN', epoch: 0, answerID: 'q-1' }, /exactly one of result and exception/],
   ['a disconnect with an object reason', { type: 'CTP_DISCONNECT', reason: {} }, /reason must be a string/],
 ];
 for (const [what, frame, message] of refusals) {
