@@ -16,6 +16,7 @@
 // failed dial the next one to that peer waits 250 ms, doubling to 10 s, and
 // the failure says so; a success resets it. Old references stay broken.
 import type { WebSocket } from 'ws';
+import { assertCapTPPatched } from './captp-patch-check.js';
 import type { Credentials } from './credentials.js';
 import { dial } from './dialer.js';
 import { debugLog } from './debug-log.js';
@@ -54,6 +55,7 @@ export interface Transport {
 }
 
 export const startTransport = async (opts: TransportOptions): Promise<Transport> => {
+  await assertCapTPPatched();
   const { credentials, makeGateway, onFrame } = opts;
   const self = credentials.vatId;
   const limits = resolveLimits(opts.limits);

@@ -21,6 +21,8 @@ declare module '@endo/captp' {
   export function makeLoopback(ourId: string): {
     makeFar<T>(x: T): Promise<unknown>;
     makeNear<T>(x: T): Promise<unknown>;
+    getFarStats(): { send: Record<string, number>; recv: Record<string, number> };
+    getNearStats(): { send: Record<string, number>; recv: Record<string, number> };
   };
   export function makeCapTP(
     ourId: string,

@@ -1,0 +1,24 @@
+// captp-transport/captp-patch-check.ts: refuses to run on an @endo/captp
+// without Stoa's patch (patches/@endo+captp+4.5.1.patch, applied by
+// patch-package at install). Unpatched, every answer is kept for the life of
+// a connection, so a peer can grow our memory by calling; failing loudly at
+// start beats leaking quietly. Checked by behaviour, once per process: a
+// patched caller drops each answer once it has been returned.
+import { makeLoopback } from '@endo/captp';
+import { E, Far } from '@endo/far';
+
+let verdict: Promise<void> | undefined;
+
+export const assertCapTPPatched = (): Promise<void> => {
+  verdict ??= (async () => {
+    const { makeFar, getFarStats, getNearStats } = makeLoopback('stoa-patch-check');
+    const far = (await makeFar(Far('probe', { ping: () => 'pong' }))) as { ping(): string };
+    await E(far).ping();
+    const drops = getFarStats().send.CTP_DROP + getNearStats().send.CTP_DROP;
+    if (!(drops > 0)) {
+      throw Error('[unpatched-captp] @endo/captp lacks Stoa\'s answer-dropping fix; run `npm install` in the stoa folder (it applies patches/ with patch-package)');
+    }
+  })();
+  return verdict;
+};
+harden(assertCapTPPatched);
