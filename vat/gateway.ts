@@ -37,7 +37,7 @@ export const makeGateway = ({ self, peer, exports, gifts, failures }: GatewayDep
   };
   return makeExo(`Gateway ${short(self)} for ${short(peer)}`, GatewayI, {
     fetch(swissnum: string) {
-      return lookup('ref', s => exports.lookup(s), swissnum);
+      return lookup('ref', s => exports.lookup(s, peer), swissnum);
     },
     redeem(giftId: string) {
       return lookup('gift', id => gifts.claim(id, peer), giftId);

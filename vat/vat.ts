@@ -4,6 +4,7 @@
 // Callers must have run lockdown() first (import '@endo/init' or 'stoa').
 // A `port` of 0 asks for the port this vat had last time, when it is free,
 // so sturdy refs minted before a restart keep working; otherwise any port.
+import { createPrivateKey, sign } from 'node:crypto';
 import { E, type ERef } from '@endo/far';
 import { passStyleOf } from '@endo/pass-style';
 import {
@@ -23,7 +24,7 @@ import { makeGateway, type Gateway } from './gateway.js';
 import { makeGiftTable } from './gift-table.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { DEFAULT_VAT_LIMITS, type VatLimits } from './limits.js';
-import { openStore } from './store.js';
+import { openStore, type VatStore } from './store.js';
 import { formatRef, parseRef, type ParsedRef } from './sturdy-ref.js';
 
 export interface VatOptions {
@@ -54,6 +55,16 @@ export interface Vat {
   readonly address: string;
   /** Exports a far object (Far or exo) and returns its sturdy ref. A name makes the ref survive restarts. */
   export(target: object, opts?: { name?: string }): string;
+  /**
+   * Exports a maker of per-peer facets: each vat that fetches the sturdy ref
+   * gets `make(itsVatId)` (made once per peer), so the facet knows for certain
+   * who holds it. This is how a room's join facet learns the joiner's identity.
+   */
+  exportPerPeer(make: (peer: VatId) => object, opts?: { name?: string }): string;
+  /** Signs `message` with this vat's Ed25519 key (callers add their own domain prefix). */
+  sign(message: Uint8Array): Uint8Array;
+  /** The vat's SQLite database, for layers above that keep their own tables. */
+  database(): ReturnType<VatStore['database']>;
   /** Withdraws an export made by `export`; later fetches of its sturdy ref fail. */
   revoke(sturdyRef: string): boolean;
   /** Connects to the ref's vat (or reuses the session), checks its key, and returns the far reference. */
@@ -86,6 +97,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const limits = { ...DEFAULT_VAT_LIMITS, ...opts.limits };
   const { credentials } = loadOrCreateIdentity(dataDir);
   const self = credentials.vatId;
+  const privateKey = createPrivateKey(credentials.keyPem);
   const store = openStore(dataDir);
   const exports = makeExportTable(store);
   const gifts = makeGiftTable(limits.maxGifts);
@@ -130,6 +142,12 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     }
   };
 
+  const checkExportName = (name: unknown) => {
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 200)) {
+      throw Error('[bad-option] an export name must be a string of 1 to 200 characters');
+    }
+  };
+
   const obtain = async <T>(ref: ParsedRef, method: 'fetch' | 'redeem'): Promise<ERef<T>> => {
     if (closed) throw Error(`[closed] vat ${short(self)} is closed`);
     if (ref.vatId === self) {
@@ -148,11 +166,21 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     export(target, exportOpts = {}) {
       assertFar(target, 'vat.export');
       const { name } = exportOpts;
-      if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 200)) {
-        throw Error('[bad-option] an export name must be a string of 1 to 200 characters');
-      }
+      checkExportName(name);
       return refTo('s', exports.add(target, name));
     },
+    exportPerPeer(make, exportOpts = {}) {
+      if (typeof make !== 'function') throw Error('[not-far] vat.exportPerPeer needs a function (peer) => far object');
+      const { name } = exportOpts;
+      checkExportName(name);
+      return refTo('s', exports.add((peer: VatId) => {
+        const facet = make(peer);
+        assertFar(facet, 'the facet maker given to vat.exportPerPeer');
+        return facet;
+      }, name));
+    },
+    sign: (message: Uint8Array) => sign(null, message, privateKey),
+    database: () => store.database(),
     revoke(sturdyRef) {
       const ref = parseRef(sturdyRef, 's');
       if (ref.vatId !== self) throw Error(`[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`);

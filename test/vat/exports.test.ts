@@ -57,3 +57,20 @@ test('bad options are refused with a clear error', async t => {
   await t.throwsAsync(startVat({ dataDir: tempDir(t), port: 70000 }), { message: /^\[bad-option\] port must be an integer from 0 to 65535/ });
   await t.throwsAsync(startVat({ dataDir: tempDir(t), host: '0.0.0.0' }), { message: /needs advertiseHost/ });
 });
+
+test('a per-peer export gives each fetching vat its own facet, made for its authenticated id', async t => {
+  const bob = await testVat(t);
+  const [alice, carol] = await Promise.all([testVat(t), testVat(t)]);
+  const ref = bob.exportPerPeer(peer => Far('Door', { whoAmI: () => peer }));
+  const [forAlice, forCarol] = await Promise.all([alice.fetch<{ whoAmI(): string }>(ref), carol.fetch<{ whoAmI(): string }>(ref)]);
+  t.deepEqual(await Promise.all([E(forAlice).whoAmI(), E(forCarol).whoAmI()]), [alice.id, carol.id]);
+  t.is(await alice.fetch(ref), forAlice, 'fetched again, the same facet');
+});
+
+test('a vat signs with its own key', async t => {
+  const vat = await testVat(t);
+  const { verify } = await import('node:crypto');
+  const { publicKeyOf } = await import('../../captp-transport/index.js');
+  const message = Buffer.from('stoa/test/v1\nhello');
+  t.true(verify(null, message, publicKeyOf(vat.id), vat.sign(message)));
+});
