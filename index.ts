@@ -5,4 +5,6 @@ import './vat/lockdown.js';
 export { startVat, type Vat, type VatOptions, type VatStats } from './vat/index.js';
 export { parseRef, makeEcho, type Echo } from './vat/index.js';
 export { errorCode, short, type VatId } from './captp-transport/index.js';
+export { createRoom, joinRoom, defineUnum, hostUnum, joinUnum } from './unum/index.js';
+export type { Room, RoomMember, ChatMessage, RosterUpdate, UnumDefinition, HostedUnum, Replica, Member, Snapshot } from './unum/index.js';
 export { E, Far, type ERef } from '@endo/far';

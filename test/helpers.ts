@@ -54,3 +54,49 @@ export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}) =>
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
   });
+
+export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.meta.url));
+
+/** The Control object of test/fixtures/room-vat.ts. */
+export interface Control {
+  createRoom(name: string, opts?: { capacity?: number; graceMs?: number }): { invite: string; room: string };
+  kick(vatId: string, reason: string): void;
+  ban(vatId: string, durationMs: number, reason: string): void;
+  mute(vatId: string, muted: boolean): void;
+  hostedRoster(): string[];
+  join(invite: string, name: string, presenceLimits?: Record<string, number>): { self: string; roster: string[] };
+  say(text: string): { id: string; seq: number; to: string[] };
+  sayMany(prefix: string, count: number): void;
+  whisper(to: string, text: string): { id: string; seq: number; to: string[] };
+  leave(): void;
+  events(type?: string): Array<Record<string, unknown> & { type: string }>;
+  waitFor(type: string, match?: Record<string, unknown>, timeoutMs?: number): Record<string, unknown> & { type: string };
+  bytesSent(): Record<string, number>;
+  presenceStats(): { window: number; dropped: Record<string, number>; peers: Array<{ peer: string; queued: number; inFlight: number; sent: number; droppedForBackpressure: number }> };
+  hostReachable(): boolean;
+  roster(): string[];
+  windowSize(): number;
+}
+
+export interface RoomVat {
+  proc: VatProcess;
+  vatId: string;
+  address: string;
+  control: import('@endo/far').ERef<Control>;
+}
+
+/** A room-vat fixture in a child process, driven through `driver`. */
+export const roomVat = async (
+  t: ExecutionContext,
+  driver: Vat,
+  opts: { dataDir?: string; listen?: string; limits?: object } = {},
+): Promise<RoomVat> => {
+  const proc = await childVat(t, {
+    program: ROOM_VAT,
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.listen ? { listen: opts.listen } : {}),
+    args: opts.limits ? ['--limits', JSON.stringify(opts.limits)] : [],
+  });
+  const control = await driver.fetch<Control>(String(proc.ready.control));
+  return { proc, vatId: proc.vatId, address: proc.address, control };
+};

@@ -79,6 +79,12 @@ export interface Vat {
    * broken; fetch the sturdy ref again for a fresh one.
    */
   onBroken(ref: unknown, watcher: (reason: Error) => void): void;
+  /**
+   * Calls `watcher` once when the current session with `peer` ends (at once if
+   * there is none). For references that arrived as arguments or results,
+   * whose session is the one with the vat that sent them.
+   */
+  onPeerBroken(peer: VatId, watcher: (reason: Error) => void): void;
   stats(): VatStats;
   /** Ends every session and closes the listener and the store. Idempotent. */
   close(): Promise<void>;
@@ -201,6 +207,11 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
         throw Error('[unknown-ref] onBroken needs a reference obtained from this vat’s fetch or redeem');
       }
       session.onBroken(watcher);
+    },
+    onPeerBroken(peer, watcher) {
+      const session = transport.sessions().find(s => s.peer === peer);
+      if (session) session.onBroken(watcher);
+      else queueMicrotask(() => watcher(Error(`[connection-lost] vat ${short(self)} has no session with vat ${short(peer)}`)));
     },
     stats: () =>
       harden({

@@ -1,0 +1,77 @@
+// presence/inbox.ts: the facet one peer holds on a presence: made for that
+// peer alone (so every call on it is known to come from that peer) and
+// revocable (a kicked member's inbox stops working). Everything a peer sends
+// passes the guards below before the presence sees it.
+import { M } from '@endo/patterns';
+import { makeExo } from '@endo/exo';
+import { short, type VatId } from '../captp-transport/index.js';
+import type { WireEnvelope } from './envelope.js';
+
+const MAX_BATCH = 64;
+const MAX_RANGE = 256;
+
+export const WireEnvelopeShape = M.splitRecord(
+  { header: M.string({ stringLengthLimit: 4096 }), sig: M.string({ stringLengthLimit: 90 }) },
+  { content: M.string({ stringLengthLimit: 16_384 }), salt: M.string({ stringLengthLimit: 24 }) },
+);
+const StreamHeadShape = harden({ seq: M.number(), id: M.string({ stringLengthLimit: 64 }) });
+
+export const PeerInboxI = M.interface('PeerInbox', {
+  deliver: M.call(M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH })).returns(M.undefined()),
+  heads: M.call().returns(harden({ public: StreamHeadShape, direct: StreamHeadShape })),
+  history: M.call(M.string({ stringLengthLimit: 52 }), M.string({ stringLengthLimit: 52 }), M.number(), M.number()).returns(
+    M.arrayOf(WireEnvelopeShape),
+  ),
+  recent: M.call(M.number()).returns(M.arrayOf(WireEnvelopeShape)),
+  position: M.call(M.number(), M.number()).returns(M.undefined()),
+});
+
+export interface StreamHead {
+  seq: number;
+  id: string;
+}
+
+/** What the presence does with each call, told who made it. */
+export interface InboxHandlers {
+  deliver(from: VatId, envelopes: WireEnvelope[]): void;
+  /** Our heads `from` may know: our public stream and our direct stream to it. */
+  heads(from: VatId): { public: StreamHead; direct: StreamHead };
+  history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number): WireEnvelope[];
+  recent(from: VatId, limit: number): WireEnvelope[];
+  position(from: VatId, x: number, y: number): void;
+}
+
+export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandlers) => {
+  let revoked = false;
+  const check = () => {
+    if (revoked) throw Error(`[revoked] vat ${short(self)} no longer accepts messages from vat ${short(peer)}`);
+  };
+  const inbox = makeExo(`PeerInbox ${short(self)} for ${short(peer)}`, PeerInboxI, {
+    deliver(envelopes) {
+      check();
+      handlers.deliver(peer, envelopes as WireEnvelope[]);
+    },
+    heads() {
+      check();
+      return harden(handlers.heads(peer));
+    },
+    history(author, stream, fromSeq, toSeq) {
+      check();
+      if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq) || fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= MAX_RANGE) {
+        throw Error(`[bad-range] history ranges are 1 to ${MAX_RANGE} sequence numbers`);
+      }
+      return harden(handlers.history(peer, author, stream, fromSeq, toSeq));
+    },
+    recent(limit) {
+      check();
+      return harden(handlers.recent(peer, Math.max(0, Math.min(MAX_RANGE, Math.floor(limit)))));
+    },
+    position(x, y) {
+      check();
+      if (Number.isFinite(x) && Number.isFinite(y)) handlers.position(peer, x, y);
+    },
+  });
+  return harden({ inbox, revoke: () => void (revoked = true) });
+};
+harden(makePeerInboxKit);
+export type PeerInbox = ReturnType<typeof makePeerInboxKit>['inbox'];

@@ -1,0 +1,25 @@
+// presence/: fan-out between presences: signed, hash-chained envelopes; windows; interest.
+export { makePresence, type Presence, type PresenceEvents, type PresenceOptions, type PresenceStats, type SendResult, type Target } from './presence.js';
+export {
+  canonical,
+  contentHash,
+  contentMatches,
+  ENVELOPE_DOMAIN,
+  GENESIS,
+  openEnvelope,
+  PUBLIC,
+  sealEnvelope,
+  signatureHolds,
+  withholdContent,
+  type Envelope,
+  type EnvelopeHeader,
+  type Head,
+  type WireEnvelope,
+} from './envelope.js';
+export type { RosterView } from './roster-view.js';
+export type { Delivery, Dropped, DropReason } from './receiver.js';
+export type { PeerInbox } from './inbox.js';
+export type { KeptEnvelope } from './window.js';
+export { selectInAura, type AuraPolicy, type Position } from './interest.js';
+export { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
+export { makeEmitter, type Emitter, type Listener } from './emitter.js';

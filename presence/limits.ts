@@ -1,0 +1,29 @@
+// presence/limits.ts: the presence layer's bounds, named and defaulted in one place.
+
+export const DEFAULT_PRESENCE_LIMITS = harden({
+  /** Longest content (a chat line, an app message), in characters. */
+  maxContentChars: 4096,
+  /** Cross-author heads carried by one envelope. */
+  maxHeads: 16,
+  /** The window keeps at least this many envelopes per room… */
+  windowEnvelopes: 200,
+  /** …and everything younger than this, whichever is more… */
+  windowMs: 30 * 60_000,
+  /** …but never more than this many. */
+  windowHardCap: 5_000,
+  /** Out-of-order envelopes held per author while a gap is filled. */
+  maxHeldPerAuthor: 256,
+  /** How long a held envelope waits for its gap before the hold is given up. */
+  holdMs: 5_000,
+  /** Envelopes queued for one peer before the oldest are dropped (it catches up from windows). */
+  maxQueuePerPeer: 512,
+  /** Delivery calls outstanding to one peer at once. */
+  maxInFlightPerPeer: 4,
+  /** Envelopes per delivery call. */
+  maxBatch: 64,
+  /** How far an envelope's time may be from ours, live. */
+  maxClockSkewMs: 5 * 60_000,
+  /** Position updates are coalesced to at most one per peer per this period. */
+  positionIntervalMs: 100,
+});
+export type PresenceLimits = { -readonly [K in keyof typeof DEFAULT_PRESENCE_LIMITS]: number };

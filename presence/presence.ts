@@ -1,0 +1,286 @@
+// presence/presence.ts: one vat's presence in one room. It seals what this
+// vat says into envelopes and fans them straight to its peers (no relay), in
+// the four modes of Sony's Community Place plus whispers: to all (and show it
+// here too), to all but self, to one, and to the host. It checks what peers
+// send (receiver.ts), keeps the window (window.ts), fills gaps from any peer,
+// and, in spatial rooms, fans only to the peers in its aura.
+import { E, type ERef } from '@endo/far';
+import { short, type VatId } from '../captp-transport/index.js';
+import type { Vat } from '../vat/index.js';
+import { makeEmitter, type Listener } from './emitter.js';
+import { GENESIS, PUBLIC, sealEnvelope, type Envelope, type Head, type WireEnvelope } from './envelope.js';
+import { makePeerInboxKit, type PeerInbox, type StreamHead } from './inbox.js';
+import { selectInAura, type AuraPolicy, type Position } from './interest.js';
+import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
+import { makePeerLink, type PeerLink, type PeerLinkStats } from './peer-link.js';
+import { makeReceiver, type Delivery, type DropReason, type Dropped } from './receiver.js';
+import type { RosterView } from './roster-view.js';
+import { makeWindow, type KeptEnvelope } from './window.js';
+import { openWindowStore } from './window-store.js';
+
+/** Where an envelope goes: everyone (shown here too), everyone else, one peer, or the host. */
+export type Target = 'all' | 'others' | 'host' | { to: VatId };
+
+export interface PresenceEvents extends Record<string, unknown> {
+  /** A verified envelope, in causal order. */
+  message: Delivery;
+  dropped: Dropped;
+  equivocation: { author: VatId; stream: string; seq: number; envelopes: Envelope[] };
+  /** Envelopes of a stream that never arrived; the stream moved past them. */
+  gap: { author: VatId; stream: string; fromSeq: number; toSeq: number };
+  'peer-broken': { peer: VatId; reason: Error };
+  error: unknown;
+}
+
+export interface PresenceStats {
+  window: number;
+  dropped: Partial<Record<DropReason, number>>;
+  peers: PeerLinkStats[];
+  equivocations: number;
+  gaps: number;
+}
+
+export interface SendResult {
+  id: string;
+  seq: number;
+  /** The peers it was handed to. */
+  to: VatId[];
+}
+
+export interface Presence {
+  readonly self: VatId;
+  readonly room: string;
+  /** Makes the inbox facet for `peer` (to be gifted to it); a second call replaces the first. */
+  inboxFor(peer: VatId): PeerInbox;
+  /** Starts sending to `peer` through its inbox, and sets where its streams start. */
+  link(peer: VatId, inbox: ERef<PeerInbox>): Promise<void>;
+  /** Stops sending to `peer` and revokes the inbox facet it holds. */
+  unlink(peer: VatId): void;
+  linked(): VatId[];
+  send(target: Target, kind: string, content: string): SendResult;
+  /**
+   * Hands an already-sealed envelope to one peer as it is: a relay's power
+   * (relays forward envelopes they cannot forge). The receiver checks it like
+   * any other.
+   */
+  forward(peer: VatId, wire: WireEnvelope): void;
+  /** Resolves when everything sent so far has been acknowledged by every linked peer, or by `peer` alone (or its link broke). */
+  flush(peer?: VatId): Promise<void>;
+  /** Asks a linked peer for its recent public envelopes (a late joiner's history). */
+  fetchHistory(limit?: number): Promise<void>;
+  /** Spatial rooms: this presence's position, sent to peers coalesced and at low priority. */
+  move(position: Position): void;
+  window(): KeptEnvelope[];
+  on<K extends keyof PresenceEvents>(name: K, listener: Listener<PresenceEvents[K]>): () => void;
+  /** Re-checks envelopes waiting on the roster; call after every roster change. */
+  rosterChanged(): void;
+  stats(): PresenceStats;
+  close(): void;
+}
+
+export interface PresenceOptions {
+  vat: Pick<Vat, 'id' | 'sign' | 'database'>;
+  roster: RosterView;
+  /** The host's vat id, for `send('host', …)`. */
+  host?: VatId;
+  limits?: Partial<PresenceLimits>;
+  /** Fan only to peers within this aura (spatial rooms); gaps are then expected, not filled. */
+  aura?: AuraPolicy;
+}
+
+export const makePresence = (opts: PresenceOptions): Presence => {
+  const { vat, roster, host, aura } = opts;
+  const self = vat.id;
+  const room = roster.room;
+  const limits: PresenceLimits = { ...DEFAULT_PRESENCE_LIMITS, ...opts.limits };
+  const events = makeEmitter<PresenceEvents>();
+  const { window, heads: restored } = makeWindow(room, openWindowStore(vat.database()), limits);
+  const links = new Map<VatId, PeerLink>();
+  const revokers = new Map<VatId, () => void>();
+  const positions = new Map<VatId, Position>();
+  let myPosition: Position | undefined;
+  let positionDirty = false;
+  /** Public heads of others as of our previous envelope (for `heads`). */
+  const headsSent = new Map<VatId, number>();
+  let equivocations = 0;
+  let gaps = 0;
+
+  const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
+    // Our direct stream from `author` only the author has; public streams anyone may.
+    const candidates = stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
+    for (const peer of candidates) {
+      const link = links.get(peer);
+      if (!link) continue;
+      try {
+        const found = await E(link.inbox).history(author, stream, fromSeq, Math.min(toSeq, fromSeq + 255));
+        for (const wire of found) receiver.receive(wire, peer, { live: false });
+        if (receiver.head(author, stream)!.seq >= toSeq) return;
+      } catch {
+        // that peer could not help; try the next
+      }
+    }
+  };
+
+  const receiver = makeReceiver({
+    self,
+    roster,
+    window,
+    limits,
+    continuity: aura ? 'sparse' : 'strict',
+    restoredHeads: restored,
+    hooks: {
+      deliver: delivery => events.emit('message', delivery),
+      drop: dropped => events.emit('dropped', dropped),
+      equivocation: (author, stream, seq, envelopes) => {
+        equivocations += 1;
+        events.emit('equivocation', harden({ author, stream, seq, envelopes }));
+      },
+      gap: (author, stream, fromSeq, toSeq) => {
+        gaps += 1;
+        events.emit('gap', harden({ author, stream, fromSeq, toSeq }));
+      },
+      requestGap: (author, stream, fromSeq, toSeq) => void askPeers(author, stream, fromSeq, toSeq),
+    },
+  });
+
+  const ownHead = (stream: string): StreamHead => receiver.head(self, stream) ?? { seq: 0, id: GENESIS };
+
+  const sweeper = setInterval(() => {
+    receiver.sweep();
+    if (positionDirty && myPosition) {
+      positionDirty = false;
+      for (const link of links.values()) {
+        if (link.stats().queued > 0) positionDirty = true; // low priority: chat first
+        else E.sendOnly(link.inbox).position(myPosition.x, myPosition.y);
+      }
+    }
+  }, Math.min(limits.positionIntervalMs, limits.holdMs / 2));
+  sweeper.unref();
+
+  const handlers = {
+    deliver(from: VatId, envelopes: WireEnvelope[]) {
+      for (const wire of envelopes) receiver.receive(wire, from, { live: true });
+    },
+    heads: (from: VatId) => ({ public: ownHead(PUBLIC), direct: ownHead(from) }),
+    history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number) {
+      if (stream !== PUBLIC && stream !== from && author !== from) return [];
+      return window.range(author, stream, fromSeq, toSeq).map(e => e.wire);
+    },
+    recent: (_from: VatId, limit: number) =>
+      window
+        .snapshot()
+        .filter(k => k.envelope.stream === PUBLIC)
+        .slice(-limit)
+        .map(k => k.envelope.wire),
+    position(from: VatId, x: number, y: number) {
+      positions.set(from, { x, y });
+    },
+  };
+
+  const pickTargets = (target: Target): VatId[] => {
+    if (target === 'host') {
+      if (!host) throw Error(`[no-host] presence of ${short(self)} in ${room} has no host to send to`);
+      return [host];
+    }
+    if (typeof target === 'object') return [target.to];
+    const everyone = [...links.keys()].filter(p => p !== host);
+    return aura ? selectInAura(myPosition, everyone, positions, aura) : everyone;
+  };
+
+  const presence: Presence = {
+    self,
+    room,
+    inboxFor(peer) {
+      revokers.get(peer)?.();
+      const { inbox, revoke } = makePeerInboxKit(self, peer, handlers);
+      revokers.set(peer, revoke);
+      return inbox;
+    },
+    async link(peer, inbox) {
+      const link = makePeerLink(peer, inbox, limits, reason => {
+        if (links.get(peer) === link) links.delete(peer);
+        events.emit('peer-broken', harden({ peer, reason }));
+      });
+      links.set(peer, link);
+      const theirs = await E(inbox).heads();
+      receiver.setBaseline(peer, PUBLIC, theirs.public);
+      receiver.setBaseline(peer, self, theirs.direct);
+    },
+    unlink(peer) {
+      links.delete(peer);
+      positions.delete(peer);
+      revokers.get(peer)?.();
+      revokers.delete(peer);
+    },
+    linked: () => [...links.keys()],
+    send(target, kind, content) {
+      if (typeof content !== 'string' || content.length > limits.maxContentChars) {
+        throw Error(`[too-long] a message holds at most ${limits.maxContentChars} characters`);
+      }
+      const direct = target === 'host' ? host : typeof target === 'object' ? target.to : undefined;
+      const stream = direct ?? PUBLIC;
+      const last = ownHead(stream);
+      const heads: Head[] = [];
+      if (stream === PUBLIC) {
+        for (const peer of [...links.keys()].sort()) {
+          const seen = receiver.head(peer, PUBLIC);
+          if (seen && seen.seq > (headsSent.get(peer) ?? 0) && heads.length < limits.maxHeads) {
+            heads.push([peer, seen.seq, seen.id]);
+            headsSent.set(peer, seen.seq);
+          }
+        }
+      }
+      const envelope = sealEnvelope(
+        { room, epoch: roster.epoch(), author: self, seq: last.seq + 1, prev: last.id, ts: Date.now(), heads, kind, ...(direct ? { to: direct } : {}) },
+        content,
+        message => vat.sign(message),
+      );
+      const targets = pickTargets(target);
+      receiver.own(envelope, target === 'all');
+      for (const peer of targets) links.get(peer)?.send(envelope.wire);
+      return harden({ id: envelope.id, seq: envelope.header.seq, to: targets.filter(p => links.has(p)) });
+    },
+    forward(peer, wire) {
+      const link = links.get(peer);
+      if (!link) throw Error(`[not-linked] presence of ${short(self)} has no link to ${short(peer)}`);
+      link.send(harden({ ...wire }));
+    },
+    flush: async peer => {
+      const which = peer === undefined ? [...links.values()] : [links.get(peer)].filter(l => l !== undefined);
+      await Promise.all(which.map(link => link.drain()));
+    },
+    async fetchHistory(limit = limits.windowEnvelopes) {
+      for (const [peer, link] of links) {
+        if (peer === host) continue;
+        try {
+          for (const wire of await E(link.inbox).recent(limit)) receiver.receive(wire, peer, { live: false });
+          return;
+        } catch {
+          // try another peer
+        }
+      }
+    },
+    move(position) {
+      myPosition = harden({ x: position.x, y: position.y });
+      positionDirty = true;
+    },
+    window: () => window.snapshot(),
+    on: (name, listener) => events.on(name, listener),
+    rosterChanged: () => receiver.sweep(),
+    stats: () =>
+      harden({
+        window: window.size(),
+        dropped: receiver.counts(),
+        peers: [...links.values()].map(l => l.stats()),
+        equivocations,
+        gaps,
+      }),
+    close() {
+      clearInterval(sweeper);
+      for (const revoke of revokers.values()) revoke();
+      links.clear();
+    },
+  };
+  return harden(presence);
+};
+harden(makePresence);

@@ -1,0 +1,365 @@
+// presence/receiver.ts: the receiver checks of PROTOCOL.md §5, in order:
+// well-formed; author in roster; signature; room and epoch; seq == last+1 and
+// prev == last id (else hold and fetch the gap); content hash; clock skew.
+// A bad envelope is dropped and counted by reason, never shown. Two different
+// envelopes for one (room, author, stream, seq) are equivocation: both are
+// kept as evidence and raised.
+//
+// Accepted envelopes enter the window at once (evidence); they are shown in
+// causal order: after the author's earlier ones and after every envelope its
+// `heads` name, or after `holdMs` if one never comes.
+//
+// Streams start at a baseline: the sender's head when the link was made, so a
+// late joiner does not wait for history it never saw. History older than the
+// baseline is accepted when it links backwards into what we hold.
+import type { VatId } from '../captp-transport/index.js';
+import {
+  contentMatches,
+  openEnvelope,
+  PUBLIC,
+  signatureHolds,
+  type Envelope,
+} from './envelope.js';
+import type { PresenceLimits } from './limits.js';
+import type { RosterView } from './roster-view.js';
+import type { ConversationWindow } from './window.js';
+import type { StreamRecord } from './window-store.js';
+
+export type DropReason =
+  | 'malformed'
+  | 'not-in-roster'
+  | 'bad-signature'
+  | 'wrong-room'
+  | 'wrong-epoch'
+  | 'not-for-me'
+  | 'replay'
+  | 'bad-content'
+  | 'clock-skew'
+  | 'muted'
+  | 'hold-overflow'
+  | 'held-too-long';
+
+export interface Dropped {
+  reason: DropReason;
+  /** The vat that handed it to us. */
+  from: VatId;
+  author?: VatId;
+  seq?: number;
+  detail?: string;
+}
+
+export interface Delivery {
+  envelope: Envelope;
+  /** True for history fetched from a peer rather than sent to us live. */
+  history: boolean;
+}
+
+export interface ReceiverHooks {
+  deliver(delivery: Delivery): void;
+  drop(dropped: Dropped): void;
+  equivocation(author: VatId, stream: string, seq: number, envelopes: Envelope[]): void;
+  /** A gap that could not be filled within holdMs; the stream moved on past it. */
+  gap(author: VatId, stream: string, fromSeq: number, toSeq: number): void;
+  /** Ask peers for the envelopes fromSeq..toSeq of a stream. */
+  requestGap(author: VatId, stream: string, fromSeq: number, toSeq: number): void;
+}
+
+export interface Receiver {
+  receive(wire: unknown, from: VatId, opts: { live: boolean }): void;
+  /** The head of `author`'s `stream` when we linked to it: where continuity starts. */
+  setBaseline(author: VatId, stream: string, head: { seq: number; id: string }): void;
+  /** Re-checks what waits on time or on the roster (call on a timer and on roster change). */
+  sweep(): void;
+  /** Records an envelope this presence sealed: it advances our own stream and enters the window; `show` echoes it locally. */
+  own(envelope: Envelope, show: boolean): void;
+  /** The last accepted (seq, id) of a stream, if it is known. */
+  head(author: VatId, stream: string): { seq: number; id: string } | undefined;
+  counts(): Record<string, number>;
+}
+
+interface Held {
+  envelope: Envelope;
+  from: VatId;
+  live: boolean;
+  since: number;
+}
+
+export interface ReceiverOptions {
+  self: VatId;
+  roster: RosterView;
+  window: ConversationWindow;
+  limits: PresenceLimits;
+  /** 'strict' holds gaps and fills them; 'sparse' (interest-managed rooms) moves past them. */
+  continuity: 'strict' | 'sparse';
+  restoredHeads: StreamRecord[];
+  hooks: ReceiverHooks;
+  now?: () => number;
+}
+
+const keyOf = (author: string, stream: string) => `${author}|${stream}`;
+
+export const makeReceiver = (opts: ReceiverOptions): Receiver => {
+  const { self, roster, window, limits, continuity, hooks, now = Date.now } = opts;
+  const streams = new Map<string, { author: VatId; stream: string; seq: number; id: string }>();
+  for (const h of opts.restoredHeads) streams.set(keyOf(h.author, h.stream), { ...h });
+  /** Envelopes waiting for a gap to fill or a baseline to be known, per stream. */
+  const held = new Map<string, Map<number, Held>>();
+  /** Envelopes from an epoch newer than our roster's. */
+  let epochHeld: Held[] = [];
+  /** Accepted, not yet shown: waiting on earlier envelopes or on their heads. */
+  let unshown: Array<Delivery & { since: number }> = [];
+  /** Highest seq shown per public stream. */
+  const shown = new Map<VatId, number>();
+  const requested = new Map<string, number>();
+  const counts: Record<string, number> = {};
+
+  const drop = (dropped: Dropped) => {
+    counts[dropped.reason] = (counts[dropped.reason] ?? 0) + 1;
+    hooks.drop(harden(dropped));
+  };
+
+  const showable = (d: Delivery, earlierAuthors: Set<string>) => {
+    const { header, stream } = d.envelope;
+    if (earlierAuthors.has(keyOf(header.author, stream))) return false;
+    return header.heads.every(([author, seq]) => {
+      if (author === self || !streams.has(keyOf(author, PUBLIC))) return true;
+      return (shown.get(author) ?? 0) >= seq;
+    });
+  };
+
+  const flushShown = (force = false) => {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      const blocked = new Set<string>();
+      const rest: typeof unshown = [];
+      for (const item of unshown) {
+        const overdue = force || now() - item.since > limits.holdMs;
+        if (overdue ? !blocked.has(keyOf(item.envelope.header.author, item.envelope.stream)) : showable(item, blocked)) {
+          if (item.envelope.stream === PUBLIC) {
+            const { author, seq } = item.envelope.header;
+            shown.set(author, Math.max(shown.get(author) ?? 0, seq));
+          }
+          if (roster.isMuted(item.envelope.header.author)) {
+            drop({ reason: 'muted', from: item.envelope.header.author, author: item.envelope.header.author, seq: item.envelope.header.seq });
+          } else {
+            hooks.deliver(harden({ envelope: item.envelope, history: item.history }));
+          }
+          progress = true;
+        } else {
+          blocked.add(keyOf(item.envelope.header.author, item.envelope.stream));
+          rest.push(item);
+        }
+      }
+      unshown = rest;
+    }
+  };
+
+  const commit = (envelope: Envelope, history: boolean, advance: boolean, show = true) => {
+    const { author, seq } = envelope.header;
+    const key = keyOf(author, envelope.stream);
+    const heads: StreamRecord[] = [];
+    if (advance) {
+      const state = { author, stream: envelope.stream, seq, id: envelope.id };
+      streams.set(key, state);
+      heads.push(state);
+    }
+    window.add([envelope], heads, now());
+    if (show) unshown.push({ envelope, history, since: now() });
+  };
+
+  const holdFor = (key: string, item: Held) => {
+    const waiting = held.get(key) ?? new Map<number, Held>();
+    if (waiting.size >= limits.maxHeldPerAuthor && !waiting.has(item.envelope.header.seq)) {
+      drop({ reason: 'hold-overflow', from: item.from, author: item.envelope.header.author, seq: item.envelope.header.seq });
+      return;
+    }
+    waiting.set(item.envelope.header.seq, item);
+    held.set(key, waiting);
+  };
+
+  const askForGap = (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
+    const key = keyOf(author, stream);
+    if ((requested.get(key) ?? 0) >= toSeq) return;
+    requested.set(key, toSeq);
+    hooks.requestGap(author, stream, fromSeq, toSeq);
+  };
+
+  /** The chain step, once form, roster, signature, room and epoch passed. */
+  const place = (item: Held): void => {
+    const { envelope, from, live } = item;
+    const { author, seq, prev } = envelope.header;
+    const key = keyOf(author, envelope.stream);
+    const state = streams.get(key);
+    if (!state) {
+      holdFor(key, item); // the baseline comes with the link
+      return;
+    }
+    const finish = (advance: boolean, history: boolean) => {
+      if (!contentMatches(envelope)) {
+        drop({ reason: 'bad-content', from, author, seq });
+        return false;
+      }
+      if (live && Math.abs(envelope.header.ts - now()) > limits.maxClockSkewMs) {
+        drop({ reason: 'clock-skew', from, author, seq, detail: `${Math.round((envelope.header.ts - now()) / 1000)} s` });
+        return false;
+      }
+      commit(envelope, history, advance);
+      return true;
+    };
+    if (seq === state.seq + 1) {
+      if (prev !== state.id) {
+        // Signed over a predecessor other than the one we hold: the author forked its chain.
+        if (finish(false, false)) hooks.equivocation(author, envelope.stream, seq, [...window.at(author, envelope.stream, seq - 1), envelope]);
+        return;
+      }
+      if (finish(true, !live)) releaseHeld(key);
+      return;
+    }
+    if (seq <= state.seq) {
+      const kept = window.at(author, envelope.stream, seq);
+      if (kept.some(k => k.id === envelope.id)) {
+        drop({ reason: 'replay', from, author, seq });
+        return;
+      }
+      if (kept.length > 0) {
+        if (finish(false, false)) hooks.equivocation(author, envelope.stream, seq, [...kept, envelope]);
+        return;
+      }
+      // History older than what we hold: it must link backwards into it.
+      const next = window.at(author, envelope.stream, seq + 1)[0];
+      const isHead = seq === state.seq && envelope.id === state.id;
+      if (isHead || next?.header.prev === envelope.id) {
+        finish(false, true);
+        return;
+      }
+      drop({ reason: 'replay', from, author, seq, detail: 'older than the window and not linked to it' });
+      return;
+    }
+    // A gap: seq > state.seq + 1.
+    if (continuity === 'sparse') {
+      if (finish(true, !live)) releaseHeld(key);
+      return;
+    }
+    holdFor(key, item);
+    askForGap(author, envelope.stream, state.seq + 1, seq - 1);
+  };
+
+  const releaseHeld = (key: string) => {
+    const waiting = held.get(key);
+    if (!waiting || !streams.has(key)) return;
+    for (;;) {
+      const current = streams.get(key)!;
+      const next = waiting.get(current.seq + 1);
+      if (!next) break;
+      waiting.delete(current.seq + 1);
+      place(next);
+      if (streams.get(key)!.seq === current.seq) break; // dropped or forked: it did not advance
+    }
+    const state = streams.get(key)!;
+    for (const [seq, item] of waiting) {
+      if (seq <= state.seq) {
+        waiting.delete(seq); // history or a duplicate now
+        place(item);
+      }
+    }
+    if (waiting.size === 0) held.delete(key);
+    else if (continuity === 'strict') askForGap(state.author, state.stream, state.seq + 1, Math.min(...waiting.keys()) - 1);
+  };
+
+  const admit = (item: Held): void => {
+    const { envelope, from } = item;
+    const { author, seq, room, epoch } = envelope.header;
+    if (!roster.isMember(author)) {
+      drop({ reason: 'not-in-roster', from, author, seq });
+      return;
+    }
+    if (!signatureHolds(envelope)) {
+      drop({ reason: 'bad-signature', from, author, seq });
+      return;
+    }
+    if (room !== roster.room) {
+      drop({ reason: 'wrong-room', from, author, seq });
+      return;
+    }
+    if (epoch > roster.epoch()) {
+      epochHeld.push(item); // the host's roster update has not reached us yet
+      return;
+    }
+    if (epoch < (roster.joinedAt(author) ?? 0)) {
+      drop({ reason: 'wrong-epoch', from, author, seq, detail: `epoch ${epoch} is before the author joined` });
+      return;
+    }
+    if (envelope.stream !== PUBLIC && envelope.stream !== self) {
+      drop({ reason: 'not-for-me', from, author, seq });
+      return;
+    }
+    place(item);
+  };
+
+  return harden({
+    receive(wire: unknown, from: VatId, { live }: { live: boolean }) {
+      let envelope: Envelope;
+      try {
+        envelope = openEnvelope(wire);
+      } catch (error) {
+        drop({ reason: 'malformed', from, detail: (error as Error).message });
+        return;
+      }
+      admit({ envelope, from, live, since: now() });
+      flushShown();
+    },
+    setBaseline(author: VatId, stream: string, head: { seq: number; id: string }) {
+      const key = keyOf(author, stream);
+      const state = streams.get(key);
+      if (!state) {
+        streams.set(key, { author, stream, seq: head.seq, id: head.id });
+        if (stream === PUBLIC) shown.set(author, Math.max(shown.get(author) ?? 0, head.seq));
+        window.add([], [{ author, stream, seq: head.seq, id: head.id }], now());
+      } else if (head.seq > state.seq && continuity === 'strict') {
+        askForGap(author, stream, state.seq + 1, head.seq); // missed while apart
+      }
+      releaseHeld(key);
+      flushShown();
+    },
+    sweep() {
+      const t = now();
+      const waitingOnEpoch = epochHeld;
+      epochHeld = [];
+      for (const item of waitingOnEpoch) {
+        if (item.envelope.header.epoch <= roster.epoch()) admit(item);
+        else if (t - item.since > limits.holdMs) {
+          drop({ reason: 'held-too-long', from: item.from, author: item.envelope.header.author, seq: item.envelope.header.seq, detail: 'its epoch never arrived' });
+        } else epochHeld.push(item);
+      }
+      for (const [key, waiting] of held) {
+        const state = streams.get(key);
+        const oldest = Math.min(...[...waiting.values()].map(h => h.since));
+        if (t - oldest <= limits.holdMs) continue;
+        if (!state) {
+          for (const item of waiting.values()) {
+            drop({ reason: 'held-too-long', from: item.from, author: item.envelope.header.author, seq: item.envelope.header.seq, detail: 'no link to its author' });
+          }
+          held.delete(key);
+          continue;
+        }
+        // The gap did not fill: move past it, and say so.
+        const first = Math.min(...waiting.keys());
+        hooks.gap(state.author, state.stream, state.seq + 1, first - 1);
+        streams.set(key, { ...state, seq: first - 1, id: waiting.get(first)!.envelope.header.prev });
+        releaseHeld(key);
+      }
+      flushShown();
+    },
+    own(envelope: Envelope, show: boolean) {
+      commit(envelope, false, true, show);
+      flushShown();
+    },
+    head: (author: VatId, stream: string) => {
+      const state = streams.get(keyOf(author, stream));
+      return state ? { seq: state.seq, id: state.id } : undefined;
+    },
+    counts: () => harden({ ...counts }),
+  });
+};
+harden(makeReceiver);

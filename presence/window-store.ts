@@ -1,0 +1,71 @@
+// presence/window-store.ts: the presence tables in the vat's SQLite database:
+// each room's window of verified envelopes, and the last envelope accepted on
+// every stream (our own included, so a restarted vat continues its chains
+// instead of reusing sequence numbers, which peers would see as equivocation).
+import type Database from 'better-sqlite3';
+import type { WireEnvelope } from './envelope.js';
+
+export interface StoredEnvelope {
+  wire: WireEnvelope;
+  receivedAt: number;
+}
+
+export interface StreamRecord {
+  author: string;
+  stream: string;
+  seq: number;
+  id: string;
+}
+
+export interface WindowStore {
+  /** Saves envelopes and stream heads in one transaction. */
+  save(room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, heads: StreamRecord[]): void;
+  forget(room: string, ids: string[]): void;
+  load(room: string): { envelopes: StoredEnvelope[]; heads: StreamRecord[] };
+}
+
+export const openWindowStore = (db: Database.Database): WindowStore => {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS presence_window (
+      room TEXT NOT NULL, id TEXT NOT NULL, n INTEGER NOT NULL,
+      header TEXT NOT NULL, sig TEXT NOT NULL, content TEXT, salt TEXT, received_at INTEGER NOT NULL,
+      PRIMARY KEY (room, id));
+    CREATE INDEX IF NOT EXISTS presence_window_order ON presence_window (room, n);
+    CREATE TABLE IF NOT EXISTS presence_streams (
+      room TEXT NOT NULL, author TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
+      PRIMARY KEY (room, author, stream));
+  `);
+  const next = db.prepare<[string], { n: number | null }>('SELECT max(n) AS n FROM presence_window WHERE room = ?');
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO presence_window (room, id, n, header, sig, content, salt, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const head = db.prepare('INSERT OR REPLACE INTO presence_streams (room, author, stream, seq, id) VALUES (?, ?, ?, ?, ?)');
+  const drop = db.prepare('DELETE FROM presence_window WHERE room = ? AND id = ?');
+  const all = db.prepare<[string], { header: string; sig: string; content: string | null; salt: string | null; received_at: number }>(
+    'SELECT header, sig, content, salt, received_at FROM presence_window WHERE room = ? ORDER BY n',
+  );
+  const heads = db.prepare<[string], StreamRecord>('SELECT author, stream, seq, id FROM presence_streams WHERE room = ?');
+  const save = db.transaction((room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, streamHeads: StreamRecord[]) => {
+    let n = (next.get(room)?.n ?? 0) + 1;
+    for (const { id, wire, receivedAt } of envelopes) {
+      insert.run(room, id, n, wire.header, wire.sig, wire.content ?? null, wire.salt ?? null, receivedAt);
+      n += 1;
+    }
+    for (const h of streamHeads) head.run(room, h.author, h.stream, h.seq, h.id);
+  });
+  const forget = db.transaction((room: string, ids: string[]) => {
+    for (const id of ids) drop.run(room, id);
+  });
+  return harden({
+    save: (room, envelopes, streamHeads) => save(room, envelopes, streamHeads),
+    forget: (room, ids) => forget(room, ids),
+    load: room => ({
+      envelopes: all.all(room).map(r => ({
+        wire: r.content === null ? { header: r.header, sig: r.sig } : { header: r.header, sig: r.sig, content: r.content, salt: r.salt! },
+        receivedAt: r.received_at,
+      })),
+      heads: heads.all(room),
+    }),
+  });
+};
+harden(openWindowStore);

@@ -1,0 +1,168 @@
+// unum/chat-room.ts: the chat room, the first unum. Its critical state is the
+// roster and the ruleset (host-signed); its replicated messages are chat lines
+// and whispers, fanned peer to peer. The host sends no chat at all.
+import type { VatId } from '../captp-transport/index.js';
+import { makeEmitter, PUBLIC, type Delivery, type Dropped, type KeptEnvelope, type Listener, type PresenceEvents, type PresenceLimits, type PresenceStats, type SendResult } from '../presence/index.js';
+import type { Vat } from '../vat/index.js';
+import { defineUnum } from './define-unum.js';
+import { hostUnum, type Admin, type HostOptions } from './host.js';
+import type { UnumLimits } from './limits.js';
+import { joinUnum } from './replica.js';
+import type { Member, Snapshot } from './snapshot.js';
+
+export interface ChatState {
+  ruleset: Record<string, unknown>;
+}
+
+export const chatRoom = defineUnum<ChatState>({
+  type: 'chat-room',
+  initialState: { ruleset: {} },
+  kinds: ['chat', 'whisper'],
+});
+
+/** A verified chat line or whisper, as an app shows it. */
+export interface ChatMessage {
+  id: string;
+  from: VatId;
+  /** The sender's name in the roster (its vat id, shortened, once it has left). */
+  name: string;
+  text: string;
+  /** Set on a whisper: its one recipient. */
+  to?: VatId;
+  ts: number;
+  seq: number;
+  /** True for history fetched from peers on joining. */
+  history: boolean;
+}
+
+export interface RosterUpdate {
+  epoch: number;
+  members: Member[];
+}
+
+export interface RoomMemberEvents extends Record<string, unknown> {
+  message: ChatMessage;
+  roster: RosterUpdate;
+  dropped: Dropped;
+  equivocation: PresenceEvents['equivocation'];
+  gap: PresenceEvents['gap'];
+  removed: { reason: string };
+  host: { reachable: boolean };
+}
+
+export interface RoomMember {
+  readonly self: VatId;
+  readonly room: string;
+  /** Signs the line and hands it to every member's presence directly; resolves once fanned out. */
+  say(text: string): Promise<SendResult>;
+  /** A line only `to` receives. */
+  whisper(to: VatId, text: string): Promise<SendResult>;
+  on<K extends keyof RoomMemberEvents>(name: K, listener: Listener<RoomMemberEvents[K]>): () => void;
+  /** The verified envelopes kept as evidence. */
+  window(): KeptEnvelope[];
+  roster(): Member[];
+  /** Whether the host is reachable; chat goes on either way. */
+  hostReachable(): boolean;
+  /** Sends a report to the room's moderation hook (see the moderation layer). */
+  report(report: Record<string, unknown>): Promise<unknown>;
+  stats(): PresenceStats;
+  leave(): Promise<void>;
+  /** Closes this presence without leaving, as if the vat went away. */
+  close(): void;
+}
+
+export interface Room {
+  readonly room: string;
+  /** Sturdy ref to the room's join facet. */
+  readonly invite: string;
+  /** The room owner's admin facet (far). */
+  readonly admin: Admin;
+  roster(): Member[];
+  snapshot(): Snapshot<ChatState>;
+  close(): void;
+}
+
+export interface CreateRoomOptions extends Omit<HostOptions, 'limits'> {
+  limits?: Partial<UnumLimits>;
+}
+
+/** Hosts a chat room in `vat`; hosting the same name again after a restart restores it. */
+export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Room> => {
+  const hosted = await hostUnum(vat, chatRoom, opts);
+  return harden({
+    room: hosted.room,
+    invite: hosted.invite,
+    admin: hosted.admin,
+    roster: () => hosted.snapshot().members,
+    snapshot: () => hosted.snapshot(),
+    close: () => hosted.close(),
+  });
+};
+harden(createRoom);
+
+export interface JoinRoomOptions {
+  name: string;
+  limits?: Partial<UnumLimits>;
+  presenceLimits?: Partial<PresenceLimits>;
+}
+
+/** Joins the room behind `invite` with a presence in `vat`. */
+export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions): Promise<RoomMember> => {
+  const replica = await joinUnum(vat, chatRoom, invite, opts);
+  const { presence } = replica;
+  const events = makeEmitter<RoomMemberEvents>();
+  const names = new Map<VatId, string>();
+  const noteNames = (members: Member[]) => {
+    for (const m of members) names.set(m.vatId, m.name);
+  };
+  noteNames(replica.members());
+
+  const toMessage = ({ envelope, history }: Delivery): ChatMessage | undefined => {
+    const { header, wire, id, stream } = envelope;
+    if (header.kind !== 'chat' && header.kind !== 'whisper') return undefined;
+    return harden({
+      id,
+      from: header.author,
+      name: names.get(header.author) ?? header.author.slice(0, 8),
+      text: wire.content ?? '',
+      ...(stream === PUBLIC ? {} : { to: stream }),
+      ts: header.ts,
+      seq: header.seq,
+      history,
+    });
+  };
+  presence.on('message', delivery => {
+    const message = toMessage(delivery);
+    if (message) events.emit('message', message);
+  });
+  for (const name of ['dropped', 'equivocation', 'gap'] as const) {
+    presence.on(name, event => events.emit(name, event as never));
+  }
+  replica.on('snapshot', snapshot => {
+    noteNames(snapshot.members);
+    events.emit('roster', harden({ epoch: snapshot.epoch, members: snapshot.members }));
+  });
+  replica.on('removed', event => events.emit('removed', event));
+  replica.on('host', event => events.emit('host', event));
+
+  return harden({
+    self: vat.id,
+    room: replica.room,
+    say: async (text: string) => presence.send('all', 'chat', text),
+    async whisper(to: VatId, text: string) {
+      if (!replica.members().some(m => m.vatId === to)) {
+        throw Error(`[not-a-member] vat ${to.slice(0, 8)} is not in the room`);
+      }
+      return presence.send({ to }, 'whisper', text);
+    },
+    on: (name, listener) => events.on(name, listener),
+    window: () => presence.window(),
+    roster: () => replica.members(),
+    hostReachable: () => replica.hostReachable(),
+    report: report => replica.report(report),
+    stats: () => presence.stats(),
+    leave: () => replica.leave(),
+    close: () => replica.close(),
+  });
+};
+harden(joinRoom);

@@ -1,0 +1,71 @@
+// unum/facets.ts: the interface guards of the unum's far objects, which are
+// also their types. Facets are capabilities: holding one is the permission.
+//   Join        (the invite's target, one per joining vat)  join, describe
+//   MemberFacet (one per member, revoked on leave/kick)     leave, report
+//   Admin       (the room owner's)                          kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster
+//   MemberLink  (each member's, held by the host)           update, inboxGiftFor
+import { M } from '@endo/patterns';
+
+const VatIdShape = M.string({ stringLengthLimit: 52 });
+export const SignedSnapshotShape = harden({
+  snapshot: M.string({ stringLengthLimit: 1 << 20 }),
+  sig: M.string({ stringLengthLimit: 90 }),
+});
+const GiftShape = harden({ vatId: VatIdShape, gift: M.string({ stringLengthLimit: 256 }) });
+
+export const JoinRequestShape = harden({
+  name: M.string({ stringLengthLimit: 64 }),
+  address: M.string({ stringLengthLimit: 300 }),
+  link: M.remotable('MemberLink'),
+});
+
+export const JoinI = M.interface('Join', {
+  describe: M.call().returns(M.record()),
+  join: M.callWhen(JoinRequestShape).returns(M.record()),
+});
+
+export const MemberFacetI = M.interface('MemberFacet', {
+  leave: M.call().returns(M.undefined()),
+  report: M.callWhen(M.record()).returns(M.any()),
+});
+
+export const AdminI = M.interface('Admin', {
+  kick: M.callWhen(VatIdShape, M.string({ stringLengthLimit: 1000 })).returns(M.undefined()),
+  ban: M.callWhen(VatIdShape, harden({ durationMs: M.number(), reason: M.string({ stringLengthLimit: 1000 }) })).returns(M.undefined()),
+  unban: M.callWhen(VatIdShape).returns(M.undefined()),
+  mute: M.callWhen(VatIdShape, M.boolean()).returns(M.undefined()),
+  setRuleset: M.callWhen(M.record()).returns(M.undefined()),
+  setCapacity: M.callWhen(M.number()).returns(M.undefined()),
+  setOpen: M.callWhen(M.boolean()).returns(M.undefined()),
+  roster: M.call().returns(SignedSnapshotShape),
+});
+
+export const ChangeShape = M.splitRecord({}, {
+  linkTo: M.arrayOf(GiftShape),
+  removed: M.string({ stringLengthLimit: 1000 }),
+});
+
+export const MemberLinkI = M.interface('MemberLink', {
+  update: M.call(SignedSnapshotShape).optional(ChangeShape).returns(M.undefined()),
+  inboxGiftFor: M.call(VatIdShape).returns(M.string()),
+});
+
+export interface PeerGift {
+  vatId: string;
+  gift: string;
+}
+
+export interface Change {
+  /** Peers to link to, with gifts for their inboxes. */
+  linkTo?: PeerGift[];
+  /** Set when this member was removed: why. */
+  removed?: string;
+}
+
+export interface JoinResult {
+  member: unknown;
+  snapshot: { snapshot: string; sig: string };
+  peers: PeerGift[];
+  /** A gift for the host presence's inbox, for requests to the host. */
+  hostInbox: string;
+}

@@ -1,0 +1,335 @@
+// unum/host.ts: the host presence of an unum (Habitat's host, Elko's context).
+// It is authoritative for critical state only: the roster, roles, bans, the
+// ruleset and the unum's own critical state, held in one snapshot it signs
+// and fans to every member at each change. It carries no replicated traffic:
+// members' presences talk directly, introduced by gifts the host passes on as
+// data (PROTOCOL.md §4):
+//   join: check bans and capacity (refusals `[banned]`, `[full]`, `[closed]`),
+//   tell existing members first (each gets a gift to the newcomer's inbox),
+//   then return the member facet, the signed roster and one gift per member.
+// A member whose session breaks is removed after the grace window unless it
+// comes back (joins again, which re-attaches it) within it.
+import { createHash, randomBytes } from 'node:crypto';
+import { E, type ERef } from '@endo/far';
+import type { Passable } from '@endo/pass-style';
+import { makeExo } from '@endo/exo';
+import { short, type VatId } from '../captp-transport/index.js';
+import { canonical, makeEmitter, makePresence, type Listener, type PeerInbox } from '../presence/index.js';
+import type { Vat } from '../vat/index.js';
+import type { UnumDefinition } from './define-unum.js';
+import { AdminI, JoinI, MemberFacetI, type Change, type JoinResult, type PeerGift } from './facets.js';
+import { openHostStore } from './host-store.js';
+import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
+import type { MemberLink } from './replica.js';
+import { makeSerial, withTimeout } from './serial.js';
+import { openSnapshot, signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
+import { makeRosterView } from './roster-view.js';
+
+export interface HostOptions {
+  /** The unum's name; hosting the same name again (after a restart) restores it. */
+  name: string;
+  capacity?: number;
+  limits?: Partial<UnumLimits>;
+  /** Called with a member's report (the moderation layer plugs in here). */
+  onReport?: (report: Record<string, unknown>, from: Member) => Passable;
+}
+
+export interface HostEvents<State> extends Record<string, unknown> {
+  snapshot: Snapshot<State>;
+  /** A member's critical request the unum refused. */
+  refused: { author: VatId; kind: string; reason: string };
+}
+
+export type Admin = ReturnType<typeof makeAdmin>;
+
+export interface HostedUnum<State> {
+  readonly room: string;
+  /** Sturdy ref to the join facet: the room's invite. */
+  readonly invite: string;
+  /** Admin facet (far): kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster. */
+  readonly admin: Admin;
+  snapshot(): Snapshot<State>;
+  signed(): SignedSnapshot;
+  on<K extends keyof HostEvents<State>>(name: K, listener: Listener<HostEvents<State>[K]>): () => void;
+  /** Stops hosting in this process (the state stays in the store for a restart). */
+  close(): void;
+}
+
+type AdminPowers = {
+  kick(vatId: VatId, reason: string): Promise<void>;
+  ban(vatId: VatId, durationMs: number, reason: string): Promise<void>;
+  unban(vatId: VatId): Promise<void>;
+  mute(vatId: VatId, muted: boolean): Promise<void>;
+  setRuleset(ruleset: Record<string, unknown>): Promise<void>;
+  setCapacity(capacity: number): Promise<void>;
+  setOpen(open: boolean): Promise<void>;
+  signed(): SignedSnapshot;
+};
+
+const makeAdmin = (label: string, powers: AdminPowers) =>
+  makeExo(`Admin ${label}`, AdminI, {
+    kick: (vatId, reason) => powers.kick(vatId, reason),
+    ban: (vatId, { durationMs, reason }) => powers.ban(vatId, durationMs, reason),
+    unban: vatId => powers.unban(vatId),
+    mute: (vatId, muted) => powers.mute(vatId, muted),
+    setRuleset: ruleset => powers.setRuleset(ruleset),
+    setCapacity: capacity => powers.setCapacity(capacity),
+    setOpen: open => powers.setOpen(open),
+    roster: () => powers.signed(),
+  }) as unknown as {
+    kick(vatId: VatId, reason: string): Promise<void>;
+    ban(vatId: VatId, opts: { durationMs: number; reason: string }): Promise<void>;
+    unban(vatId: VatId): Promise<void>;
+    mute(vatId: VatId, muted: boolean): Promise<void>;
+    setRuleset(ruleset: Record<string, unknown>): Promise<void>;
+    setCapacity(capacity: number): Promise<void>;
+    setOpen(open: boolean): Promise<void>;
+    roster(): SignedSnapshot;
+  };
+
+interface MemberRecord {
+  link: ERef<MemberLink>;
+  revokeFacet: () => void;
+  grace?: NodeJS.Timeout;
+}
+
+const refuse = (code: 'banned' | 'full' | 'closed' | 'name-taken', room: string, why: string): never => {
+  throw Error(`[${code}] join refused by room ${JSON.stringify(room)}: ${why}`);
+};
+
+export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State>, opts: HostOptions): Promise<HostedUnum<State>> => {
+  const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
+  const store = openHostStore(vat.database());
+  const restored = store.load(opts.name);
+  let signed: SignedSnapshot;
+  let current: Snapshot<State>;
+  if (restored) {
+    current = openSnapshot<State>(restored, vat.id);
+    signed = restored;
+    if (current.type !== definition.type) {
+      throw Error(`[bad-unum] ${JSON.stringify(opts.name)} is hosted here as a ${current.type}, not a ${definition.type}`);
+    }
+  } else {
+    current = harden({
+      v: 1,
+      room: `${opts.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}~${randomBytes(9).toString('base64url')}`,
+      type: definition.type,
+      name: opts.name,
+      host: vat.id,
+      epoch: 0,
+      cseq: 0,
+      members: [],
+      bans: [],
+      rulesetHash: '',
+      state: definition.initialState,
+    }) as Snapshot<State>;
+    signed = signSnapshot(current, m => vat.sign(m));
+    store.save(opts.name, signed);
+  }
+  const room = current.room;
+  let capacity = opts.capacity ?? limits.capacity;
+  let open = true;
+  const events = makeEmitter<HostEvents<State>>();
+  const records = new Map<VatId, MemberRecord>();
+  const serial = makeSerial();
+  const view = makeRosterView(room, () => current);
+  const presence = makePresence({ vat, roster: view });
+  const memberOf = (vatId: VatId) => current.members.find(m => m.vatId === vatId);
+
+  /**
+   * Signs and stores a new snapshot, then fans it (with per-member changes).
+   * Resolves when every reachable member has taken it, each bounded in time.
+   */
+  const commit = (next: Omit<Snapshot<State>, 'cseq'>, changes = new Map<VatId, Change>(), rosterChanged = true): Promise<void> => {
+    current = harden({ ...next, epoch: rosterChanged ? current.epoch + 1 : current.epoch, cseq: current.cseq + 1 }) as Snapshot<State>;
+    signed = signSnapshot(current, m => vat.sign(m));
+    store.save(opts.name, signed);
+    presence.rosterChanged();
+    events.emit('snapshot', current);
+    const told = [...records].map(([vatId, record]) => {
+      const change = changes.get(vatId);
+      return withTimeout(Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))), limits.introductionTimeoutMs, `telling ${short(vatId)}`).catch(
+        () => {}, // an unreachable member catches up when it re-attaches
+      );
+    });
+    return Promise.all(told).then(() => undefined);
+  };
+
+  const remove = (vatId: VatId, reason: string) => {
+    const record = records.get(vatId);
+    if (!memberOf(vatId)) return;
+    record?.revokeFacet();
+    clearTimeout(record?.grace);
+    presence.unlink(vatId);
+    const removedChange = new Map([[vatId, { removed: reason }]]);
+    commit({ ...current, members: current.members.filter(m => m.vatId !== vatId) }, removedChange);
+    records.delete(vatId);
+  };
+
+  const watch = (vatId: VatId, link: ERef<MemberLink>) => {
+    vat.onPeerBroken(vatId, () => {
+      const record = records.get(vatId);
+      if (!record || record.link !== link) return; // it re-attached since
+      clearTimeout(record.grace);
+      record.grace = setTimeout(() => void serial(async () => {
+        if (records.get(vatId)?.link === link) remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
+      }), limits.graceMs);
+      record.grace.unref();
+    });
+  };
+
+  const makeMemberFacet = (vatId: VatId) => {
+    let revoked = false;
+    const facet = makeExo(`MemberFacet ${short(vatId)} in ${room}`, MemberFacetI, {
+      leave() {
+        if (revoked) throw Error(`[removed] vat ${short(vatId)} is no longer a member of ${room}`);
+        revoked = true;
+        void serial(async () => remove(vatId, 'it left'));
+      },
+      async report(report) {
+        if (revoked) throw Error(`[removed] vat ${short(vatId)} is no longer a member of ${room}`);
+        const member = memberOf(vatId);
+        if (!opts.onReport || !member) throw Error(`[no-moderation] room ${JSON.stringify(current.name)} takes no reports`);
+        return opts.onReport(report, member);
+      },
+    });
+    return { facet, revoke: () => void (revoked = true) };
+  };
+
+  /** Gifts both ways between the newcomer and every other member, each call bounded in time. */
+  const introduce = async (vatId: VatId, link: ERef<MemberLink>) => {
+    const others = [...records.entries()].filter(([other]) => other !== vatId);
+    const pairs = await Promise.all(
+      others.map(async ([other, record]) => {
+        try {
+          const [toNewcomer, toOther] = await withTimeout(
+            Promise.all([E(link).inboxGiftFor(other), E(record.link).inboxGiftFor(vatId)]),
+            limits.introductionTimeoutMs,
+            `introducing ${short(vatId)} to ${short(other)}`,
+          );
+          return { other, toNewcomer, toOther };
+        } catch {
+          return undefined; // that member re-attaches later and is introduced then
+        }
+      }),
+    );
+    return pairs.filter((p): p is { other: VatId; toNewcomer: string; toOther: string } => p !== undefined);
+  };
+
+  const join = (vatId: VatId, request: { name: string; address: string; link: unknown }): Promise<JoinResult> =>
+    serial(async () => {
+      const link = request.link as ERef<MemberLink>;
+      const name = request.name.trim();
+      if (!name) throw Error('[bad-name] a member name must not be empty');
+      const already = memberOf(vatId);
+      if (!already) {
+        const ban = current.bans.find(b => b.vatId === vatId && (b.until === 0 || b.until > Date.now()));
+        if (ban) refuse('banned', current.name, ban.until ? `banned until ${new Date(ban.until).toISOString()}` : 'banned');
+        if (!open) refuse('closed', current.name, 'the room is not admitting members');
+        if (current.members.length >= capacity) refuse('full', current.name, `it holds ${capacity} members`);
+        if (current.members.some(m => m.name === name)) refuse('name-taken', current.name, `a member is already called ${JSON.stringify(name)}`);
+      }
+      // Our own presence's link to the member, for its requests to the host.
+      const ownGift = await withTimeout(E(link).inboxGiftFor(vat.id), limits.introductionTimeoutMs, `asking ${short(vatId)} for an inbox`);
+      const previous = records.get(vatId);
+      previous?.revokeFacet();
+      clearTimeout(previous?.grace);
+      const { facet, revoke } = makeMemberFacet(vatId);
+      records.set(vatId, { link, revokeFacet: revoke });
+      watch(vatId, link);
+      await presence.link(vatId, await vat.redeem<PeerInbox>(ownGift));
+      const pairs = await introduce(vatId, link);
+      const member: Member = already
+        ? { ...already, address: request.address }
+        : { vatId, name, role: vatId === vat.id ? 'owner' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
+      const changes = new Map<VatId, Change>(pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]));
+      // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
+      await commit({ ...current, members: [...current.members.filter(m => m.vatId !== vatId), member] }, changes, !already);
+      const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
+      return harden({
+        member: facet,
+        snapshot: signed,
+        peers,
+        hostInbox: vat.giftFor(presence.inboxFor(vatId), vatId, { ttlMs: limits.inboxGiftTtlMs }),
+      });
+    });
+
+  const invite = vat.exportPerPeer(
+    peer =>
+      makeExo(`Join ${room} for ${short(peer)}`, JoinI, {
+        describe: () => harden({ room, type: current.type, name: current.name, host: vat.id }),
+        join: request => join(peer, request as { name: string; address: string; link: unknown }),
+      }),
+    { name: `unum:${opts.name}` },
+  );
+
+  // Critical requests arrive as signed envelopes to the host presence.
+  presence.on('message', ({ envelope }) => {
+    const { kind, author } = envelope.header;
+    const operation = definition.operations?.[kind];
+    if (!operation || author === vat.id) return;
+    void serial(async () => {
+      const member = memberOf(author);
+      if (!member) return;
+      try {
+        const state = operation(current.state, envelope.wire.content ?? '', member);
+        commit({ ...current, state: harden(state) }, undefined, false);
+      } catch (error) {
+        events.emit('refused', harden({ author, kind, reason: (error as Error).message }));
+      }
+    });
+  });
+
+  const inRoster = (vatId: VatId) => {
+    if (!memberOf(vatId)) throw Error(`[not-a-member] vat ${short(vatId)} is not a member of ${JSON.stringify(current.name)}`);
+  };
+  const admin = makeAdmin(room, {
+    kick: (vatId, reason) =>
+      serial(async () => {
+        inRoster(vatId);
+        remove(vatId, `kicked: ${reason}`);
+      }),
+    ban: (vatId, durationMs, reason) =>
+      serial(async () => {
+        const until = durationMs > 0 ? Date.now() + durationMs : 0;
+        const bans = [...current.bans.filter(b => b.vatId !== vatId), { vatId, until, reason }];
+        if (memberOf(vatId)) {
+          current = harden({ ...current, bans });
+          remove(vatId, `banned: ${reason}`);
+        } else commit({ ...current, bans });
+      }),
+    unban: vatId => serial(async () => commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) })),
+    mute: (vatId, muted) =>
+      serial(async () => {
+        inRoster(vatId);
+        commit({ ...current, members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)) });
+      }),
+    setRuleset: ruleset =>
+      serial(async () => {
+        const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
+        commit({ ...current, rulesetHash, state: harden({ ...(current.state as object), ruleset }) as State });
+      }),
+    setCapacity: async n => {
+      if (!Number.isSafeInteger(n) || n < 1) throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);
+      capacity = n;
+    },
+    setOpen: async isOpen => {
+      open = isOpen;
+    },
+    signed: () => signed,
+  });
+
+  return harden({
+    room,
+    invite,
+    admin,
+    snapshot: () => current,
+    signed: () => signed,
+    on: (name, listener) => events.on(name, listener),
+    close() {
+      for (const record of records.values()) clearTimeout(record.grace);
+      presence.close();
+    },
+  });
+};
+harden(hostUnum);

@@ -1,0 +1,240 @@
+// unum/replica.ts: a participant's presence of an unum. Joining redeems the
+// invite, hands the host this member's link (for signed roster updates and
+// gift requests), and links directly to every other member's presence with
+// the gifts the host passed on. From then on replicated messages go peer to
+// peer; only critical requests go to the host.
+//
+// When the host is unreachable the member keeps the last signed roster (the
+// epoch freezes) and chat goes on; it re-attaches with backoff, and critical
+// requests wait for that (up to hostWaitMs). A broken link to a peer is
+// re-made from the peer's gift while the peer is in the roster.
+import { E, type ERef } from '@endo/far';
+import { makeExo } from '@endo/exo';
+import { short, type VatId } from '../captp-transport/index.js';
+import { makeEmitter, makePresence, type Listener, type PeerInbox, type Presence, type PresenceLimits } from '../presence/index.js';
+import { parseRef, type Vat } from '../vat/index.js';
+import type { UnumDefinition } from './define-unum.js';
+import { MemberLinkI, type Change, type JoinResult, type PeerGift } from './facets.js';
+import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
+import { makeRosterView } from './roster-view.js';
+import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
+
+export interface ReplicaOptions {
+  /** The name other members see. */
+  name: string;
+  limits?: Partial<UnumLimits>;
+  presenceLimits?: Partial<PresenceLimits>;
+}
+
+export interface ReplicaEvents<State> extends Record<string, unknown> {
+  /** A newer signed snapshot (roster and critical state) was adopted. */
+  snapshot: Snapshot<State>;
+  /** This member was removed (left, kicked, banned, or gone too long). */
+  removed: { reason: string };
+  /** The host became unreachable, or reachable again. */
+  host: { reachable: boolean };
+}
+
+export interface Replica<State> {
+  readonly self: VatId;
+  readonly room: string;
+  readonly host: VatId;
+  readonly presence: Presence;
+  snapshot(): Snapshot<State>;
+  members(): Member[];
+  /** Sends a critical request (an envelope of an operation's kind) to the host; waits while the host is away. */
+  request(kind: string, content: string): Promise<void>;
+  /** Hands a report to the room's moderation hook through this member's facet. */
+  report(report: Record<string, unknown>): Promise<unknown>;
+  hostReachable(): boolean;
+  on<K extends keyof ReplicaEvents<State>>(name: K, listener: Listener<ReplicaEvents<State>[K]>): () => void;
+  /** Leaves the room (the host removes this member) and closes the presence. */
+  leave(): Promise<void>;
+  /** Closes the presence without leaving (as if the vat went away). */
+  close(): void;
+}
+
+interface Join {
+  describe(): { room: string; type: string; name: string; host: VatId };
+  join(request: { name: string; address: string; link: MemberLink }): JoinResult;
+}
+interface MemberFacet {
+  leave(): void;
+  report(report: Record<string, unknown>): unknown;
+}
+export interface MemberLink {
+  update(signed: SignedSnapshot, change?: Change): void;
+  inboxGiftFor(peer: VatId): string;
+}
+
+const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms).unref());
+
+export const joinUnum = async <State>(
+  vat: Vat,
+  definition: UnumDefinition<State>,
+  invite: string,
+  opts: ReplicaOptions,
+): Promise<Replica<State>> => {
+  const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
+  const host = parseRef(invite, 's').vatId;
+  let join = await vat.fetch<Join>(invite);
+  const info = await E(join).describe();
+  if (info.type !== definition.type) {
+    throw Error(`[bad-unum] the invite is to a ${info.type}, not a ${definition.type}`);
+  }
+  let current: Snapshot<State> | undefined;
+  const events = makeEmitter<ReplicaEvents<State>>();
+  const presence = makePresence({
+    vat,
+    roster: makeRosterView(info.room, () => current),
+    host,
+    limits: opts.presenceLimits,
+    ...(definition.aura ? { aura: definition.aura } : {}),
+  });
+  const gifts = new Map<VatId, string>();
+  let member: ERef<MemberFacet> | undefined;
+  let reachable = true;
+  let gone: string | undefined;
+  const inRoster = (vatId: VatId) => current?.members.some(m => m.vatId === vatId) ?? false;
+
+  const markRemoved = (reason: string) => {
+    if (gone !== undefined) return;
+    gone = reason;
+    presence.close();
+    events.emit('removed', harden({ reason }));
+  };
+
+  const adopt = (signed: SignedSnapshot) => {
+    const snapshot = openSnapshot<State>(signed, host, info.room);
+    if (current && snapshot.cseq <= current.cseq) return;
+    current = snapshot;
+    for (const peer of presence.linked()) {
+      if (peer !== host && !inRoster(peer)) {
+        presence.unlink(peer);
+        gifts.delete(peer);
+      }
+    }
+    presence.rosterChanged();
+    events.emit('snapshot', snapshot);
+    if (!inRoster(vat.id)) markRemoved('no longer in the roster');
+  };
+
+  /** Links to a peer from its gift, retrying with backoff while it stays in the roster. */
+  const linkPeer = async ({ vatId, gift }: PeerGift) => {
+    gifts.set(vatId, gift);
+    for (let wait = limits.minBackoffMs; gone === undefined && gifts.get(vatId) === gift; wait = Math.min(wait * 2, limits.maxBackoffMs)) {
+      try {
+        await presence.link(vatId, await vat.redeem<PeerInbox>(gift));
+        return;
+      } catch (error) {
+        if (/^\[unknown-gift\]/.test((error as Error).message)) return; // it restarted; it re-attaches and is introduced again
+        await pause(wait);
+      }
+    }
+  };
+
+  const link = makeExo(`MemberLink ${short(vat.id)} in ${info.room}`, MemberLinkI, {
+    update(signed, change) {
+      adopt(signed as SignedSnapshot);
+      const { linkTo = [], removed } = (change ?? {}) as Change;
+      for (const peer of linkTo) void linkPeer(peer);
+      if (removed !== undefined) markRemoved(removed);
+    },
+    inboxGiftFor(peer) {
+      return vat.giftFor(presence.inboxFor(peer), peer, { ttlMs: limits.inboxGiftTtlMs });
+    },
+  }) as unknown as MemberLink;
+
+  const attach = async () => {
+    const result = await E(join).join(harden({ name: opts.name, address: vat.address, link }));
+    member = result.member as ERef<MemberFacet>;
+    adopt(result.snapshot);
+    await Promise.all([...result.peers, { vatId: host, gift: result.hostInbox }].map(linkPeer));
+    vat.onPeerBroken(host, () => void reattach());
+  };
+
+  let reattaching: Promise<void> | undefined;
+  const reattach = () => {
+    if (gone !== undefined) return Promise.resolve();
+    reattaching ??= (async () => {
+      reachable = false;
+      events.emit('host', harden({ reachable: false }));
+      for (let wait = limits.minBackoffMs; gone === undefined; wait = Math.min(wait * 2, limits.maxBackoffMs)) {
+        await pause(wait);
+        try {
+          join = await vat.fetch<Join>(invite);
+          await attach();
+          reachable = true;
+          events.emit('host', harden({ reachable: true }));
+          return;
+        } catch (error) {
+          if (/^\[(banned|full|closed|name-taken)\]/.test((error as Error).message)) {
+            markRemoved((error as Error).message);
+            return;
+          }
+        }
+      }
+    })().finally(() => {
+      reattaching = undefined;
+    });
+    return reattaching;
+  };
+
+  // A broken link to a member is re-made from its gift.
+  presence.on('peer-broken', ({ peer }) => {
+    const gift = gifts.get(peer);
+    if (gift && peer !== host && inRoster(peer)) void linkPeer({ vatId: peer, gift });
+  });
+
+  await attach();
+  await presence.fetchHistory();
+
+  const waitForHost = async () => {
+    if (reachable) return;
+    const back = new Promise<void>(resolve => {
+      const off = events.on('host', ({ reachable: now }) => {
+        if (now) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const timeout = pause(limits.hostWaitMs).then(() => {
+      throw Error(`[host-unreachable] host ${short(host)} of ${JSON.stringify(info.name)} did not come back within ${limits.hostWaitMs} ms`);
+    });
+    await Promise.race([back, timeout]);
+  };
+
+  return harden({
+    self: vat.id,
+    room: info.room,
+    host,
+    presence,
+    snapshot: () => current!,
+    members: () => current?.members ?? [],
+    async request(kind: string, content: string) {
+      if (gone !== undefined) throw Error(`[removed] vat ${short(vat.id)} is no longer in ${JSON.stringify(info.name)}: ${gone}`);
+      if (!definition.operations?.[kind]) throw Error(`[bad-unum] ${definition.type} has no critical operation ${JSON.stringify(kind)}`);
+      await waitForHost();
+      presence.send('host', kind, content);
+      await presence.flush(host);
+    },
+    async report(report: Record<string, unknown>) {
+      await waitForHost();
+      return E(member!).report(harden(report));
+    },
+    hostReachable: () => reachable,
+    on: (name, listener) => events.on(name, listener),
+    async leave() {
+      if (gone !== undefined) return;
+      await waitForHost();
+      await E(member!).leave();
+      markRemoved('it left');
+    },
+    close() {
+      gone ??= 'closed';
+      presence.close();
+    },
+  });
+};
+harden(joinUnum);

@@ -1,0 +1,17 @@
+// unum/roster-view.ts: the presence layer's view of membership, read from the
+// latest signed snapshot a vat holds.
+import type { VatId } from '../captp-transport/index.js';
+import type { RosterView } from '../presence/index.js';
+import type { Snapshot } from './snapshot.js';
+
+export const makeRosterView = (room: string, latest: () => Snapshot | undefined): RosterView => {
+  const find = (vatId: VatId) => latest()?.members.find(m => m.vatId === vatId);
+  return harden({
+    room,
+    epoch: () => latest()?.epoch ?? 0,
+    isMember: (vatId: VatId) => find(vatId) !== undefined,
+    joinedAt: (vatId: VatId) => find(vatId)?.joinedAt,
+    isMuted: (vatId: VatId) => find(vatId)?.muted === true,
+  });
+};
+harden(makeRosterView);

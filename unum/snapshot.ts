@@ -1,0 +1,81 @@
+// unum/snapshot.ts: the host presence's critical state, signed (PROTOCOL.md §4).
+//
+//   snapshot = { v:1, room, type, name, host, epoch, cseq, members, bans, rulesetHash, state }
+//   bytes    = "stoa/roster/v1\n" + canonical(snapshot); sig = Ed25519(host key, bytes)
+//
+// `epoch` counts roster changes (join, leave, kick, ban, mute, ruleset);
+// `cseq` counts every change, the unum's own critical state (`state`)
+// included, so a member keeps whichever signed snapshot has the highest cseq.
+import { verify } from 'node:crypto';
+import { checkVatId, publicKeyOf, short, type VatId } from '../captp-transport/index.js';
+import { canonical } from '../presence/index.js';
+
+export const SNAPSHOT_DOMAIN = 'stoa/roster/v1\n';
+
+export type Role = 'owner' | 'member' | 'monitor';
+
+export interface Member {
+  vatId: VatId;
+  name: string;
+  role: Role;
+  /** `host:port` where the member's vat listens. */
+  address: string;
+  /** The epoch at which it joined: its envelopes may not claim an earlier one. */
+  joinedAt: number;
+  muted: boolean;
+}
+
+export interface Ban {
+  vatId: VatId;
+  /** ms since the Unix epoch; 0 for a ban without end. */
+  until: number;
+  reason: string;
+}
+
+export interface Snapshot<State = unknown> {
+  v: 1;
+  room: string;
+  type: string;
+  name: string;
+  host: VatId;
+  epoch: number;
+  cseq: number;
+  members: Member[];
+  bans: Ban[];
+  rulesetHash: string;
+  state: State;
+}
+
+/** A snapshot as it travels: the exact signed text and the host's signature. */
+export interface SignedSnapshot {
+  snapshot: string;
+  sig: string;
+}
+
+export const signSnapshot = (snapshot: Snapshot, sign: (message: Uint8Array) => Uint8Array): SignedSnapshot => {
+  const text = canonical(snapshot);
+  return harden({ snapshot: text, sig: Buffer.from(sign(Buffer.from(SNAPSHOT_DOMAIN + text))).toString('base64url') });
+};
+harden(signSnapshot);
+
+/** Checks the host's signature and the room; returns the snapshot. Throws `[bad-snapshot]`. */
+export const openSnapshot = <State>(signed: SignedSnapshot, host: VatId, room?: string): Snapshot<State> => {
+  const bad = (why: string): never => {
+    throw Error(`[bad-snapshot] roster from host ${short(host)} ${why}`);
+  };
+  if (typeof signed?.snapshot !== 'string' || typeof signed.sig !== 'string' || signed.snapshot.length > 1 << 20) bad('is not a signed snapshot');
+  const ok = verify(null, Buffer.from(SNAPSHOT_DOMAIN + signed.snapshot), publicKeyOf(host), Buffer.from(signed.sig, 'base64url'));
+  if (!ok) bad('has a bad signature');
+  let snapshot: Snapshot<State>;
+  try {
+    snapshot = JSON.parse(signed.snapshot);
+  } catch {
+    return bad('is not JSON');
+  }
+  if (snapshot.v !== 1 || snapshot.host !== host) bad('names another host');
+  if (room !== undefined && snapshot.room !== room) bad(`is for another room`);
+  if (!Array.isArray(snapshot.members) || !Array.isArray(snapshot.bans)) bad('has no member list');
+  for (const m of snapshot.members) checkVatId(m.vatId);
+  return harden(snapshot);
+};
+harden(openSnapshot);
