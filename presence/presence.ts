@@ -29,6 +29,8 @@ export interface PresenceEvents extends Record<string, unknown> {
   /** Envelopes of a stream that never arrived; the stream moved past them. */
   gap: { author: VatId; stream: string; fromSeq: number; toSeq: number };
   'peer-broken': { peer: VatId; reason: Error };
+  /** A peer's position arrived (spatial rooms). */
+  position: { peer: VatId; x: number; y: number };
   error: unknown;
 }
 
@@ -174,6 +176,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         .map(k => k.envelope.wire),
     position(from: VatId, x: number, y: number) {
       positions.set(from, { x, y });
+      events.emit('position', harden({ peer: from, x, y }));
     },
   };
 

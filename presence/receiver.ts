@@ -195,7 +195,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       holdFor(key, item); // the baseline comes with the link
       return;
     }
-    const finish = (advance: boolean, history: boolean) => {
+    const finish = (advance: boolean, history: boolean, show = true) => {
       if (!contentMatches(envelope)) {
         drop({ reason: 'bad-content', from, author, seq });
         return false;
@@ -204,13 +204,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         drop({ reason: 'clock-skew', from, author, seq, detail: `${Math.round((envelope.header.ts - now()) / 1000)} s` });
         return false;
       }
-      commit(envelope, history, advance);
+      commit(envelope, history, advance, show);
       return true;
     };
     if (seq === state.seq + 1) {
       if (prev !== state.id) {
         // Signed over a predecessor other than the one we hold: the author forked its chain.
-        if (finish(false, false)) hooks.equivocation(author, envelope.stream, seq, [...window.at(author, envelope.stream, seq - 1), envelope]);
+        if (finish(false, false, false)) hooks.equivocation(author, envelope.stream, seq, [...window.at(author, envelope.stream, seq - 1), envelope]);
         return;
       }
       if (finish(true, !live)) releaseHeld(key);
@@ -223,7 +223,8 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         return;
       }
       if (kept.length > 0) {
-        if (finish(false, false)) hooks.equivocation(author, envelope.stream, seq, [...kept, envelope]);
+        // Kept as evidence, never shown.
+        if (finish(false, false, false)) hooks.equivocation(author, envelope.stream, seq, [...kept, envelope]);
         return;
       }
       // History older than what we hold: it must link backwards into it.

@@ -100,3 +100,12 @@ export const roomVat = async (
   const control = await driver.fetch<Control>(String(proc.ready.control));
   return { proc, vatId: proc.vatId, address: proc.address, control };
 };
+
+/** A member in this process at the unum level, so a test can seal and forward envelopes as Mallory would. */
+export const unumMember = async (t: ExecutionContext, invite: string, name: string) => {
+  const { joinUnum, chatRoom } = await import('../unum/index.js');
+  const vat = await testVat(t);
+  const replica = await joinUnum(vat, chatRoom, invite, { name });
+  t.teardown(() => replica.close());
+  return { vat, replica, presence: replica.presence };
+};

@@ -135,10 +135,10 @@ export const joinUnum = async <State>(
 
   const link = makeExo(`MemberLink ${short(vat.id)} in ${info.room}`, MemberLinkI, {
     update(signed, change) {
-      adopt(signed as SignedSnapshot);
       const { linkTo = [], removed } = (change ?? {}) as Change;
+      if (removed !== undefined) markRemoved(removed); // before the roster says only "gone"
+      adopt(signed as SignedSnapshot);
       for (const peer of linkTo) void linkPeer(peer);
-      if (removed !== undefined) markRemoved(removed);
     },
     inboxGiftFor(peer) {
       return vat.giftFor(presence.inboxFor(peer), peer, { ttlMs: limits.inboxGiftTtlMs });
