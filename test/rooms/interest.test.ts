@@ -1,7 +1,7 @@
 // Interest management: in a spatial unum a message fans only to the peers in
 // the sender's aura (radius, then the nearest maxInAura).
 import test from '@endo/ses-ava/prepare-endo.js';
-import { selectInAura } from '../../presence/index.js';
+import { selectInAura, type Delivery } from '../../presence/index.js';
 import { defineUnum, hostUnum, joinUnum } from '../../unum/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
@@ -27,11 +27,11 @@ test('in a spatial room a line reaches only the nearest peers in the aura', asyn
   t.teardown(() => [ann, ben, cat, dan].forEach(m => m!.close()));
   const places = [[ann, 0, 0], [ben, 1, 0], [cat, 3, 3], [dan, 4, 0]] as const;
   const annKnowsAll = Promise.all(
-    [ben, cat, dan].map(m => nextEvent(l => ann!.presence.on('position', l), p => p.peer === m!.self)),
+    [ben, cat, dan].map(m => nextEvent<{ peer: string }>(l => ann!.presence.on('position', l), p => p.peer === m!.self)),
   );
   for (const [member, x, y] of places) member!.presence.move({ x, y });
   await annKnowsAll;
-  const heard = (member: typeof ann) => nextEvent(l => member!.presence.on('message', l), d => d.envelope.wire.content === 'psst, neighbours');
+  const heard = (member: typeof ann) => nextEvent<Delivery>(l => member!.presence.on('message', l), d => d.envelope.wire.content === 'psst, neighbours');
   const [benHeard, danHeard] = [heard(ben), heard(dan)];
   const sent = ann!.presence.send('others', 'chat', 'psst, neighbours');
   t.deepEqual([...sent.to].sort(), [ben!.self, dan!.self].sort(), 'ben (1 away) and dan (4 away), not cat (4.2 away)');

@@ -3,7 +3,9 @@
 // each has its own identity, listener and sessions.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { defineUnum, hostUnum, joinUnum } from '../../unum/index.js';
-import { sharedCounter } from '../fixtures/counter-unum.js';
+import { sharedCounter, type CounterState } from '../fixtures/counter-unum.js';
+import type { Delivery } from '../../presence/index.js';
+import type { Snapshot } from '../../unum/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 test('a shared counter: increments are applied and signed by the host; cursors go peer to peer', async t => {
@@ -17,19 +19,19 @@ test('a shared counter: increments are applied and signed by the host; cursors g
     hosted.close();
   });
 
-  const benSeesThree = nextEvent(l => ben.on('snapshot', l), s => s.state.count === 3);
+  const benSeesThree = nextEvent<Snapshot<CounterState>>(l => ben.on('snapshot', l), s => s.state.count === 3);
   await ann.request('increment', '');
   await ann.request('increment', '2');
   t.like(await benSeesThree, { state: { count: 3 } });
   t.is(hosted.snapshot().state.count, 3);
 
-  const refused = nextEvent(l => hosted.on('refused', l), () => true);
+  const refused = nextEvent<{ reason: string }>(l => hosted.on('refused', l), () => true);
   await ben.request('increment', 'a million');
   t.regex((await refused).reason, /increments are 1 to 100/);
 
   const hostBytes = () => hostVat.stats().peers.reduce((n, p) => n + p.bytesSent, 0);
   const before = hostBytes();
-  const cursorSeen = nextEvent(l => ben.presence.on('message', l), d => d.envelope.header.kind === 'cursor');
+  const cursorSeen = nextEvent<Delivery>(l => ben.presence.on('message', l), d => d.envelope.header.kind === 'cursor');
   ann.presence.send('others', 'cursor', JSON.stringify({ x: 3, y: 4 }));
   t.is((await cursorSeen).envelope.wire.content, '{"x":3,"y":4}');
   t.is(hostBytes(), before, 'cursor traffic never touches the host');
