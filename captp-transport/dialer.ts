@@ -1,6 +1,7 @@
 // captp-transport/dialer.ts: opens a wss:// connection to a vat and pins its
 // key. The server certificate's key must be the VatId we meant to reach; the
 // check runs on the TLS socket before the connection is handed to CapTP.
+import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { vatIdOfCertificate } from './certificate.js';
@@ -36,7 +37,8 @@ export const dial = (
       ws.terminate();
       reject(error);
     };
-    ws.once('upgrade', response => {
+    /** The key the listener proved in the TLS handshake: checked before anything it says is believed. */
+    const keyMatches = (response: IncomingMessage): boolean => {
       const cert = (response.socket as TLSSocket).getPeerX509Certificate();
       let found: VatId | undefined;
       try {
@@ -47,10 +49,14 @@ export const dial = (
       if (found !== peer) {
         fail(dialError('wrong-peer', `${where}: the listener's key is ${found ? `vat ${short(found)}` : 'not a vat key'}, not the vat id in the reference`));
       }
-    });
+      return found === peer;
+    };
+    ws.once('upgrade', keyMatches);
     ws.once('unexpected-response', (_req, response) => {
+      if (!keyMatches(response)) return;
+      // Only the status code: the status text is the peer's to choose.
       const code = response.statusCode === 409 ? 'duplicate' : 'refused';
-      fail(dialError(code, `${where} refused the connection (HTTP ${response.statusCode} ${response.statusMessage ?? ''})`.trim()));
+      fail(dialError(code, `${where} refused the connection (HTTP ${response.statusCode})`));
     });
     ws.once('open', () => {
       if (settled) return;

@@ -20,6 +20,10 @@ const KNOWN = new Set<string>(FRAME_TYPES);
 /** captp's per-instance epoch; one session per connection means it is always 0. */
 export const EPOCH = 0;
 const SLOT_RE = /^[opqt][+-][0-9]{1,15}$/;
+/** Questions are numbered by their asker: q-1, q-2, … */
+const QUESTION_RE = /^q-[1-9][0-9]{0,14}$/;
+/** Slots one capdata may carry: each new one becomes an import we keep. */
+export const MAX_SLOTS_PER_CAPDATA = 1_000;
 const SLOT_FIELDS = ['questionID', 'answerID', 'target', 'promiseID', 'slotID'] as const;
 const CAPDATA_FIELDS = ['method', 'result', 'exception', 'res', 'rej'] as const;
 /** Fields captp reads without checking, per type. */
@@ -38,6 +42,7 @@ const isCapData = (x: unknown): boolean => {
   return (
     typeof body === 'string' &&
     Array.isArray(slots) &&
+    slots.length <= MAX_SLOTS_PER_CAPDATA &&
     slots.every(s => typeof s === 'string' && SLOT_RE.test(s))
   );
 };
@@ -71,6 +76,15 @@ export const parseFrame = (text: string): Frame => {
     if (record[field] !== undefined && !isCapData(record[field])) {
       throw Fail`[bad-frame] ${q(type)} has a malformed ${q(field)}`;
     }
+  }
+  for (const field of ['questionID', 'answerID'] as const) {
+    const id = record[field];
+    if (id !== undefined && (typeof id !== 'string' || !QUESTION_RE.test(id))) {
+      throw Fail`[bad-frame] ${q(type)} has a ${q(field)} that is not a question (q-N)`;
+    }
+  }
+  if (type === 'CTP_DROP' && typeof record.slotID === 'string' && !/^[opq]-/.test(record.slotID)) {
+    throw Fail`[bad-frame] CTP_DROP may only drop what the peer imported`;
   }
   const missing = REQUIRED[type as FrameType].filter(field => record[field] === undefined);
   if (missing.length > 0) {

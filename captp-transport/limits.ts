@@ -6,8 +6,12 @@ export const DEFAULT_LIMITS = harden({
   maxFrameBytes: 1 << 20,
   /** How often a ping goes out; a peer silent for two periods is declared gone. */
   heartbeatMs: 15_000,
-  /** Calls a peer may have waiting on us at once before its session is aborted. */
+  /** Answers a peer may have us hold at once (calls not yet answered, or answered and not yet dropped). */
   maxQuestionsInFlight: 10_000,
+  /** References a peer may hand us over one session (captp keeps each import for the session's life). */
+  maxImportsPerSession: 20_000,
+  /** Sessions a vat keeps at once; more inbound connections are refused (503). */
+  maxSessions: 1_000,
   /** How long a dial (TCP + TLS + upgrade) may take. */
   dialTimeoutMs: 10_000,
   /** Bytes queued unsent to a peer before its session is aborted as stalled. */

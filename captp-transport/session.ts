@@ -6,7 +6,7 @@
 import { makeCapTP } from '@endo/captp';
 import type { WebSocket } from 'ws';
 import { debugLog } from './debug-log.js';
-import { parseFrame, type Frame } from './frames.js';
+import { EPOCH, parseFrame, type Frame } from './frames.js';
 import type { TransportLimits } from './limits.js';
 import { short, type VatId } from './vat-id.js';
 
@@ -17,7 +17,8 @@ export type BreakCode =
   | 'connection-lost' // the socket closed under us
   | 'heartbeat-lost' // the peer stopped answering pings
   | 'bad-frame' // the peer sent something that is not a valid CapTP frame
-  | 'too-many-questions' // the peer exceeded maxQuestionsInFlight
+  | 'too-many-questions' // the peer had us hold more than maxQuestionsInFlight answers
+  | 'too-many-imports' // the peer handed us more than maxImportsPerSession references
   | 'peer-stalled' // the peer stopped reading; our queue passed maxBufferedBytes
   | 'replaced'; // a newer connection to the same peer took over
 
@@ -35,7 +36,10 @@ export interface SessionStats {
   framesReceived: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Answers we hold for the peer: calls unanswered, or answered and not yet dropped. */
   questionsInFlight: number;
+  /** References the peer has handed us this session. */
+  imports: number;
 }
 
 export interface PeerSession {
@@ -74,38 +78,74 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   const { ws, self, peer, dialedBy, bootstrap, limits, onFrame } = opts;
   const label = `${short(self)}<->${short(peer)}`;
   const counters = { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0 };
-  /** The peer's questions we have not answered yet. */
-  const inFlight = new Set<string>();
+  /**
+   * Answers captp holds for the peer: from its call until its drop (a patched
+   * peer drops each answer once returned). Question numbers must rise, so a
+   * peer cannot reuse one to slip past the count.
+   */
+  const answersHeld = new Set<string>();
+  let lastQuestion = 0;
+  let imports = 0;
   const watchers: Array<(reason: Error) => void> = [];
   let broken: Error | undefined;
   let wireReason = '';
-  let alive = true;
+  let lastHeard = Date.now();
   let probeTimer: NodeJS.Timeout | undefined;
 
-  const rawSend = (frame: Record<string, unknown>): void | Promise<void> => {
+  const notify = (watcher: (reason: Error) => void, reason: Error) => {
+    try {
+      watcher(reason);
+    } catch (error) {
+      debugLog('transport', label, 'onBroken watcher threw', error);
+    }
+  };
+
+  /** A frame too large for the peer to take: fail that one exchange, not the session. */
+  const tooLarge = (frame: Record<string, unknown>, bytes: number): Record<string, unknown> | undefined => {
+    const error = harden(Error(`[too-large] a ${bytes}-byte message exceeds the ${limits.maxFrameBytes}-byte frame limit`));
+    if (frame.type === 'CTP_RETURN') return { type: 'CTP_RETURN', epoch: EPOCH, answerID: frame.answerID, exception: captp.serialize(error) };
+    if (frame.type === 'CTP_RESOLVE') return { type: 'CTP_RESOLVE', promiseID: frame.promiseID, rej: captp.serialize(error) };
+    if (frame.type === 'CTP_CALL') {
+      // Never sent: answer our own question with the failure.
+      const answer = { type: 'CTP_RETURN', epoch: EPOCH, answerID: frame.questionID, exception: captp.serialize(error) };
+      queueMicrotask(() => captp.dispatch(answer));
+    }
+    return undefined;
+  };
+
+  const rawSend = (frame: Record<string, unknown>): void => {
     if (ws.readyState !== ws.OPEN) {
-      return Promise.reject(Error(`connection to ${short(peer)} is not open`));
+      // Closing under us: end the session properly rather than let captp abort itself.
+      queueMicrotask(() => abort('connection-lost', 'the socket is closing'));
+      return;
     }
     // captp hands the abort's Error to us; the peer gets our short reason instead
     // (an Error would cross JSON as `{}`).
-    const text = JSON.stringify(frame.type === 'CTP_DISCONNECT' ? { ...frame, reason: wireReason } : frame);
-    if (frame.type === 'CTP_RETURN') inFlight.delete(frame.answerID as string);
+    let text = JSON.stringify(frame.type === 'CTP_DISCONNECT' ? { ...frame, reason: wireReason } : frame);
+    if (text.length > limits.maxFrameBytes) {
+      const replacement = tooLarge(frame, text.length);
+      if (!replacement) return;
+      text = JSON.stringify(replacement);
+    }
     counters.framesSent += 1;
     counters.bytesSent += text.length;
     onFrame?.({ direction: 'out', peer, type: String(frame.type), bytes: text.length });
     ws.send(text);
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
       // Deferred: captp is in the middle of sending.
-      queueMicrotask(() =>
-        abort('peer-stalled', `more than ${limits.maxBufferedBytes} bytes queued unread`),
-      );
+      queueMicrotask(() => abort('peer-stalled', `more than ${limits.maxBufferedBytes} bytes queued unread`));
     }
-    return undefined;
   };
 
   const captp = makeCapTP(label, rawSend, bootstrap, {
     onReject: reason => debugLog('transport', label, 'rejection', reason),
     marshalSaveError: error => debugLog('transport', label, 'sent error', error),
+    importHook: () => {
+      imports += 1;
+      if (imports > limits.maxImportsPerSession) {
+        queueMicrotask(() => abort('too-many-imports', `peer handed us more than ${limits.maxImportsPerSession} references`));
+      }
+    },
   });
 
   const abort = (code: BreakCode, reason: string): void => {
@@ -119,19 +159,33 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       ws.close(CLOSE_CODE, code);
     }
     const reasonNow = broken;
-    for (const watcher of watchers.splice(0)) {
-      try {
-        watcher(reasonNow);
-      } catch (error) {
-        debugLog('transport', label, 'onBroken watcher threw', error);
+    for (const watcher of watchers.splice(0)) notify(watcher, reasonNow);
+  };
+
+  /** Keeps the count of answers held for the peer; false if the frame must not reach captp. */
+  const account = (frame: Frame): boolean => {
+    if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') {
+      const n = Number((frame.questionID as string).slice(2));
+      if (n <= lastQuestion) {
+        abort('bad-frame', `question ${n} does not follow question ${lastQuestion}`);
+        return false;
       }
+      lastQuestion = n;
+      answersHeld.add(frame.questionID as string);
+      if (answersHeld.size > limits.maxQuestionsInFlight) {
+        abort('too-many-questions', `peer had us hold more than ${limits.maxQuestionsInFlight} answers`);
+        return false;
+      }
+    } else if (frame.type === 'CTP_DROP') {
+      answersHeld.delete(frame.slotID as string);
     }
+    return true;
   };
 
   // ws hands text and binary messages over as one Buffer (binaryType 'nodebuffer').
   const receive = (data: Buffer, isBinary: boolean): void => {
     if (broken) return;
-    alive = true;
+    lastHeard = Date.now();
     counters.framesReceived += 1;
     counters.bytesReceived += data.length;
     if (isBinary) {
@@ -151,19 +205,12 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       abort('disconnected', `peer said ${JSON.stringify(said)}`);
       return;
     }
-    if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') {
-      inFlight.add(frame.questionID as string);
-      if (inFlight.size > limits.maxQuestionsInFlight) {
-        abort('too-many-questions', `peer had more than ${limits.maxQuestionsInFlight} calls in flight`);
-        return;
-      }
-    }
-    captp.dispatch(frame);
+    if (account(frame)) captp.dispatch(frame);
   };
 
   ws.on('message', (data, isBinary) => receive(data as Buffer, isBinary));
   ws.on('pong', () => {
-    alive = true;
+    lastHeard = Date.now();
   });
   ws.on('error', error => debugLog('transport', label, 'socket error', error.message));
   ws.on('close', (code, why) => {
@@ -171,23 +218,22 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   });
 
   const heartbeat = setInterval(() => {
-    if (!alive) {
+    if (Date.now() - lastHeard > 2 * limits.heartbeatMs) {
       abort('heartbeat-lost', `no answer to ping within ${limits.heartbeatMs} ms`);
       ws.terminate();
       return;
     }
-    alive = false;
     ws.ping();
   }, limits.heartbeatMs);
   heartbeat.unref();
 
   const probe = (ms: number): void => {
     if (broken || probeTimer) return;
-    alive = false;
+    const asked = Date.now();
     ws.ping();
     probeTimer = setTimeout(() => {
       probeTimer = undefined;
-      if (!alive) {
+      if (lastHeard < asked) {
         abort('heartbeat-lost', `no answer to a liveness probe within ${ms} ms`);
         ws.terminate();
       }
@@ -202,13 +248,15 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     abort,
     probe,
     onBroken(watcher: (reason: Error) => void) {
-      if (broken) queueMicrotask(() => watcher(broken as Error));
-      else watchers.push(watcher);
+      if (broken) {
+        const reason = broken;
+        queueMicrotask(() => notify(watcher, reason));
+      } else watchers.push(watcher);
     },
     get broken() {
       return broken;
     },
-    stats: () => harden({ peer, dialedBy, ...counters, questionsInFlight: inFlight.size }),
+    stats: () => harden({ peer, dialedBy, ...counters, questionsInFlight: answersHeld.size, imports }),
   });
 };
 harden(makeSession);

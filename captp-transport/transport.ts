@@ -5,16 +5,20 @@
 // by the lower VatId (PROTOCOL.md §2). Each side decides at the moment an
 // upgrade arrives, before any CapTP traffic, so both reach the same answer:
 // - the lower vat refuses (HTTP 409) an inbound connection from a higher peer
-//   while it is dialing that peer or holds a session it dialed to it, and
-//   probes that session, in case it is a dead one the peer already gave up on;
+//   while a dial of its own to that peer is connecting, or while it holds a
+//   session it dialed to it (which it then probes, in case it is a dead one
+//   the peer already gave up on);
 // - otherwise an inbound connection is accepted and replaces any older session
 //   with that peer (a peer only dials when it has no working session with us).
 // A dial refused with 409 waits for the peer's own connection to arrive and
-// dials once more if it does not.
+// dials once more if it does not; callers never see the crossing.
 //
-// Reconnection is on the next use, with backoff (PROTOCOL.md §2): after a
-// failed dial the next one to that peer waits 250 ms, doubling to 10 s, and
-// the failure says so; a success resets it. Old references stay broken.
+// Addresses come from references anyone may pass on, so dials are kept apart
+// per (VatId, host, port): a bogus address for a vat does not hold up, or set
+// the backoff of, dials to its real one. Reconnection is on the next use, with
+// backoff (PROTOCOL.md §2): after a failed dial the next one to that address
+// waits 250 ms, doubling to 10 s, and the failure says so; a success resets
+// it. Old references stay broken.
 import type { WebSocket } from 'ws';
 import { assertCapTPPatched } from './captp-patch-check.js';
 import type { Credentials } from './credentials.js';
@@ -60,9 +64,12 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   const self = credentials.vatId;
   const limits = resolveLimits(opts.limits);
   const live = new Map<VatId, PeerSession>();
-  const dialing = new Map<VatId, Promise<PeerSession>>();
+  /** Dials in progress per address, shared by concurrent connects. */
+  const dialing = new Map<string, Promise<PeerSession>>();
+  /** Dials to each peer that are connecting right now (not waiting out a backoff). */
+  const connecting = new Map<VatId, number>();
   const arrivals = new Map<VatId, Set<(session: PeerSession) => void>>();
-  const backoff = new Map<VatId, { waitMs: number; notBefore: number }>();
+  const backoff = new Map<string, { waitMs: number; notBefore: number }>();
   let closing = false;
 
   const adopt = (ws: WebSocket, peer: VatId, dialedBy: VatId): PeerSession => {
@@ -80,8 +87,9 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   const admit = (peer: VatId): Admission => {
     if (closing) return { admit: false, status: 503, code: 'vat closing' };
     if (peer === self) return { admit: false, status: 403, code: 'self connection' };
+    if (live.size >= limits.maxSessions && !live.has(peer)) return { admit: false, status: 503, code: 'too many sessions' };
     const ours = live.get(peer);
-    const weDialed = dialing.has(peer) || ours?.dialedBy === self;
+    const weDialed = (connecting.get(peer) ?? 0) > 0 || ours?.dialedBy === self;
     if (weDialed && self < peer) {
       debugLog('transport', `crossed dial: ${short(self)} keeps its own connection to ${short(peer)}`);
       ours?.probe(Math.ceil(limits.dialTimeoutMs / 2));
@@ -118,44 +126,49 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     });
 
   const dialOnce = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
-    const ws = await dial(credentials, peer, host, port, limits);
+    connecting.set(peer, (connecting.get(peer) ?? 0) + 1);
+    let ws;
+    try {
+      ws = await dial(credentials, peer, host, port, limits);
+    } finally {
+      connecting.set(peer, connecting.get(peer)! - 1);
+    }
     if (closing) {
       ws.terminate();
       throw Error(`[closed] vat ${short(self)} is closing`);
-    }
-    const current = live.get(peer);
-    if (current && current.dialedBy === peer && peer < self) {
-      // The peer's crossed dial arrived first and wins; ours is surplus.
-      ws.close(1000, 'duplicate');
-      return current;
     }
     return adopt(ws, peer, self);
   };
 
   const dialWithCrossing = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
-    try {
-      return await dialOnce(peer, host, port);
-    } catch (error) {
-      if (errorCode(error) !== 'duplicate') throw error;
-      debugLog('transport', `crossed dial: ${short(self)} waits for ${short(peer)}'s connection`);
-      const arrived = live.get(peer) ?? (await awaitArrival(peer, limits.dialTimeoutMs));
-      return arrived ?? dialOnce(peer, host, port);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await dialOnce(peer, host, port);
+      } catch (error) {
+        if (errorCode(error) !== 'duplicate') throw error;
+        debugLog('transport', `crossed dial: ${short(self)} waits for ${short(peer)}'s connection`);
+        const arrived = live.get(peer) ?? (await awaitArrival(peer, limits.dialTimeoutMs));
+        if (arrived) return arrived;
+        if (attempt === 2) throw Error(`[unreachable] vat ${short(peer)} at ${host}:${port} kept a crossed connection that never arrived`);
+      }
     }
   };
 
-  /** Waits out the peer's backoff, dials, and adjusts the backoff by the outcome. */
-  const dialWithBackoff = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
-    const last = backoff.get(peer);
+  /** Waits out the address's backoff, dials, and adjusts the backoff by the outcome. */
+  const dialWithBackoff = async (peer: VatId, host: string, port: number, key: string): Promise<PeerSession> => {
+    const last = backoff.get(key);
     const wait = last ? last.notBefore - Date.now() : 0;
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+    const already = live.get(peer);
+    if (already) return already; // it came to us meanwhile
     try {
       const session = await dialWithCrossing(peer, host, port);
-      backoff.delete(peer);
+      backoff.delete(key);
       return session;
     } catch (error) {
       const waitMs = Math.min(MAX_BACKOFF_MS, last ? last.waitMs * 2 : MIN_BACKOFF_MS);
-      backoff.set(peer, { waitMs, notBefore: Date.now() + waitMs });
-      throw Error(`${(error as Error).message} (the next dial to ${short(peer)} waits ${waitMs} ms)`);
+      backoff.set(key, { waitMs, notBefore: Date.now() + waitMs });
+      throw Error(`${(error as Error).message} (the next dial to ${short(peer)} there waits ${waitMs} ms)`);
     }
   };
 
@@ -164,10 +177,11 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     const existing = live.get(peer);
     if (existing) return Promise.resolve(existing);
     if (peer === self) return Promise.reject(Error(`[self-connection] vat ${short(self)} cannot dial itself`));
-    const pending = dialing.get(peer);
+    const key = `${peer}@${host}:${port}`;
+    const pending = dialing.get(key);
     if (pending) return pending;
-    const attempt = dialWithBackoff(peer, host, port).finally(() => dialing.delete(peer));
-    dialing.set(peer, attempt);
+    const attempt = dialWithBackoff(peer, host, port, key).finally(() => dialing.delete(key));
+    dialing.set(key, attempt);
     return attempt;
   };
 

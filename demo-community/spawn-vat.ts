@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface VatProcess {
   vatId: string;
+  dataDir: string;
   address: string;
   /** Sturdy ref of the diagnostic echo object, when started with `echo`. */
   echo?: string;
@@ -68,6 +69,7 @@ export const spawnVat = async (opts: SpawnVatOptions): Promise<VatProcess> => {
   });
   return {
     vatId: String(ready.vatId),
+    dataDir,
     address: String(ready.address),
     ...(typeof ready.echo === 'string' ? { echo: ready.echo } : {}),
     ready,

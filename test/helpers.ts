@@ -47,12 +47,13 @@ export const nextEvent = <T>(subscribe: (listener: (event: T) => void) => void, 
   new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));
 
 /** Runs the `stoa` CLI to completion in a child process. */
-export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}, stdin = '') =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(process.execPath, [...process.execArgv, STOA_CLI_PATH, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [...process.execArgv, STOA_CLI_PATH, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
+    child.stdin!.end(stdin);
   });
 
 export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.meta.url));

@@ -3,6 +3,8 @@
 declare module '@endo/captp' {
   export interface CapTPOptions {
     onReject?: (reason: unknown) => void;
+    /** Called for each new reference the peer hands us. */
+    importHook?: (value: unknown, slot: string) => void;
     marshalSaveError?: (error: Error) => void;
     epoch?: number;
     gcImports?: boolean;
@@ -11,6 +13,7 @@ declare module '@endo/captp' {
     abort(reason?: unknown): void;
     dispatch(frame: Record<string, unknown>): boolean;
     getBootstrap(): Promise<unknown>;
+    serialize(value: unknown): { body: string; slots: string[] };
     getStats(): {
       send: Record<string, number>;
       recv: Record<string, number>;

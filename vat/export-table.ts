@@ -11,8 +11,8 @@ import type { VatStore } from './store.js';
 export type FacetMaker = (peer: VatId) => object;
 
 export interface ExportTable {
-  /** Exports `target`, returning its swissnum; a name makes the binding survive restarts. */
-  add(target: object | FacetMaker, name?: string): string;
+  /** Exports `target` (or a maker of per-peer facets), returning its swissnum; a name makes the binding survive restarts. */
+  add(entry: { target: object } | { make: FacetMaker }, name?: string): string;
   /** What `peer` gets for `swissnum`, if anything. */
   lookup(swissnum: string, peer: VatId): object | undefined;
   /** Removes the export (and its name); true if there was one. */
@@ -20,29 +20,39 @@ export interface ExportTable {
   size(): number;
 }
 
-export const makeExportTable = (store: VatStore): ExportTable => {
-  const bySwissnum = new Map<string, object | FacetMaker>();
+/**
+ * `maxFacetsPerExport` bounds the per-peer facets kept for one export; past
+ * it the oldest is forgotten (that peer gets a new one if it fetches again).
+ */
+export const makeExportTable = (store: VatStore, maxFacetsPerExport = 10_000): ExportTable => {
+  // Tagged, not told apart by typeof: a Far function is an object to export too.
+  const bySwissnum = new Map<string, { target: object } | { make: FacetMaker }>();
   const facets = new Map<string, Map<VatId, object>>();
   const nameOf = new Map<string, string>();
   return harden({
-    add(target: object | FacetMaker, name?: string) {
+    add(entry: { target: object } | { make: FacetMaker }, name?: string) {
       let swissnum = name === undefined ? undefined : store.namedExport(name);
       if (swissnum === undefined) {
         swissnum = makeSecret();
         if (name !== undefined) store.bindNamedExport(name, swissnum);
       }
-      bySwissnum.set(swissnum, target);
+      bySwissnum.set(swissnum, entry);
       facets.delete(swissnum);
       if (name !== undefined) nameOf.set(swissnum, name);
       return swissnum;
     },
     lookup(swissnum: string, peer: VatId) {
       const entry = bySwissnum.get(swissnum);
-      if (typeof entry !== 'function') return entry;
+      if (entry === undefined || 'target' in entry) return entry?.target;
       const made = facets.get(swissnum) ?? new Map<VatId, object>();
       facets.set(swissnum, made);
-      if (!made.has(peer)) made.set(peer, entry(peer));
-      return made.get(peer);
+      let facet = made.get(peer);
+      if (facet === undefined) {
+        facet = entry.make(peer);
+        if (made.size >= maxFacetsPerExport) made.delete(made.keys().next().value as VatId);
+        made.set(peer, facet);
+      }
+      return facet;
     },
     remove(swissnum: string) {
       const name = nameOf.get(swissnum);

@@ -1,7 +1,9 @@
-// vat/failure-budget.ts: a token bucket per peer for failed lookups, so a peer
-// guessing swissnums or gift ids gets a handful of tries and then waits.
-// Successful lookups cost nothing. Keyed by authenticated VatId, not by
-// connection, so reconnecting does not refill the bucket.
+// vat/failure-budget.ts: token buckets for failed lookups, so a peer guessing
+// swissnums or gift ids gets a handful of tries and then waits. Successful
+// lookups cost nothing. One bucket per authenticated VatId (reconnecting does
+// not refill it) and one for the whole vat, because a new VatId costs an
+// attacker nothing: the vat-wide bucket bounds the guessing rate however many
+// identities it comes from. At most `maxTracked` peers are tracked.
 import { short, type VatId } from '../captp-transport/index.js';
 
 export interface FailureBudget {
@@ -11,29 +13,46 @@ export interface FailureBudget {
   spend(peer: VatId): void;
 }
 
-export const makeFailureBudget = (burst: number, refillMs: number, now = () => Date.now()): FailureBudget => {
-  const buckets = new Map<VatId, { tokens: number; at: number }>();
-  const level = (peer: VatId) => {
-    const bucket = buckets.get(peer) ?? { tokens: burst, at: now() };
+const VAT_WIDE = '*';
+
+export const makeFailureBudget = (
+  burst: number,
+  refillMs: number,
+  { vatBurst = burst * 10, vatRefillMs = refillMs / 10, maxTracked = 10_000, now = () => Date.now() } = {},
+): FailureBudget => {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const level = (peer: string) => {
+    const [full, every] = peer === VAT_WIDE ? [vatBurst, vatRefillMs] : [burst, refillMs];
+    const bucket = buckets.get(peer) ?? { tokens: full, at: now() };
     const t = now();
-    bucket.tokens = Math.min(burst, bucket.tokens + (t - bucket.at) / refillMs);
+    bucket.tokens = Math.min(full, bucket.tokens + (t - bucket.at) / every);
     bucket.at = t;
-    if (bucket.tokens >= burst) buckets.delete(peer);
+    if (bucket.tokens >= full) buckets.delete(peer);
     else buckets.set(peer, bucket);
-    return bucket;
+    return { bucket, every };
   };
   return harden({
     check(peer: VatId) {
-      const bucket = level(peer);
-      if (bucket.tokens < 1) {
-        const waitS = Math.ceil(((1 - bucket.tokens) * refillMs) / 1000);
-        throw Error(`[rate-limited] too many failed lookups from vat ${short(peer)}; retry in ${waitS} s`);
+      for (const who of [peer, VAT_WIDE]) {
+        const { bucket, every } = level(who);
+        if (bucket.tokens < 1) {
+          const waitS = Math.ceil(((1 - bucket.tokens) * every) / 1000);
+          const from = who === VAT_WIDE ? 'from all peers together' : `from vat ${short(peer)}`;
+          throw Error(`[rate-limited] too many failed lookups ${from}; retry in ${waitS} s`);
+        }
       }
     },
     spend(peer: VatId) {
-      const bucket = level(peer);
-      bucket.tokens -= 1;
-      buckets.set(peer, bucket);
+      for (const who of [peer, VAT_WIDE]) {
+        const { bucket } = level(who);
+        bucket.tokens -= 1;
+        buckets.delete(who); // re-insert: the map's order is least recently spent first
+        buckets.set(who, bucket);
+      }
+      for (const oldest of buckets.keys()) {
+        if (buckets.size <= maxTracked) break;
+        if (oldest !== VAT_WIDE) buckets.delete(oldest);
+      }
     },
   });
 };

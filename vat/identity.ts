@@ -4,7 +4,7 @@
 // Creation is atomic: both files are written into a fresh folder that is then
 // renamed into place, so a crash never leaves half an identity behind.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCertificate, vatIdOfCertificate, vatIdOfKey, type Credentials } from '../captp-transport/index.js';
 
@@ -17,11 +17,32 @@ export interface IdentityFiles {
   created: boolean;
 }
 
+/** Writes and fsyncs a new file: after a power cut it is whole or absent. */
+const writeDurably = (path: string, data: string, mode: number) => {
+  const fd = openSync(path, 'wx', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+const fsyncDir = (dir: string) => {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
 const makeIdentityFolder = (folder: string): void => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   mkdirSync(folder, { mode: 0o700 });
-  writeFileSync(join(folder, KEY_FILE), privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  writeFileSync(join(folder, CERT_FILE), makeCertificate(publicKey, privateKey), { mode: 0o644 });
+  writeDurably(join(folder, KEY_FILE), privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+  writeDurably(join(folder, CERT_FILE), makeCertificate(publicKey, privateKey), 0o644);
+  fsyncDir(folder);
 };
 
 /** Reads the identity in `dataDir`, creating the folder and identity if there are none. */
@@ -38,9 +59,11 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
     try {
       makeIdentityFolder(staging);
       renameSync(staging, folder);
+      fsyncDir(dataDir);
       created = true;
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
+      if (existsSync(folder)) return loadOrCreateIdentity(dataDir); // another process made it first
       throw Error(`[bad-data-dir] cannot write an identity in ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }

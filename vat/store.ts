@@ -3,6 +3,7 @@
 // the promise "nothing the vat acknowledged is lost". Later layers add their
 // own tables through `db`.
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface VatStore {
@@ -19,8 +20,12 @@ export interface VatStore {
 
 export const openStore = (dataDir: string): VatStore => {
   let db: Database.Database;
+  const path = join(dataDir, 'vat.db');
   try {
-    db = new Database(join(dataDir, 'vat.db'));
+    // It holds swissnums: owner-only, and SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+    db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(`

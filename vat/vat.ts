@@ -22,6 +22,7 @@ import { makeExportTable } from './export-table.js';
 import { makeFailureBudget } from './failure-budget.js';
 import { makeGateway, type Gateway } from './gateway.js';
 import { makeGiftTable } from './gift-table.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { DEFAULT_VAT_LIMITS, type VatLimits } from './limits.js';
 import { openStore, type VatStore } from './store.js';
@@ -104,7 +105,14 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const { credentials } = loadOrCreateIdentity(dataDir);
   const self = credentials.vatId;
   const privateKey = createPrivateKey(credentials.keyPem);
-  const store = openStore(dataDir);
+  const unlock = lockDataDir(dataDir);
+  let store: VatStore;
+  try {
+    store = openStore(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const exports = makeExportTable(store);
   const gifts = makeGiftTable(limits.maxGifts);
   const failures = makeFailureBudget(limits.failedLookupBurst, limits.failedLookupRefillMs);
@@ -120,14 +128,21 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       makeGateway: peer => makeGateway({ self, peer, exports, gifts, failures }),
     });
   let transport: Transport;
+  let keepPort = true;
   try {
     const lastPort = Number(store.setting('port') ?? 0);
-    transport = await (port === 0 && lastPort > 0 ? startOn(lastPort).catch(() => startOn(0)) : startOn(port));
+    transport = await (port === 0 && lastPort > 0
+      ? startOn(lastPort).catch(() => {
+          keepPort = false; // taken for now: keep hoping for it next time
+          return startOn(0);
+        })
+      : startOn(port));
   } catch (error) {
     store.close();
+    unlock();
     throw error;
   }
-  store.setSetting('port', String(transport.port));
+  if (keepPort) store.setSetting('port', String(transport.port));
   const publicHost = advertiseHost ?? host;
   const address = `${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${transport.port}`;
   const sessionOf = new WeakMap<object, PeerSession>();
@@ -173,17 +188,18 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       assertFar(target, 'vat.export');
       const { name } = exportOpts;
       checkExportName(name);
-      return refTo('s', exports.add(target, name));
+      return refTo('s', exports.add({ target }, name));
     },
     exportPerPeer(make, exportOpts = {}) {
       if (typeof make !== 'function') throw Error('[not-far] vat.exportPerPeer needs a function (peer) => far object');
       const { name } = exportOpts;
       checkExportName(name);
-      return refTo('s', exports.add((peer: VatId) => {
+      const checked = (peer: VatId) => {
         const facet = make(peer);
         assertFar(facet, 'the facet maker given to vat.exportPerPeer');
         return facet;
-      }, name));
+      };
+      return refTo('s', exports.add({ make: checked }, name));
     },
     sign: (message: Uint8Array) => sign(null, message, privateKey),
     database: () => store.database(),
@@ -221,7 +237,10 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
         peers: transport.sessions().map(s => s.stats()),
       }),
     close() {
-      closed ??= transport.close().finally(() => store.close());
+      closed ??= transport.close().finally(() => {
+        store.close();
+        unlock();
+      });
       return closed;
     },
   };

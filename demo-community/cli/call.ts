@@ -1,6 +1,6 @@
 // `stoa call`: fetch a sturdy ref and call one method on it, from a throwaway
 // vat (or the identity in --data): a health check and a scripting aid.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { E } from '@endo/far';
@@ -16,12 +16,15 @@ const parseArg = (text: string): unknown => {
 };
 
 export const callCommand: Command = {
-  usage: 'REF METHOD [ARG ...] [--data DIR]',
-  summary: 'Fetches the sturdy ref REF and calls METHOD with the ARGs (JSON, or bare strings); prints the result as JSON.',
+  usage: 'REF|- METHOD [ARG ...] [--data DIR]',
+  summary:
+    'Fetches the sturdy ref REF and calls METHOD with the ARGs (JSON, or bare strings); prints the result as JSON.\n' +
+    '      REF "-" reads the ref from stdin (a ref is a secret: keep it out of ps and shell history).',
   async run(argv) {
     const { values, positionals } = parseOptions(argv, { data: { type: 'string' } }, true);
-    const [ref, method, ...args] = positionals;
-    if (!ref || !method) throw Error('[usage] needs a sturdy ref and a method name');
+    const [given, method, ...args] = positionals;
+    if (!given || !method) throw Error('[usage] needs a sturdy ref (or -) and a method name');
+    const ref = given === '-' ? readFileSync(0, 'utf8').trim() : given;
     parseRef(ref, 's'); // a malformed ref fails here, before any vat starts
     const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'stoa-call-'));
     const vat = await startVat({ dataDir, port: 0 });

@@ -4,18 +4,20 @@ import { makeEcho, startVat } from '../../vat/index.js';
 import { dataDirOf, parseListen, parseOptions, type Command } from './command.js';
 
 export const vatStartCommand: Command = {
-  usage: '[--data DIR] [--listen HOST:PORT] [--echo]',
+  usage: '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--echo]',
   summary:
     'Runs a vat (default 127.0.0.1, last port or any) until SIGINT/SIGTERM. Prints {"event":"ready",...} when ready;\n' +
+    '      --advertise names the host peers dial (needed with --listen 0.0.0.0:PORT);\n' +
     '      --echo also exports a diagnostic object whose echo(x) returns x and prints its sturdy ref.',
   async run(argv) {
     const { values } = parseOptions(argv, {
       data: { type: 'string' },
       listen: { type: 'string' },
+      advertise: { type: 'string' },
       echo: { type: 'boolean' },
     });
     const { host, port } = values.listen ? parseListen(values.listen) : { host: '127.0.0.1', port: 0 };
-    const vat = await startVat({ dataDir: dataDirOf(values.data), host, port });
+    const vat = await startVat({ dataDir: dataDirOf(values.data), host, port, ...(values.advertise ? { advertiseHost: values.advertise } : {}) });
     const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
     console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, ...(echo ? { echo } : {}) }));
     await new Promise<void>(resolve => {

@@ -20,6 +20,8 @@ test('stoa vat start announces readiness with an echo ref that stoa call can use
   t.regex(bob.echo!, new RegExp(`^stoa://${bob.vatId}@127\\.0\\.0\\.1:\\d+/s/`));
   const called = await runStoa(['call', bob.echo!, 'echo', '{"hello":"world"}']);
   t.deepEqual([called.code, called.stdout, called.stderr], [0, '{"hello":"world"}\n', '']);
+  const fromStdin = await runStoa(['call', '-', 'echo', 'quiet'], {}, `${bob.echo!}\n`);
+  t.deepEqual([fromStdin.code, fromStdin.stdout], [0, '"quiet"\n'], 'the ref can come on stdin');
   const failed = await runStoa(['call', bob.echo!, 'nope']);
   t.is(failed.code, 1);
   t.regex(failed.stderr, /^stoa call: target has no method "nope".*\n$/, 'one line, no captp or marshal noise');
@@ -38,6 +40,7 @@ test('bad input exits non-zero with one clear line', async t => {
     [['vat', 'start', '--bogus'], 2, /^stoa vat start: Unknown option '--bogus'/],
     [['call', 'stoa://not-a-ref', 'echo'], 1, /^stoa call: \[bad-ref\] not a Stoa reference; expected stoa:\/\/<vatId>@<host>:<port>\/s\/<swissnum>/],
     [['frobnicate'], 2, /^stoa: unknown command "frobnicate"/],
+    [['vat', 'start', '--data', busy.dataDir], 1, /^stoa vat start: \[data-dir-in-use\] data directory .* is in use by process \d+/],
   ];
   for (const [args, code, stderr] of cases) {
     const result = await runStoa(args);

@@ -11,6 +11,7 @@ interface Child {
 }
 interface Fixture {
   echo<T>(x: T): T;
+  blob(bytes: number): string;
   fail(message: string): never;
   hang(): Promise<never>;
   makeChild(label: string): Child;
@@ -85,4 +86,14 @@ test('a vat restarted with port 0 takes its previous port, so old sturdy refs st
   await bob.stop();
   const bobAgain = await fixtureVat(t, { dataDir });
   t.is(bobAgain.address, bob.address);
+});
+
+test('a result too large for one frame fails that call alone; the session goes on', async t => {
+  const bob = await fixtureVat(t);
+  const alice = await testVat(t);
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  await t.throwsAsync(E(fixture).blob(2 * 1024 * 1024), { message: /^\[too-large\] a \d+-byte message exceeds the 1048576-byte frame limit$/ });
+  await t.throwsAsync(E(fixture).echo('y'.repeat(2 * 1024 * 1024)), { message: /^\[too-large\]/ }, 'and so does a call too large to send');
+  t.is(await E(fixture).echo('small'), 'small');
+  t.is(alice.stats().sessions, 1);
 });

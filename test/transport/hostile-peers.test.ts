@@ -1,7 +1,7 @@
 // What a hostile or confused peer gets: refusals, with the vat still serving
 // everyone else.
 import test from '@endo/ses-ava/prepare-endo.js';
-import { E } from '@endo/far';
+import { E, Far } from '@endo/far';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import { tlsOptions } from '../../captp-transport/credentials.js';
@@ -95,4 +95,65 @@ test('a burst of bad fetches is rate-limited for that peer only', async t => {
   t.deepEqual(messages, [...Array(5).fill('[unknown-ref] '), ...Array(3).fill('[rate-limited]')]);
   await t.throwsAsync(mallory.fetch(String(bob.ready.fixture)), { message: /^\[rate-limited\]/ }, 'even a good ref waits');
   await stillServes(t, String(bob.ready.fixture));
+});
+
+/** Sends CapTP frames as a hostile peer would, and reports how the vat ends the session. */
+const rawSession = async (t: Parameters<typeof tempDir>[0], address: string) => {
+  const { ws, closed } = await rawClient(t, address);
+  const disconnect = new Promise<string>(resolve =>
+    ws.on('message', data => {
+      const frame = JSON.parse(String(data));
+      if (frame.type === 'CTP_DISCONNECT') resolve(frame.reason);
+    }),
+  );
+  return { send: (frame: object) => ws.send(JSON.stringify(frame)), disconnect, closed };
+};
+
+test('a peer that never drops its answers is cut off at the bound', async t => {
+  const bob = await fixtureVat(t, { limits: { maxQuestionsInFlight: 5 } });
+  const mallory = await rawSession(t, bob.address);
+  for (let n = 1; n <= 6; n += 1) mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: `q-${n}` });
+  t.is(await mallory.disconnect, '[too-many-questions] peer had us hold more than 5 answers');
+  await stillServes(t, String(bob.ready.fixture));
+});
+
+test('a peer that reuses a question number is cut off', async t => {
+  const bob = await fixtureVat(t);
+  const mallory = await rawSession(t, bob.address);
+  mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' });
+  mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' });
+  t.is(await mallory.disconnect, '[bad-frame] question 1 does not follow question 1');
+});
+
+test('a peer that hands us more references than the bound is cut off', async t => {
+  const bob = await fixtureVat(t, { limits: { maxImportsPerSession: 50 } });
+  const mallory = await rawSession(t, bob.address);
+  const slots = (from: number) => Array.from({ length: 30 }, (_, i) => `o+${from + i}`);
+  const args = (n: number) => JSON.stringify(['echo', [Array.from({ length: n }, (_, i) => ({ '@qclass': 'slot', index: i }))]]);
+  mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' });
+  mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-2', target: 'q-1', method: { body: args(30), slots: slots(1) } });
+  mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-3', target: 'q-1', method: { body: args(30), slots: slots(31) } });
+  t.is(await mallory.disconnect, '[too-many-imports] peer handed us more than 50 references');
+  await stillServes(t, String(bob.ready.fixture));
+});
+
+test('a frame with more than 1,000 slots is refused', async t => {
+  const bob = await fixtureVat(t);
+  const mallory = await rawSession(t, bob.address);
+  mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-1', target: 'o-1', method: { body: '[]', slots: Array.from({ length: 1001 }, (_, i) => `o+${i + 1}`) } });
+  t.regex(await mallory.disconnect, /^\[bad-frame\] .*malformed "method"/);
+});
+
+test('a listener with the wrong key is refused as wrong-peer, whatever status it answers', async t => {
+  const { createServer } = await import('node:https');
+  const { credentials: impostor } = loadOrCreateIdentity(tempDir(t));
+  const server = createServer({ ...tlsOptions(impostor), requestCert: true });
+  server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 409 duplicate, honest\r\nContent-Length: 0\r\n\r\n'));
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  const bob = await testVat(t);
+  const alice = await testVat(t);
+  const ref = bob.export(Far('x', {})).replace(bob.address, `127.0.0.1:${port}`);
+  await t.throwsAsync(alice.fetch(ref), { message: /^\[wrong-peer\] .*the listener's key is vat \w{8}, not the vat id in the reference/ });
 });

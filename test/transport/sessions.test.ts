@@ -37,7 +37,7 @@ test('a peer that stops answering is declared gone after two heartbeats', async 
   });
 });
 
-test('a peer with more questions in flight than the bound loses its session; others are served', async t => {
+test('a peer that has us hold more answers than the bound loses its session; others are served', async t => {
   const bob = await fixtureVat(t, { limits: { maxQuestionsInFlight: 5 } });
   const alice = await testVat(t);
   const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
@@ -45,7 +45,7 @@ test('a peer with more questions in flight than the bound loses its session; oth
   const results = await Promise.allSettled(hangs);
   for (const result of results) {
     t.is(result.status, 'rejected');
-    t.regex((result as PromiseRejectedResult).reason.message, /^\[disconnected\] .*peer said "\[too-many-questions\] peer had more than 5 calls in flight"/);
+    t.regex((result as PromiseRejectedResult).reason.message, /^\[disconnected\] .*peer said "\[too-many-questions\] peer had us hold more than 5 answers"/);
   }
   const carol = await testVat(t);
   t.is(await E(await carol.fetch<Fixture>(String(bob.ready.fixture))).echo('ok'), 'ok');
@@ -61,5 +61,5 @@ test('dialing a vat that is gone fails with a clear error, and retries back off'
     messages.push(((await t.throwsAsync(alice.fetch(ref))) as Error).message);
   }
   const where = `vat ${bob.vatId.slice(0, 8)} at ${bob.address}: ECONNREFUSED`;
-  t.deepEqual(messages, [250, 500, 1000].map(ms => `[unreachable] ${where} (the next dial to ${bob.vatId.slice(0, 8)} waits ${ms} ms)`));
+  t.deepEqual(messages, [250, 500, 1000].map(ms => `[unreachable] ${where} (the next dial to ${bob.vatId.slice(0, 8)} there waits ${ms} ms)`));
 });

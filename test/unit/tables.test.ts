@@ -13,7 +13,7 @@ const clock = () => {
 
 test('a peer gets a burst of failures, then waits; others are unaffected', t => {
   const time = clock();
-  const budget = makeFailureBudget(3, 1000, time.now);
+  const budget = makeFailureBudget(3, 1000, { now: time.now });
   const [mallory, bob] = [newVatId(), newVatId()];
   for (let i = 0; i < 3; i += 1) {
     budget.check(mallory);
@@ -23,6 +23,17 @@ test('a peer gets a burst of failures, then waits; others are unaffected', t => 
   t.notThrows(() => budget.check(bob));
   time.advance(1000);
   t.notThrows(() => budget.check(mallory), 'one more try after the refill period');
+});
+
+test('fresh identities do not buy fresh guesses: the vat-wide budget runs out too', t => {
+  const time = clock();
+  const budget = makeFailureBudget(3, 1000, { vatBurst: 5, vatRefillMs: 1000, now: time.now });
+  for (let i = 0; i < 5; i += 1) {
+    const sybil = newVatId();
+    budget.check(sybil);
+    budget.spend(sybil);
+  }
+  t.throws(() => budget.check(newVatId()), { message: /^\[rate-limited\] too many failed lookups from all peers together; retry in 1 s/ });
 });
 
 test('a gift is claimed only by its recipient, and only until it expires', t => {

@@ -74,3 +74,35 @@ test('a vat signs with its own key', async t => {
   const message = Buffer.from('stoa/test/v1\nhello');
   t.true(verify(null, message, publicKeyOf(vat.id), vat.sign(message)));
 });
+
+test('an exported Far function is an object to fetch and call, not a facet maker', async t => {
+  const bob = await testVat(t);
+  const alice = await testVat(t);
+  let calls = 0;
+  const shout = Far('shout', (text: string) => {
+    calls += 1;
+    return text.toUpperCase();
+  });
+  const remote = await alice.fetch<typeof shout>(bob.export(shout));
+  t.is(calls, 0, 'fetching did not call it');
+  t.is(await E(remote)('hey'), 'HEY');
+});
+
+test('a second vat on the same data directory is refused while the first runs', async t => {
+  const dataDir = tempDir(t);
+  const first = await testVat(t, { dataDir });
+  await t.throwsAsync(startVat({ dataDir }), { message: new RegExp(`^\\[data-dir-in-use\\] data directory .* is in use by process ${process.pid}`) });
+  await first.close();
+  const second = await startVat({ dataDir });
+  t.is(second.id, first.id, 'free again once the first has closed');
+  await second.close();
+});
+
+test('the store, which holds swissnums, is readable by its owner only', async t => {
+  const { statSync, mkdirSync } = await import('node:fs');
+  const dataDir = tempDir(t);
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const vat = await testVat(t, { dataDir });
+  vat.export(Far('x', {}), { name: 'x' });
+  t.is(statSync(`${dataDir}/vat.db`).mode & 0o777, 0o600);
+});
