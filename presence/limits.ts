@@ -3,8 +3,8 @@
 export const DEFAULT_PRESENCE_LIMITS = harden({
   /** Longest content (a chat line, an app message), in characters. */
   maxContentChars: 4096,
-  /** Cross-author heads carried by one envelope. */
-  maxHeads: 16,
+  /** Cross-author heads carried by one envelope (the most recently active authors). */
+  maxHeads: 8,
   /** The window keeps at least this many envelopes per room… */
   windowEnvelopes: 200,
   /** …and everything younger than this, whichever is more… */

@@ -96,7 +96,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const room = roster.room;
   const limits: PresenceLimits = { ...DEFAULT_PRESENCE_LIMITS, ...opts.limits };
   const events = makeEmitter<PresenceEvents>();
-  const { window, heads: restored } = makeWindow(room, openWindowStore(vat.database()), limits);
+  const windowStore = openWindowStore(vat.database());
+  const { window, heads: restored } = makeWindow(room, windowStore, limits);
   const links = new Map<VatId, PeerLink>();
   const revokers = new Map<VatId, () => void>();
   const positions = new Map<VatId, Position>();
@@ -104,7 +105,10 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   let positionDirty = false;
   /** Public heads of others as of our previous envelope (for `heads`). */
   const headsSent = new Map<VatId, number>();
+  /** When each peer last delivered to us: `heads` names the most recently active first. */
+  const heardAt = new Map<VatId, number>();
   let equivocations = 0;
+  let closed = false;
   let gaps = 0;
 
   const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
@@ -161,7 +165,11 @@ export const makePresence = (opts: PresenceOptions): Presence => {
 
   const handlers = {
     deliver(from: VatId, envelopes: WireEnvelope[]) {
-      for (const wire of envelopes) receiver.receive(wire, from, { live: true });
+      heardAt.set(from, Date.now());
+      // One transaction per batch: the window is durable before we acknowledge it.
+      windowStore.atomically(() => {
+        for (const wire of envelopes) receiver.receive(wire, from, { live: true });
+      });
     },
     heads: (from: VatId) => ({ public: ownHead(PUBLIC), direct: ownHead(from) }),
     history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number) {
@@ -217,6 +225,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     },
     linked: () => [...links.keys()],
     send(target, kind, content) {
+      if (closed) throw Error(`[closed] the presence of ${short(self)} in ${room} is closed`);
       if (typeof content !== 'string' || content.length > limits.maxContentChars) {
         throw Error(`[too-long] a message holds at most ${limits.maxContentChars} characters`);
       }
@@ -225,13 +234,16 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       const last = ownHead(stream);
       const heads: Head[] = [];
       if (stream === PUBLIC) {
-        for (const peer of [...links.keys()].sort()) {
-          const seen = receiver.head(peer, PUBLIC);
-          if (seen && seen.seq > (headsSent.get(peer) ?? 0) && heads.length < limits.maxHeads) {
-            heads.push([peer, seen.seq, seen.id]);
-            headsSent.set(peer, seen.seq);
-          }
+        const moved = [...links.keys()]
+          .map(peer => ({ peer, seen: receiver.head(peer, PUBLIC) }))
+          .filter(({ peer, seen }) => seen && seen.seq > (headsSent.get(peer) ?? 0))
+          .sort((a, b) => (heardAt.get(b.peer) ?? 0) - (heardAt.get(a.peer) ?? 0))
+          .slice(0, limits.maxHeads);
+        for (const { peer, seen } of moved) {
+          heads.push([peer, seen!.seq, seen!.id]);
+          headsSent.set(peer, seen!.seq);
         }
+        heads.sort((a, b) => (a[0] < b[0] ? -1 : 1));
       }
       const envelope = sealEnvelope(
         { room, epoch: roster.epoch(), author: self, seq: last.seq + 1, prev: last.id, ts: Date.now(), heads, kind, ...(direct ? { to: direct } : {}) },
@@ -279,7 +291,10 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         gaps,
       }),
     close() {
+      if (closed) return;
+      closed = true;
       clearInterval(sweeper);
+      windowStore.close();
       for (const revoke of revokers.values()) revoke();
       links.clear();
     },

@@ -30,6 +30,7 @@ export const makeWindow = (
   store: WindowStore,
   limits: Pick<PresenceLimits, 'windowEnvelopes' | 'windowMs' | 'windowHardCap'>,
 ): { window: ConversationWindow; heads: StreamRecord[] } => {
+  // (the store's `atomically` is used by the presence around each delivered batch)
   const kept: KeptEnvelope[] = [];
   const index = new Map<string, Envelope[]>();
   const remember = (item: KeptEnvelope) => {

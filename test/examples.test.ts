@@ -10,10 +10,16 @@ test('README quick start: fetch by sturdy ref, introduce by gift, see the break'
   t.deepEqual(await quickStart(), ['alice incr -> 1', 'carol incr -> 2', 'alice sees: disconnected']);
 });
 
-test('the README shows the quick start exactly as the file that runs', t => {
-  const file = readFileSync(new URL('../demo-community/examples/quick-start.ts', import.meta.url), 'utf8');
-  const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  t.is(block, file);
+test('README chat room: lines and whispers reach the other member, who keeps the evidence', async t => {
+  const { chatRoomExample } = await import('../demo-community/examples/chat-room.js');
+  t.deepEqual(await chatRoomExample(), ['alice: hello', 'alice (whisper): psst', 'bob keeps 2 signed envelopes as evidence', "bob's roster: bob"]);
+});
+
+test('every ts block in the README is the example file it names, verbatim', t => {
+  const blocks = [...readme.matchAll(/`(demo-community\/examples\/[\w-]+\.ts)`[^`]*?\n\n```ts\n([\s\S]*?)```/g)];
+  t.deepEqual(blocks.map(b => b[1]), ['demo-community/examples/quick-start.ts', 'demo-community/examples/chat-room.ts']);
+  for (const [, path, block] of blocks) t.is(block, readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), path);
+  t.is([...readme.matchAll(/```ts/g)].length, blocks.length, 'no ts block without its file');
 });
 
 test('the README gives exactly two set-up commands: the demo and the tests', t => {

@@ -1,0 +1,170 @@
+// npm run bench:fanout — chat fan-out with N participants, one process each,
+// on 127.0.0.1: Stoa rooms (signed envelopes fanned peer to peer; the host
+// carries only the roster) against a plain central ws relay that broadcasts
+// unsigned lines. Each participant sends `--lines` lines, one per
+// `--interval-ms`, phases spread evenly. Per N it prints delivery p50/p99/max,
+// lost and duplicate deliveries, bytes the host or relay sent, bytes per
+// participant, and CPU per delivered message; then capacity: the largest N at
+// 1 line/s whose Stoa p99 stays under 100 ms (N grows past the list while it does,
+// up to --max-n).
+// Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48
+import '../vat/lockdown.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { now } from './fanout-common.js';
+
+const { values } = parseArgs({
+  options: { ns: { type: 'string' }, lines: { type: 'string' }, 'interval-ms': { type: 'string' }, 'max-n': { type: 'string' } },
+});
+const NS = (values.ns ?? '4,8,16,32').split(',').map(Number);
+const LINES = Number(values.lines ?? 10);
+const INTERVAL = Number(values['interval-ms'] ?? 1000);
+const MAX_N = Number(values['max-n'] ?? 48);
+const LINGER_MS = 2_000;
+
+interface Proc {
+  child: ChildProcess;
+  send(command: object): void;
+  next(event: string): Promise<Record<string, unknown>>;
+}
+
+const start = (script: string, args: string[]): Proc => {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL(script, import.meta.url)), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const waiting: Array<{ event: string; resolve: (e: Record<string, unknown>) => void }> = [];
+  const backlog: Array<Record<string, unknown>> = [];
+  createInterface({ input: child.stdout! }).on('line', text => {
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const i = waiting.findIndex(w => w.event === event.event);
+    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(event);
+    else backlog.push(event);
+  });
+  return {
+    child,
+    send: command => child.stdin!.write(`${JSON.stringify(command)}\n`),
+    next: event =>
+      new Promise(resolve => {
+        const i = backlog.findIndex(e => e.event === event);
+        if (i >= 0) resolve(backlog.splice(i, 1)[0]!);
+        else waiting.push({ event, resolve });
+      }),
+  };
+};
+
+interface Row {
+  mode: 'relay' | 'stoa';
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+  duplicates: number;
+  hubBytes: number;
+  bytesPerPeer: number;
+  cpuUsPerDelivery: number;
+}
+
+const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+
+const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
+  const root = mkdtempSync(join(tmpdir(), `stoa-fanout-${mode}-${n}-`));
+  const hub = start('./fanout-hub.ts', mode === 'stoa' ? ['stoa', join(root, 'host')] : ['relay']);
+  const ready = await hub.next('ready');
+  const peers = Array.from({ length: n }, (_, i) =>
+    start('./fanout-peer.ts', mode === 'stoa' ? ['stoa', join(root, `p${i}`), String(i)] : ['relay', String(ready.url), String(i)]),
+  );
+  try {
+    await Promise.all(peers.map(p => p.next('ready')));
+    if (mode === 'stoa') {
+      for (const peer of peers) {
+        peer.send({ cmd: 'join', invite: ready.invite });
+        await peer.next('joined');
+      }
+    }
+    const startAt = now() + 1_000;
+    hub.send({ cmd: 'start' });
+    peers.forEach((peer, i) => peer.send({ cmd: 'start', count: LINES, intervalMs: INTERVAL, startAt, phase: (i * INTERVAL) / n }));
+    await Promise.all(peers.map(p => p.next('sent')));
+    await new Promise(resolve => setTimeout(resolve, LINGER_MS));
+    hub.send({ cmd: 'report' });
+    peers.forEach(p => p.send({ cmd: 'report' }));
+    const [hubReport, ...reports] = await Promise.all([hub.next('report'), ...peers.map(p => p.next('report'))]);
+    const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b);
+    const received = reports.reduce((sum, r) => sum + (r.received as number), 0);
+    const cpuMs = reports.reduce((sum, r) => sum + (r.cpuMs as number), 0) + (hubReport!.cpuMs as number);
+    return {
+      mode,
+      n,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: latencies.at(-1) ?? NaN,
+      lost: n * (n - 1) * LINES - received,
+      duplicates: reports.reduce((sum, r) => sum + (r.duplicates as number), 0),
+      hubBytes: hubReport!.bytesSent as number,
+      bytesPerPeer: reports.reduce((sum, r) => sum + (r.bytesSent as number), 0) / n,
+      cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, received),
+    };
+  } finally {
+    const all = [hub, ...peers];
+    for (const p of all) p.send({ cmd: 'exit' });
+    await Promise.race([Promise.all(all.map(p => new Promise(resolve => p.child.once('exit', resolve)))), new Promise(resolve => setTimeout(resolve, 3_000))]);
+    for (const p of all) p.child.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  }
+};
+
+const rows: Row[] = [];
+const print = (row: Row) => {
+  const relay = rows.find(r => r.mode === 'relay' && r.n === row.n);
+  const ratio = relay && row.mode === 'stoa' ? `  relay bytes = ${(relay.hubBytes / row.bytesPerPeer).toFixed(1)}x one Stoa peer's` : '';
+  console.log(
+    `${row.mode.padEnd(6)}${String(row.n).padStart(4)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${row.max.toFixed(1).padStart(9)}` +
+      `${String(row.lost).padStart(7)}${String(row.duplicates).padStart(6)}${String(row.hubBytes).padStart(12)}${row.bytesPerPeer.toFixed(0).padStart(12)}${row.cpuUsPerDelivery.toFixed(0).padStart(10)}${ratio}`,
+  );
+};
+
+console.log(`bench:fanout  ${new Date().toISOString()}  node ${process.version}  one process per participant  ${LINES} lines each, one per ${INTERVAL} ms`);
+console.log('mode     N  p50 ms   p99 ms   max ms   lost  dups  hub B sent  B/particip  CPU us/msg');
+for (const n of NS) {
+  for (const mode of ['relay', 'stoa'] as const) {
+    const row = await run(mode, n);
+    rows.push(row);
+    print(row);
+  }
+}
+// Capacity at 1 line/s: grow N past the list while Stoa's p99 stays under 100 ms,
+// or narrow down (in steps of 4) between the last N that held and the first that did not.
+const holds = (row: Row) => row.p99 < 100;
+const stoaRows = () => rows.filter(r => r.mode === 'stoa');
+let capacity = Math.max(0, ...stoaRows().filter(holds).map(r => r.n));
+const firstFail = () => Math.min(Infinity, ...stoaRows().filter(r => !holds(r) && r.n > capacity).map(r => r.n));
+if (INTERVAL === 1000) {
+  while (firstFail() === Infinity && capacity + 8 <= MAX_N) {
+    const row = await run('stoa', capacity + 8);
+    rows.push(row);
+    print(row);
+    if (holds(row)) capacity = row.n;
+  }
+  while (firstFail() - capacity > 4) {
+    const row = await run('stoa', capacity + Math.floor((firstFail() - capacity) / 8) * 4 || capacity + 4);
+    rows.push(row);
+    print(row);
+    if (holds(row)) capacity = row.n;
+  }
+}
+const bound = firstFail();
+console.log(
+  `capacity: largest N (1 line/s each) with Stoa delivery p99 < 100 ms: ${capacity}` +
+    (bound === Infinity ? ` (stopped at --max-n ${MAX_N})` : ` (N=${bound} did not hold)`),
+);
