@@ -268,7 +268,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       for (const [peer, link] of links) {
         if (peer === host) continue;
         try {
-          for (const wire of await E(link.inbox).recent(limit)) receiver.receive(wire, peer, { live: false });
+          const recent = await E(link.inbox).recent(limit);
+          windowStore.atomically(() => receiver.receiveHistory(recent, peer));
           return;
         } catch {
           // try another peer

@@ -66,6 +66,11 @@ export interface ReceiverHooks {
 
 export interface Receiver {
   receive(wire: unknown, from: VatId, opts: { live: boolean }): void;
+  /**
+   * History from a peer (older than our baselines): checked newest first, so
+   * each envelope links backwards into what we hold, then shown oldest first.
+   */
+  receiveHistory(wires: unknown[], from: VatId): void;
   /** The head of `author`'s `stream` when we linked to it: where continuity starts. */
   setBaseline(author: VatId, stream: string, head: { seq: number; id: string }): void;
   /** Re-checks what waits on time or on the roster (call on a timer and on roster change). */
@@ -308,6 +313,23 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         return;
       }
       admit({ envelope, from, live, since: now() });
+      flushShown();
+    },
+    receiveHistory(wires: unknown[], from: VatId) {
+      const opened: Envelope[] = [];
+      for (const wire of wires) {
+        try {
+          opened.push(openEnvelope(wire));
+        } catch (error) {
+          drop({ reason: 'malformed', from, detail: (error as Error).message });
+        }
+      }
+      opened.sort((a, b) => b.header.seq - a.header.seq);
+      const before = unshown.length;
+      // Our own lines we hold already; a peer's copy of them is no news.
+      for (const envelope of opened.filter(e => e.header.author !== self)) admit({ envelope, from, live: false, since: now() });
+      const added = unshown.splice(before).sort((a, b) => a.envelope.header.ts - b.envelope.header.ts || a.envelope.header.seq - b.envelope.header.seq);
+      unshown.push(...added);
       flushShown();
     },
     setBaseline(author: VatId, stream: string, head: { seq: number; id: string }) {

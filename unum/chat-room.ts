@@ -106,7 +106,10 @@ export interface JoinRoomOptions {
   presenceLimits?: Partial<PresenceLimits>;
 }
 
-/** Joins the room behind `invite` with a presence in `vat`. */
+/**
+ * Joins the room behind `invite` with a presence in `vat`. Recent history
+ * arrives from peers as `message` events with `history: true` right after.
+ */
 export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions): Promise<RoomMember> => {
   const replica = await joinUnum(vat, chatRoom, invite, opts);
   const { presence } = replica;
@@ -144,6 +147,9 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
   });
   replica.on('removed', event => events.emit('removed', event));
   replica.on('host', event => events.emit('host', event));
+  // History comes from peers once the caller has had its turn to listen:
+  // `message` events with `history: true`, soon after joinRoom resolves.
+  setImmediate(() => void presence.fetchHistory());
 
   return harden({
     self: vat.id,

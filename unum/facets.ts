@@ -25,7 +25,7 @@ export const JoinI = M.interface('Join', {
 });
 
 export const MemberFacetI = M.interface('MemberFacet', {
-  leave: M.call().returns(M.undefined()),
+  leave: M.callWhen().returns(M.undefined()),
   report: M.callWhen(M.record()).returns(M.any()),
 });
 

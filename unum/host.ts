@@ -155,15 +155,17 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     return Promise.all(told).then(() => undefined);
   };
 
-  const remove = (vatId: VatId, reason: string) => {
+  /** Removes a member; resolves once the remaining members have the new roster. */
+  const remove = (vatId: VatId, reason: string): Promise<void> => {
     const record = records.get(vatId);
-    if (!memberOf(vatId)) return;
+    if (!memberOf(vatId)) return Promise.resolve();
     record?.revokeFacet();
     clearTimeout(record?.grace);
     presence.unlink(vatId);
     const removedChange = new Map([[vatId, { removed: reason }]]);
-    commit({ ...current, members: current.members.filter(m => m.vatId !== vatId) }, removedChange);
+    const told = commit({ ...current, members: current.members.filter(m => m.vatId !== vatId) }, removedChange);
     records.delete(vatId);
+    return told;
   };
 
   const watch = (vatId: VatId, link: ERef<MemberLink>) => {
@@ -172,7 +174,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       if (!record || record.link !== link) return; // it re-attached since
       clearTimeout(record.grace);
       record.grace = setTimeout(() => void serial(async () => {
-        if (records.get(vatId)?.link === link) remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
+        if (records.get(vatId)?.link === link) await remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
       }), limits.graceMs);
       record.grace.unref();
     });
@@ -181,10 +183,10 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
   const makeMemberFacet = (vatId: VatId) => {
     let revoked = false;
     const facet = makeExo(`MemberFacet ${short(vatId)} in ${room}`, MemberFacetI, {
-      leave() {
+      async leave() {
         if (revoked) throw Error(`[removed] vat ${short(vatId)} is no longer a member of ${room}`);
         revoked = true;
-        void serial(async () => remove(vatId, 'it left'));
+        await serial(() => remove(vatId, 'it left'));
       },
       async report(report) {
         if (revoked) throw Error(`[removed] vat ${short(vatId)} is no longer a member of ${room}`);
@@ -244,7 +246,8 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
         : { vatId, name, role: vatId === vat.id ? 'owner' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
       const changes = new Map<VatId, Change>(pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]));
       // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
-      await commit({ ...current, members: [...current.members.filter(m => m.vatId !== vatId), member] }, changes, !already);
+      const members = already ? current.members.map(m => (m.vatId === vatId ? member : m)) : [...current.members, member];
+      await commit({ ...current, members }, changes, !already);
       const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
       return harden({
         member: facet,
@@ -273,7 +276,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       if (!member) return;
       try {
         const state = operation(current.state, envelope.wire.content ?? '', member);
-        commit({ ...current, state: harden(state) }, undefined, false);
+        await commit({ ...current, state: harden(state) }, undefined, false);
       } catch (error) {
         events.emit('refused', harden({ author, kind, reason: (error as Error).message }));
       }
@@ -287,7 +290,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     kick: (vatId, reason) =>
       serial(async () => {
         inRoster(vatId);
-        remove(vatId, `kicked: ${reason}`);
+        await remove(vatId, `kicked: ${reason}`);
       }),
     ban: (vatId, durationMs, reason) =>
       serial(async () => {
@@ -295,19 +298,19 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
         const bans = [...current.bans.filter(b => b.vatId !== vatId), { vatId, until, reason }];
         if (memberOf(vatId)) {
           current = harden({ ...current, bans });
-          remove(vatId, `banned: ${reason}`);
-        } else commit({ ...current, bans });
+          await remove(vatId, `banned: ${reason}`);
+        } else await commit({ ...current, bans });
       }),
-    unban: vatId => serial(async () => commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) })),
+    unban: vatId => serial(() => commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) })),
     mute: (vatId, muted) =>
       serial(async () => {
         inRoster(vatId);
-        commit({ ...current, members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)) });
+        await commit({ ...current, members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)) });
       }),
     setRuleset: ruleset =>
       serial(async () => {
         const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
-        commit({ ...current, rulesetHash, state: harden({ ...(current.state as object), ruleset }) as State });
+        await commit({ ...current, rulesetHash, state: harden({ ...(current.state as object), ruleset }) as State });
       }),
     setCapacity: async n => {
       if (!Number.isSafeInteger(n) || n < 1) throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);

@@ -187,7 +187,6 @@ export const joinUnum = async <State>(
   });
 
   await attach();
-  await presence.fetchHistory();
 
   const waitForHost = async () => {
     if (reachable) return;

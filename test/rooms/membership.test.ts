@@ -52,7 +52,7 @@ test('chat goes on while the host is down; joins resume when it returns with the
   t.is(again.invite, invite, 'same identity, same invite');
   await E(alice.control).waitFor('host', { reachable: true });
   await E(dave.control).join(invite, 'dave');
-  t.like(await E(alice.control).waitFor('roster', { members: ['alice', 'bob', 'dave'] }), { epoch: 3 });
+  t.like(await E(alice.control).waitFor('roster', { members: ['alice', 'bob', 'dave'] }), { epoch: 3 }, 'members keep their places when they re-attach');
   await E(dave.control).say('made it in');
   await E(bob.control).waitFor('message', { text: 'made it in' });
 });
