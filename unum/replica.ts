@@ -41,6 +41,8 @@ export interface Replica<State> {
   readonly host: VatId;
   readonly presence: Presence;
   snapshot(): Snapshot<State>;
+  /** The newest roster as the host signed it: evidence of membership a report carries. */
+  signedSnapshot(): SignedSnapshot;
   members(): Member[];
   /** Sends a critical request (an envelope of an operation's kind) to the host; waits while the host is away. */
   request(kind: string, content: string): Promise<void>;
@@ -83,6 +85,7 @@ export const joinUnum = async <State>(
     throw Error(`[bad-unum] the invite is to a ${info.type}, not a ${definition.type}`);
   }
   let current: Snapshot<State> | undefined;
+  let currentSigned: SignedSnapshot | undefined;
   const events = makeEmitter<ReplicaEvents<State>>();
   const presence = makePresence({
     vat,
@@ -108,6 +111,7 @@ export const joinUnum = async <State>(
     const snapshot = openSnapshot<State>(signed, host, info.room);
     if (current && snapshot.cseq <= current.cseq) return;
     current = snapshot;
+    currentSigned = harden({ snapshot: signed.snapshot, sig: signed.sig });
     for (const peer of presence.linked()) {
       if (peer !== host && !inRoster(peer)) {
         presence.unlink(peer);
@@ -210,6 +214,7 @@ export const joinUnum = async <State>(
     host,
     presence,
     snapshot: () => current!,
+    signedSnapshot: () => currentSigned!,
     members: () => current?.members ?? [],
     async request(kind: string, content: string) {
       if (gone !== undefined) throw Error(`[removed] vat ${short(vat.id)} is no longer in ${JSON.stringify(info.name)}: ${gone}`);

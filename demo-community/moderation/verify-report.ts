@@ -1,0 +1,186 @@
+// demo-community/moderation/verify-report.ts: what the moderation service
+// checks before it believes a report (PROTOCOL.md §6). Every window item
+// stands on its own signature; the chains and heads between them show what a
+// reporter left out or moved. The verdict is `rejected` when the report itself
+// cannot be trusted (its signature, its reporter, its roster), `partial` when
+// items are bad or missing (each problem listed), else `verified`.
+// Equivocation by a participant is a finding about that participant, not a
+// flaw of the report.
+import { short, type VatId } from '../../captp-transport/index.js';
+import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from '../../presence/index.js';
+import { openSnapshot, type Snapshot } from '../../unum/index.js';
+import { openReport, type Report, type SignedReport } from './report.js';
+
+export type Verdict = 'verified' | 'partial' | 'rejected';
+
+export type ProblemCode =
+  | 'malformed-item'
+  | 'bad-signature'
+  | 'wrong-room'
+  | 'not-a-member'
+  | 'future-epoch'
+  | 'bad-content'
+  | 'duplicate-item'
+  | 'broken-chain'
+  | 'omission'
+  | 'heads-mismatch'
+  | 'reordered'
+  | 'unknown-flagged';
+
+export interface Problem {
+  code: ProblemCode;
+  detail: string;
+  id?: string;
+  author?: VatId;
+  seq?: number;
+}
+
+export interface Finding {
+  code: 'equivocation';
+  author: VatId;
+  seq: number;
+  ids: string[];
+}
+
+export interface ItemMark {
+  /** Position in the report's window. */
+  position: number;
+  id?: string;
+  author?: VatId;
+  seq?: number;
+  ok: boolean;
+  /** False when the reporter withheld the line (a bystander's). */
+  disclosed: boolean;
+}
+
+export interface Verification {
+  verdict: Verdict;
+  reportId?: string;
+  /** Why the report was rejected outright. */
+  rejected?: string;
+  problems: Problem[];
+  findings: Finding[];
+  items: ItemMark[];
+  report?: Report;
+  roster?: Snapshot;
+}
+
+export interface VerifyOptions {
+  /** The vat whose report facet delivered the report: the report must be its own. */
+  reporter: VatId;
+  /** The room's host: the report's roster must be signed by it. */
+  host: VatId;
+}
+
+export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verification => {
+  const reject = (why: string, report?: Report): Verification =>
+    harden({ verdict: 'rejected', rejected: why, problems: [], findings: [], items: [], ...(report ? { report, reportId: report.reportId } : {}) });
+  let report: Report;
+  try {
+    report = openReport(signed);
+  } catch (error) {
+    return reject((error as Error).message);
+  }
+  if (report.reporter !== opts.reporter) {
+    return reject(`[spoofed-reporter] the report names ${short(String(report.reporter))} but came through the facet of ${short(opts.reporter)}`, report);
+  }
+  let roster: Snapshot;
+  try {
+    roster = openSnapshot(report.roster, opts.host, report.room);
+  } catch (error) {
+    return reject((error as Error).message, report);
+  }
+  if (!roster.members.some(m => m.vatId === report.reporter)) {
+    return reject(`[not-a-member] reporter ${short(report.reporter)} is not in the roster it sent`, report);
+  }
+
+  const problems: Problem[] = [];
+  const findings: Finding[] = [];
+  const members = new Set(roster.members.map(m => m.vatId));
+  const items: ItemMark[] = [];
+  const good: Array<{ envelope: Envelope; position: number }> = [];
+  const seen = new Set<string>();
+  report.window.forEach((wire, position) => {
+    let envelope: Envelope;
+    try {
+      envelope = openEnvelope(wire);
+    } catch (error) {
+      problems.push({ code: 'malformed-item', detail: `item ${position}: ${(error as Error).message}` });
+      items.push({ position, ok: false, disclosed: false });
+      return;
+    }
+    const { author, seq, room, epoch } = envelope.header;
+    const mark = (code: ProblemCode, detail: string) => {
+      problems.push({ code, detail, id: envelope.id, author, seq });
+      items.push({ position, id: envelope.id, author, seq, ok: false, disclosed: wire.content !== undefined });
+    };
+    if (seen.has(envelope.id)) return mark('duplicate-item', `item ${position} repeats an earlier item`);
+    seen.add(envelope.id);
+    if (!signatureHolds(envelope)) return mark('bad-signature', `item ${position} is not signed by its author ${short(author)}`);
+    if (room !== report.room) return mark('wrong-room', `item ${position} belongs to another room`);
+    if (!members.has(author)) return mark('not-a-member', `item ${position} is by ${short(author)}, not in the roster`);
+    if (epoch > roster.epoch) return mark('future-epoch', `item ${position} claims epoch ${epoch}, after the roster's ${roster.epoch}`);
+    if (!contentMatches(envelope)) return mark('bad-content', `item ${position}'s content is not what its author signed`);
+    items.push({ position, id: envelope.id, author, seq, ok: true, disclosed: wire.content !== undefined });
+    good.push({ envelope, position });
+  });
+
+  // Chains: per (author, stream), in seq order.
+  const streams = new Map<string, Array<{ envelope: Envelope; position: number }>>();
+  for (const item of good) {
+    const key = `${item.envelope.header.author}|${item.envelope.stream}`;
+    streams.set(key, [...(streams.get(key) ?? []), item]);
+  }
+  for (const chain of streams.values()) {
+    const inListOrder = chain.map(c => c.envelope.header.seq);
+    if (inListOrder.some((seq, i) => i > 0 && seq < inListOrder[i - 1]!)) {
+      const { author } = chain[0]!.envelope.header;
+      problems.push({ code: 'reordered', detail: `items by ${short(author)} are out of their chain's order`, author });
+    }
+    const sorted = [...chain].sort((a, b) => a.envelope.header.seq - b.envelope.header.seq);
+    for (let i = 1; i < sorted.length; i += 1) {
+      const [before, after] = [sorted[i - 1]!.envelope, sorted[i]!.envelope];
+      const { author, seq } = after.header;
+      if (seq === before.header.seq) {
+        findings.push({ code: 'equivocation', author, seq, ids: [before.id, after.id] });
+      } else if (seq > before.header.seq + 1) {
+        problems.push({ code: 'omission', detail: `${short(author)}'s envelopes ${before.header.seq + 1} to ${seq - 1} are missing`, author, seq: before.header.seq + 1 });
+      } else if (after.header.prev !== before.id) {
+        problems.push({ code: 'broken-chain', detail: `${short(author)}'s envelope ${seq} does not follow the ${seq - 1} in the report`, id: after.id, author, seq });
+      }
+    }
+  }
+
+  // Heads: what each author had seen of the others must match, and come first.
+  const byPlace = new Map(good.map(g => [`${g.envelope.header.author}|${g.envelope.stream}|${g.envelope.header.seq}`, g]));
+  const authorsPresent = new Set(good.map(g => g.envelope.header.author));
+  const missingParticipants = new Set<VatId>();
+  for (const { envelope, position } of good) {
+    for (const [author, seq, id] of envelope.header.heads) {
+      const named = byPlace.get(`${author}|${PUBLIC}|${seq}`);
+      if (named && named.envelope.id !== id && !findings.some(f => f.author === author && f.seq === seq)) {
+        problems.push({ code: 'heads-mismatch', detail: `item ${position} saw ${short(author)}'s ${seq} as another envelope`, id: envelope.id, author, seq });
+      } else if (named && named.position > position) {
+        problems.push({ code: 'reordered', detail: `item ${position} comes before ${short(author)}'s ${seq}, which it had seen`, id: envelope.id, author, seq });
+      } else if (!authorsPresent.has(author) && members.has(author) && author !== report.reporter) {
+        missingParticipants.add(author);
+      }
+    }
+  }
+  for (const author of missingParticipants) {
+    problems.push({ code: 'omission', detail: `${short(author)} is named in heads but none of its envelopes is in the report`, author });
+  }
+  for (const id of report.flagged) {
+    if (!good.some(g => g.envelope.id === id)) problems.push({ code: 'unknown-flagged', detail: 'a flagged envelope is not a good item of the window', id });
+  }
+  return harden({
+    verdict: problems.length ? 'partial' : 'verified',
+    reportId: report.reportId,
+    problems,
+    findings,
+    items,
+    report,
+    roster,
+  });
+};
+harden(verifyReport);
