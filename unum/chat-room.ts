@@ -1,6 +1,7 @@
 // unum/chat-room.ts: the chat room, the first unum. Its critical state is the
 // roster and the ruleset (host-signed); its replicated messages are chat lines
 // and whispers, fanned peer to peer. The host sends no chat at all.
+import { E, type ERef } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
 import { makeEmitter, PUBLIC, type Delivery, type Dropped, type KeptEnvelope, type Listener, type PresenceEvents, type PresenceLimits, type PresenceStats, type SendResult } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
@@ -8,7 +9,13 @@ import { defineUnum } from './define-unum.js';
 import { hostUnum, type Admin, type HostOptions } from './host.js';
 import type { UnumLimits } from './limits.js';
 import { joinUnum } from './replica.js';
-import type { Member, Snapshot } from './snapshot.js';
+import { sealReport, type SignedReport, type Trigger } from './report.js';
+
+/** A member's own report facet at a moderation service (introduced by the host as the `report` service). */
+export interface ReportFacet {
+  submit(report: SignedReport): unknown;
+}
+import type { Member, SignedSnapshot, Snapshot } from './snapshot.js';
 
 export interface ChatState {
   ruleset: Record<string, unknown>;
@@ -50,6 +57,17 @@ export interface RoomMemberEvents extends Record<string, unknown> {
   host: { reachable: boolean };
 }
 
+export interface ReportRequest {
+  category: string;
+  note?: string;
+  /** Envelope ids the report is about (from `message` events' `id`). */
+  flagged?: string[];
+  /** Who is reported; by default the authors of the flagged lines. */
+  accused?: VatId[];
+  /** What set it off: the panic button (default) or a filter rule. */
+  trigger?: Trigger;
+}
+
 export interface RoomMember {
   readonly self: VatId;
   readonly room: string;
@@ -63,8 +81,14 @@ export interface RoomMember {
   roster(): Member[];
   /** Whether the host is reachable; chat goes on either way. */
   hostReachable(): boolean;
-  /** Sends a report to the room's moderation hook (see the moderation layer). */
-  report(report: Record<string, unknown>): Promise<unknown>;
+  /**
+   * The panic button: signs a report of this member's window (the accused's
+   * and flagged lines disclosed, bystanders' withheld, the signed roster
+   * attached) and sends it through this member's own report facet at the
+   * room's moderation service, or else to the room's report hook. Resolves
+   * with what the service answers (its verdict and a signed receipt).
+   */
+  report(request: ReportRequest): Promise<unknown>;
   stats(): PresenceStats;
   leave(): Promise<void>;
   /** Closes this presence without leaving, as if the vat went away. */
@@ -79,6 +103,8 @@ export interface Room {
   readonly admin: Admin;
   roster(): Member[];
   snapshot(): Snapshot<ChatState>;
+  /** The roster as signed by this host (what a moderation service checks reports against). */
+  signedRoster(): SignedSnapshot;
   close(): void;
 }
 
@@ -95,6 +121,7 @@ export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Roo
     admin: hosted.admin,
     roster: () => hosted.snapshot().members,
     snapshot: () => hosted.snapshot(),
+    signedRoster: () => hosted.signed(),
     close: () => hosted.close(),
   });
 };
@@ -114,6 +141,7 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
   const replica = await joinUnum(vat, chatRoom, invite, opts);
   const { presence } = replica;
   const events = makeEmitter<RoomMemberEvents>();
+  let reportFacet: Promise<ERef<ReportFacet>> | undefined;
   const names = new Map<VatId, string>();
   const noteNames = (members: Member[]) => {
     for (const m of members) names.set(m.vatId, m.name);
@@ -165,7 +193,31 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
     window: () => presence.window(),
     roster: () => replica.members(),
     hostReachable: () => replica.hostReachable(),
-    report: report => replica.report(report),
+    async report(request: ReportRequest) {
+      const window = presence.window();
+      const flagged = [...(request.flagged ?? [])];
+      const accused =
+        request.accused ?? [...new Set(window.filter(k => flagged.includes(k.envelope.id)).map(k => k.envelope.header.author))].filter(a => a !== vat.id);
+      const signed = sealReport(
+        {
+          room: replica.room,
+          epoch: replica.snapshot().epoch,
+          reporter: vat.id,
+          accused,
+          category: request.category,
+          note: request.note ?? '',
+          trigger: request.trigger ?? { kind: 'panic' },
+          flagged,
+          window,
+          roster: replica.signedSnapshot(),
+        },
+        m => vat.sign(m),
+      );
+      const gift = replica.services().report;
+      if (!gift) return replica.report(signed as unknown as Record<string, unknown>);
+      reportFacet ??= vat.redeem<ReportFacet>(gift);
+      return E(await reportFacet).submit(signed);
+    },
     stats: () => presence.stats(),
     leave: () => replica.leave(),
     close: () => replica.close(),

@@ -68,4 +68,6 @@ export interface JoinResult {
   peers: PeerGift[];
   /** A gift for the host presence's inbox, for requests to the host. */
   hostInbox: string;
+  /** Services the host introduces: name -> gift URI for this member. */
+  services: Record<string, string>;
 }

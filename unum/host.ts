@@ -30,8 +30,14 @@ export interface HostOptions {
   name: string;
   capacity?: number;
   limits?: Partial<UnumLimits>;
-  /** Called with a member's report (the moderation layer plugs in here). */
+  /** Called with a member's report sent through its member facet, when the room has no report service. */
   onReport?: (report: Record<string, unknown>, from: Member) => Passable;
+  /**
+   * Services the host introduces to each member as it joins: name -> a gift
+   * URI minted for that member (e.g. its own report facet at the operator's
+   * moderation service). The member redeems them directly.
+   */
+  introduce?: (member: VatId) => Promise<Record<string, string>>;
 }
 
 export interface HostEvents<State> extends Record<string, unknown> {
@@ -249,7 +255,9 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const members = already ? current.members.map(m => (m.vatId === vatId ? member : m)) : [...current.members, member];
       await commit({ ...current, members }, changes, !already);
       const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
+      const services = opts.introduce ? await withTimeout(opts.introduce(vatId), limits.introductionTimeoutMs, `introducing services to ${short(vatId)}`) : {};
       return harden({
+        services,
         member: facet,
         snapshot: signed,
         peers,

@@ -46,6 +46,8 @@ export interface Replica<State> {
   members(): Member[];
   /** Sends a critical request (an envelope of an operation's kind) to the host; waits while the host is away. */
   request(kind: string, content: string): Promise<void>;
+  /** Gift URIs of the services the host introduced to this member (e.g. `report`). */
+  services(): Record<string, string>;
   /** Hands a report to the room's moderation hook through this member's facet. */
   report(report: Record<string, unknown>): Promise<unknown>;
   hostReachable(): boolean;
@@ -96,6 +98,7 @@ export const joinUnum = async <State>(
   });
   const gifts = new Map<VatId, string>();
   let member: ERef<MemberFacet> | undefined;
+  let services: Record<string, string> = {};
   let reachable = true;
   let gone: string | undefined;
   const inRoster = (vatId: VatId) => current?.members.some(m => m.vatId === vatId) ?? false;
@@ -152,6 +155,7 @@ export const joinUnum = async <State>(
   const attach = async () => {
     const result = await E(join).join(harden({ name: opts.name, address: vat.address, link }));
     member = result.member as ERef<MemberFacet>;
+    services = { ...result.services };
     adopt(result.snapshot);
     await Promise.all([...result.peers, { vatId: host, gift: result.hostInbox }].map(linkPeer));
     vat.onPeerBroken(host, () => void reattach());
@@ -228,6 +232,7 @@ export const joinUnum = async <State>(
       return E(member!).report(harden(report));
     },
     hostReachable: () => reachable,
+    services: () => harden({ ...services }),
     on: (name, listener) => events.on(name, listener),
     async leave() {
       if (gone !== undefined) return;

@@ -9,7 +9,7 @@
 import { short, type VatId } from '../../captp-transport/index.js';
 import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from '../../presence/index.js';
 import { openSnapshot, type Snapshot } from '../../unum/index.js';
-import { openReport, type Report, type SignedReport } from './report.js';
+import { openReport, type Report, type SignedReport } from '../../unum/index.js';
 
 export type Verdict = 'verified' | 'partial' | 'rejected';
 

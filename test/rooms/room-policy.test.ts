@@ -61,14 +61,14 @@ test('a report reaches the room\'s hook through the member\'s own facet', async 
   const reports: Array<{ from: string; category: unknown }> = [];
   const room = await createRoom(hostVat, {
     name: 'lobby',
-    onReport: (report, from) => {
-      reports.push({ from: from.name, category: report.category });
+    onReport: (signed, from) => {
+      reports.push({ from: from.name, category: JSON.parse(String(signed.report)).category });
       return harden({ received: true });
     },
   });
   t.teardown(() => room.close());
   const ann = await joinRoom(aVat, room.invite, { name: 'ann' });
-  t.deepEqual(await ann.report(harden({ category: 'spam', note: 'test' })), { received: true });
+  t.deepEqual(await ann.report({ category: 'spam', note: 'test' }), { received: true });
   t.deepEqual(reports, [{ from: 'ann', category: 'spam' }]);
 });
 

@@ -1,4 +1,4 @@
-// demo-community/moderation/report.ts: a participant's signed report
+// unum/report.ts: a participant's signed report
 // (PROTOCOL.md §6): the window it holds, as signed envelopes, with the
 // abusive lines disclosed and bystanders' content withheld (their body hashes
 // still commit to it), plus the host-signed roster it holds, so the report
@@ -7,9 +7,9 @@
 // (PROTOCOL.md names a window item's header text `bytes`; here it is
 // `header`, as on the wire, without the domain prefix.)
 import { randomBytes, verify } from 'node:crypto';
-import { publicKeyOf, short, type VatId } from '../../captp-transport/index.js';
-import { canonical, withholdContent, type KeptEnvelope, type WireEnvelope } from '../../presence/index.js';
-import type { SignedSnapshot } from '../../unum/index.js';
+import { publicKeyOf, short, type VatId } from '../captp-transport/index.js';
+import { canonical, withholdContent, type KeptEnvelope, type WireEnvelope } from '../presence/index.js';
+import type { SignedSnapshot } from './snapshot.js';
 
 export const REPORT_DOMAIN = 'stoa/report/v1\n';
 

@@ -1,0 +1,55 @@
+// demo-community/moderation/facets.ts: interface guards of the moderation
+// service's far objects (they are also their types).
+//   Intake       (one per room host)      describe, registerRoom, reportGiftFor
+//   ReportFacet  (one per room member)    submit, checkpoint, consistency
+//   Auditor      (per grant, per auditor vat; methods by role)
+//   RoomEnforcer (the host's, held by the service)  apply
+import { M } from '@endo/patterns';
+
+const VatIdShape = M.string({ stringLengthLimit: 52 });
+const Sig = M.string({ stringLengthLimit: 100 });
+export const SignedSnapshotShape = harden({ snapshot: M.string({ stringLengthLimit: 1 << 20 }), sig: Sig });
+export const SignedReportShape = harden({ report: M.string({ stringLengthLimit: 4 << 20 }), sig: Sig });
+export const SignedActionShape = harden({ action: M.string({ stringLengthLimit: 8000 }), sig: Sig });
+const SignedCheckpointShape = harden({ checkpoint: M.string({ stringLengthLimit: 2048 }), sig: Sig });
+
+export const IntakeI = M.interface('Intake', {
+  describe: M.call().returns(M.record()),
+  registerRoom: M.callWhen(SignedSnapshotShape, M.remotable('RoomEnforcer')).returns(M.undefined()),
+  reportGiftFor: M.call(M.string({ stringLengthLimit: 128 }), VatIdShape).returns(M.string()),
+});
+
+const LogViewMethods = {
+  checkpoint: M.call().returns(SignedCheckpointShape),
+  consistency: M.call(M.number()).returns(M.arrayOf(M.string({ stringLengthLimit: 64 }))),
+};
+
+export const ReportFacetI = M.interface('ReportFacet', {
+  submit: M.callWhen(SignedReportShape).returns(M.record()),
+  ...LogViewMethods,
+});
+
+const TriageMethods = {
+  ...LogViewMethods,
+  whoami: M.call().returns(M.record()),
+  list: M.call().returns(M.arrayOf(M.record())),
+  show: M.call(M.string({ stringLengthLimit: 64 })).returns(M.record()),
+  verify: M.call(M.string({ stringLengthLimit: 64 })).returns(M.record()),
+  annotate: M.callWhen(M.string({ stringLengthLimit: 64 }), M.string({ stringLengthLimit: 4000 })).returns(M.record()),
+  log: M.callWhen(M.number(), M.number()).returns(M.arrayOf(M.record())),
+};
+const ActMethods = { ...TriageMethods, act: M.callWhen(SignedActionShape).returns(M.record()) };
+const AdminMethods = {
+  ...ActMethods,
+  grant: M.callWhen(M.string({ stringLengthLimit: 16 }), M.string({ stringLengthLimit: 64 })).returns(M.string()),
+  revoke: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.undefined()),
+};
+export const AuditorI = harden({
+  triage: M.interface('TriageAuditor', TriageMethods),
+  act: M.interface('ActAuditor', ActMethods),
+  admin: M.interface('AdminAuditor', AdminMethods),
+});
+
+export const RoomEnforcerI = M.interface('RoomEnforcer', {
+  apply: M.callWhen(M.record(), M.record()).returns(M.undefined()),
+});
