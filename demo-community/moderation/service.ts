@@ -18,6 +18,8 @@ import { openAction, type SignedAction } from './action.js';
 import { openArchive, type Archive, type EntryKind } from './archive.js';
 import { makeCases } from './cases.js';
 import { AuditorI, IntakeI, ReportFacetI } from './facets.js';
+import type { ArchiveStore } from './archive-store.js';
+import { openPgArchiveStore } from './pg-archive-store.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
 import { makeTokenBucket } from './token-bucket.js';
 import { verifyReport } from './verify-report.js';
@@ -59,18 +61,17 @@ interface RoomRecord {
 
 const ROLES: readonly AuditorRole[] = ['triage', 'act', 'admin'];
 
-const openStore = (spec: string) => {
+/** `sqlite:PATH` or `postgres://…` (also `postgresql://…`). */
+export const openArchiveStore = async (spec: string): Promise<ArchiveStore> => {
   if (spec.startsWith('sqlite:')) return openSqliteArchiveStore(spec.slice('sqlite:'.length));
-  if (/^postgres(ql)?:\/\//.test(spec)) {
-    throw Error('[unsupported-archive] the PostgreSQL archive is not built yet; use sqlite:PATH');
-  }
-  throw Error(`[bad-archive] archive must be sqlite:PATH or postgres://URL, got ${JSON.stringify(spec.slice(0, 40))}`);
+  if (/^postgres(ql)?:\/\//.test(spec)) return openPgArchiveStore(spec);
+  throw Error('[bad-archive] an archive is sqlite:PATH or postgres://URL');
 };
 
 export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): Promise<Moderation> => {
   const limits: ModerationLimits = { ...DEFAULT_MODERATION_LIMITS, ...opts.limits };
   const spec = opts.archive ?? `sqlite:${join(dirname(vat.database().name), 'moderation.db')}`;
-  const archive = await openArchive(openStore(spec), vat);
+  const archive = await openArchive(await openArchiveStore(spec), vat);
   const cases = makeCases();
   const rooms = new Map<string, RoomRecord>();
   const grants = new Map<string, { label: string; role: AuditorRole; revoked: boolean; logged: Promise<unknown> }>();
