@@ -68,7 +68,7 @@ export interface Vat {
   database(): ReturnType<VatStore['database']>;
   /** Withdraws an export made by `export`; later fetches of its sturdy ref fail. */
   revoke(sturdyRef: string): boolean;
-  /** Connects to the ref's vat (or reuses the session), checks its key, and returns the far reference. */
+  /** Connects to the ref's vat (or reuses the session), checks its key, and returns the far reference. A ref to this vat's own export returns the object itself. */
   fetch<T = unknown>(sturdyRef: string): Promise<ERef<T>>;
   /** Mints a gift URI for `target` that only `recipient` can redeem, until `ttlMs` passes. */
   giftFor(target: object, recipient: VatId, opts?: { ttlMs?: number }): string;
@@ -146,6 +146,8 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const publicHost = advertiseHost ?? host;
   const address = `${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${transport.port}`;
   const sessionOf = new WeakMap<object, PeerSession>();
+  /** Our own objects handed back by fetch/redeem: they never break. */
+  const local = new WeakSet<object>();
   let closed: Promise<void> | undefined;
 
   const refTo = (kind: ParsedRef['kind'], secret: string) =>
@@ -172,7 +174,11 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const obtain = async <T>(ref: ParsedRef, method: 'fetch' | 'redeem'): Promise<ERef<T>> => {
     if (closed) throw Error(`[closed] vat ${short(self)} is closed`);
     if (ref.vatId === self) {
-      throw Error(`[self-ref] vat ${short(self)} was asked to fetch one of its own references; use the object directly`);
+      // Our own reference: the object itself, no network (E() works on it the same).
+      const found = method === 'fetch' ? exports.lookup(ref.secret, self) : gifts.claim(ref.secret, self);
+      if (found === undefined) throw Error(`[unknown-${method === 'fetch' ? 'ref' : 'gift'}] vat ${short(self)} has no such ${method === 'fetch' ? 'export' : 'gift'} of its own`);
+      local.add(found);
+      return found as ERef<T>;
     }
     const session = await transport.connect(ref.vatId, ref.host, ref.port);
     const gateway = (await session.getBootstrap()) as ERef<Gateway>;
@@ -218,6 +224,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     },
     redeem: <T>(giftUri: string) => obtain<T>(parseRef(giftUri, 'g'), 'redeem'),
     onBroken(ref, watcher) {
+      if (typeof ref === 'object' && ref !== null && local.has(ref)) return;
       const session = typeof ref === 'object' && ref !== null ? sessionOf.get(ref) : undefined;
       if (!session) {
         throw Error('[unknown-ref] onBroken needs a reference obtained from this vat’s fetch or redeem');
