@@ -10,6 +10,7 @@ import { hostUnum, type Admin, type HostOptions } from './host.js';
 import type { UnumLimits } from './limits.js';
 import { joinUnum } from './replica.js';
 import { sealReport, type SignedReport, type Trigger } from './report.js';
+import { makeFilter, type Filter, type FilterHit, type Ruleset } from './filter.js';
 
 /** A member's own report facet at a moderation service (introduced by the host as the `report` service). */
 export interface ReportFacet {
@@ -40,6 +41,8 @@ export interface ChatMessage {
   seq: number;
   /** True for history fetched from peers on joining. */
   history: boolean;
+  /** Set when a `warn` rule of the room's ruleset matched. */
+  flag?: FilterHit;
 }
 
 export interface RosterUpdate {
@@ -49,6 +52,13 @@ export interface RosterUpdate {
 
 export interface RoomMemberEvents extends Record<string, unknown> {
   message: ChatMessage;
+  /** A line the ruleset hides (`hide`, `auto-report`): not shown. */
+  filtered: { message: ChatMessage; hit: FilterHit };
+  /** A line the ruleset holds aside (`hold`): the app may show it on request. */
+  held: { message: ChatMessage; hit: FilterHit };
+  /** What the moderation service answered to an automatic report. */
+  reported: { hit: FilterHit; result: unknown };
+  error: unknown;
   roster: RosterUpdate;
   dropped: Dropped;
   equivocation: PresenceEvents['equivocation'];
@@ -162,9 +172,35 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
       history,
     });
   };
+  // The room's ruleset, compiled once per version.
+  let filter: { hash: string; filter: Filter | undefined } = { hash: '', filter: undefined };
+  const currentFilter = () => {
+    const { rulesetHash, state } = replica.snapshot();
+    if (rulesetHash !== filter.hash) {
+      const rules = state.ruleset as Partial<Ruleset>;
+      filter = { hash: rulesetHash, filter: Array.isArray(rules?.rules) && rules.rules.length ? makeFilter(rules as Ruleset) : undefined };
+    }
+    return filter;
+  };
   presence.on('message', delivery => {
     const message = toMessage(delivery);
-    if (message) events.emit('message', message);
+    if (!message) return;
+    const { hash, filter: active } = currentFilter();
+    const hit = message.from === vat.id ? undefined : active?.check(message.text);
+    if (!hit) events.emit('message', message);
+    else if (hit.action === 'warn') events.emit('message', harden({ ...message, flag: hit }));
+    else if (hit.action === 'hold') events.emit('held', harden({ message, hit }));
+    else {
+      events.emit('filtered', harden({ message, hit }));
+      if (hit.action === 'auto-report' && !message.history) {
+        member
+          .report({ category: hit.category, flagged: [message.id], trigger: { kind: 'filter', rule: hit.rule, rulesetHash: hash } })
+          .then(
+            result => events.emit('reported', harden({ hit, result })),
+            error => events.emit('error', error),
+          );
+      }
+    }
   });
   for (const name of ['dropped', 'equivocation', 'gap'] as const) {
     presence.on(name, event => events.emit(name, event as never));
@@ -179,7 +215,7 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
   // `message` events with `history: true`, soon after joinRoom resolves.
   setImmediate(() => void presence.fetchHistory());
 
-  return harden({
+  const member: RoomMember = harden({
     self: vat.id,
     room: replica.room,
     say: async (text: string) => presence.send('all', 'chat', text),
@@ -222,5 +258,6 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
     leave: () => replica.leave(),
     close: () => replica.close(),
   });
+  return member;
 };
 harden(joinRoom);

@@ -24,6 +24,7 @@ import type { MemberLink } from './replica.js';
 import { makeSerial, withTimeout } from './serial.js';
 import { openSnapshot, signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
 import { makeRosterView } from './roster-view.js';
+import { checkRuleset } from './filter.js';
 
 export interface HostOptions {
   /** The unum's name; hosting the same name again (after a restart) restores it. */
@@ -317,6 +318,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       }),
     setRuleset: ruleset =>
       serial(async () => {
+        checkRuleset(ruleset);
         const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
         await commit({ ...current, rulesetHash, state: harden({ ...(current.state as object), ruleset }) as State });
       }),

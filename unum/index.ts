@@ -6,3 +6,4 @@ export { createRoom, joinRoom, chatRoom, type Room, type RoomMember, type ChatMe
 export { openSnapshot, signSnapshot, SNAPSHOT_DOMAIN, type Snapshot, type SignedSnapshot, type Member, type Ban, type Role } from './snapshot.js';
 export { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 export { sealReport, openReport, REPORT_DOMAIN, type Report, type SignedReport, type ReportDraft, type Trigger } from './report.js';
+export { makeFilter, checkRuleset, FILTER_LIMITS, type Filter, type FilterHit, type FilterAction, type Rule, type Ruleset } from './filter.js';
