@@ -70,6 +70,7 @@ export interface Control {
   sayMany(prefix: string, count: number): void;
   whisper(to: string, text: string): { id: string; seq: number; to: string[] };
   leave(): void;
+  report(category: string, texts: string[]): { verdict: string; caseId: string; receipt: unknown };
   events(type?: string): Array<Record<string, unknown> & { type: string }>;
   waitFor(type: string, match?: Record<string, unknown>, timeoutMs?: number): Record<string, unknown> & { type: string };
   bytesSent(): Record<string, number>;
