@@ -42,10 +42,11 @@ export const STOA_CLI_PATH = fileURLToPath(new URL(`./cli/stoa${extname(fileURLT
 
 export const spawnVat = async (opts: SpawnVatOptions): Promise<VatProcess> => {
   const { dataDir, listen, echo, env, program, nodeArgs = [] } = opts;
-  const args = [...process.execArgv, ...nodeArgs, ...(program ? [program] : [STOA_CLI_PATH, 'vat', 'start']), '--data', dataDir];
+  // A program's own arguments come first (they may name a subcommand); the vat flags follow.
+  const args = [...process.execArgv, ...nodeArgs, ...(program ? [program, ...(opts.args ?? [])] : [STOA_CLI_PATH, 'vat', 'start']), '--data', dataDir];
   if (listen) args.push('--listen', listen);
   if (echo) args.push('--echo');
-  args.push(...(opts.args ?? []));
+  if (!program) args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

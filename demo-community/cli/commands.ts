@@ -3,11 +3,15 @@ import { callCommand } from './call.js';
 import { initCommand } from './init.js';
 import type { Command } from './command.js';
 import { vatStartCommand } from './vat-start.js';
+import { moderationStartCommand } from './moderation-start.js';
+import { auditCommand } from './audit.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
   'vat start': vatStartCommand,
   call: callCommand,
+  'moderation start': moderationStartCommand,
+  audit: auditCommand,
 };
 
 export const usage = (): string =>

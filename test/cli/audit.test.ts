@@ -1,0 +1,58 @@
+// The operator's and auditors' command line: stoa moderation start, and the
+// auditor console stoa audit login|list|show|act|log|verify-log.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { E } from '@endo/far';
+import { fileURLToPath } from 'node:url';
+import { joinRoom, type ChatMessage } from '../../unum/index.js';
+import { childVat, nextEvent, runStoa, tempDir, testVat } from '../helpers.js';
+
+const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
+
+test('stoa moderation start prints the report inbox and the granted auditor refs', async t => {
+  const proc = await childVat(t, { program: fileURLToPath(new URL('../../demo-community/cli/stoa.ts', import.meta.url)), args: ['moderation', 'start', '--grant', 'admin:root', '--grant', 'triage:tia'] });
+  t.regex(String(proc.ready.reportInbox), /^stoa:\/\/[a-z2-7]{52}@127\.0\.0\.1:\d+\/s\//);
+  t.deepEqual(Object.keys(proc.ready.grants as object), ['root', 'tia']);
+  t.is(await proc.stop(), 0);
+  const bad = await runStoa(['moderation', 'start', '--data', tempDir(t), '--grant', 'boss:x']);
+  t.deepEqual([bad.code, bad.stderr.split('\n')[0]], [2, 'stoa moderation start: --grant takes ROLE:LABEL with ROLE triage, act or admin, got "boss:x"']);
+});
+
+test('an auditor logs in, lists cases, kicks with a statement of reasons, and verifies the log', async t => {
+  const operator = await childVat(t, { program: MODERATION_VAT });
+  const driver = await testVat(t);
+  const control = await driver.fetch<{ invite(): string; grant(role: string, label: string): string }>(String(operator.ready.control));
+  const invite = await E(control).invite();
+  const [aliceVat, malloryVat] = await Promise.all([testVat(t), testVat(t)]);
+  const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
+  const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
+  t.teardown(() => [alice, mallory].forEach(m => m.close()));
+  const heard = nextEvent<ChatMessage>(l => alice.on('message', l), m => m.text === 'spam spam spam');
+  await mallory.say('spam spam spam');
+  await alice.report({ category: 'spam', flagged: [(await heard).id] });
+
+  const data = tempDir(t);
+  const ref = await E(control).grant('act', 'ana');
+  const login = await runStoa(['audit', 'login', '-', '--data', data], {}, ref);
+  t.deepEqual([login.code, login.stdout], [0, 'logged in as auditor "ana" (act)\n']);
+  const listed = await runStoa(['audit', 'list', '--data', data]);
+  const [theCase] = JSON.parse(listed.stdout);
+  t.like(theCase, { accused: [malloryVat.id], priority: 1, reports: 1 });
+  const shown = JSON.parse((await runStoa(['audit', 'show', theCase.caseId, '--data', data])).stdout);
+  t.is(shown.reports[0].verdict, 'verified');
+
+  t.is((await runStoa(['audit', 'verify-log', '--data', data])).code, 0);
+  const removed = nextEvent<{ reason: string }>(l => mallory.on('removed', l), () => true);
+  const acted = await runStoa(['audit', 'act', theCase.caseId, '--action', 'kick', '--reason', 'spamming the room', '--data', data]);
+  t.is(acted.code, 0, acted.stderr);
+  t.regex((await removed).reason, /^kicked: spamming the room/);
+  const verified = await runStoa(['audit', 'verify-log', '--data', data]);
+  t.regex(verified.stdout, /^the log grew from \d+ to \d+ entries and kept every one \(consistency proof verified\)\n$/);
+  const log = JSON.parse((await runStoa(['audit', 'log', '--data', data])).stdout) as Array<{ kind: string }>;
+  t.deepEqual(log.map(e => e.kind), ['report', 'auditor-granted', 'action']);
+
+  const noReason = await runStoa(['audit', 'act', theCase.caseId, '--action', 'ban', '--data', data]);
+  t.deepEqual([noReason.code, noReason.stderr.split('\n')[0]], [2, 'stoa audit: --reason "…" is required: the statement of reasons']);
+  const loggedOut = await runStoa(['audit', 'list', '--data', tempDir(t)]);
+  t.is(loggedOut.code, 1);
+  t.regex(loggedOut.stderr, /^stoa audit: \[not-logged-in\] no auditor capability in .*; run: stoa audit login REF\n$/);
+});
