@@ -12,9 +12,9 @@ test('stoa moderation start prints the report inbox and the granted auditor refs
   const proc = await childVat(t, { program: fileURLToPath(new URL('../../demo-community/cli/stoa.ts', import.meta.url)), args: ['moderation', 'start', '--grant', 'admin:root', '--grant', 'triage:tia'] });
   t.regex(String(proc.ready.reportInbox), /^stoa:\/\/[a-z2-7]{52}@127\.0\.0\.1:\d+\/s\//);
   t.deepEqual(Object.keys(proc.ready.grants as object), ['root', 'tia']);
-  t.is(await proc.stop(), 0);
+  t.is(await proc.stop(), 0, proc.stderr());
   const bad = await runStoa(['moderation', 'start', '--data', tempDir(t), '--grant', 'boss:x']);
-  t.deepEqual([bad.code, bad.stderr.split('\n')[0]], [2, 'stoa moderation start: --grant takes ROLE:LABEL with ROLE triage, act or admin, got "boss:x"']);
+  t.deepEqual([bad.code, bad.stderr.split('\n')[0]], [2, 'stoa moderation start: --grant takes ROLE:LABEL with ROLE triage, act or admin, got "boss:x"'], bad.stderr);
 });
 
 test('an auditor logs in, lists cases, kicks with a statement of reasons, and verifies the log', async t => {
