@@ -7,4 +7,6 @@ export { parseRef, makeEcho, type Echo } from './vat/index.js';
 export { errorCode, short, type VatId } from './captp-transport/index.js';
 export { createRoom, joinRoom, defineUnum, hostUnum, joinUnum } from './unum/index.js';
 export type { Room, RoomMember, ChatMessage, RosterUpdate, UnumDefinition, HostedUnum, Replica, Member, Snapshot } from './unum/index.js';
+export { startModeration, createModeratedRoom, signAction, verifyReceipt } from './demo-community/moderation/index.js';
+export type { Moderation, ModeratedRoom, Receipt, AuditorRole } from './demo-community/moderation/index.js';
 export { E, Far, type ERef } from '@endo/far';

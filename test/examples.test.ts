@@ -15,9 +15,17 @@ test('README chat room: lines and whispers reach the other member, who keeps the
   t.deepEqual(await chatRoomExample(), ['alice: hello', 'alice (whisper): psst', 'bob keeps 2 signed envelopes as evidence', "bob's roster: bob"]);
 });
 
+test('README moderation: a panic report is verified, and an auditor\'s logged kick removes the offender', async t => {
+  const { moderationExample } = await import('../demo-community/examples/moderation.js');
+  const lines = await moderationExample();
+  t.regex(lines[0]!, /^report: verified, receipt for log entry \d+$/);
+  t.regex(lines[1]!, /^mallory: kicked: threatening a member \(case .+, auditor ana\)$/);
+  t.is(lines[2], 'roster: alice');
+});
+
 test('every ts block in the README is the example file it names, verbatim', t => {
   const blocks = [...readme.matchAll(/`(demo-community\/examples\/[\w-]+\.ts)`[^`]*?\n\n```ts\n([\s\S]*?)```/g)];
-  t.deepEqual(blocks.map(b => b[1]), ['demo-community/examples/quick-start.ts', 'demo-community/examples/chat-room.ts']);
+  t.deepEqual(blocks.map(b => b[1]), ['demo-community/examples/quick-start.ts', 'demo-community/examples/chat-room.ts', 'demo-community/examples/moderation.ts']);
   for (const [, path, block] of blocks) t.is(block, readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), path);
   t.is([...readme.matchAll(/```ts/g)].length, blocks.length, 'no ts block without its file');
 });
