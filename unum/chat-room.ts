@@ -2,8 +2,10 @@
 // roster and the ruleset (host-signed); its replicated messages are chat lines
 // and whispers, fanned peer to peer. The host sends no chat at all.
 import { E, type ERef } from '@endo/far';
+import { makeExo } from '@endo/exo';
+import { M } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
-import { makeEmitter, PUBLIC, type Delivery, type Dropped, type KeptEnvelope, type Listener, type PresenceEvents, type PresenceLimits, type PresenceStats, type SendResult } from '../presence/index.js';
+import { makeEmitter, PUBLIC, WireEnvelopeShape, type Delivery, type Dropped, type KeptEnvelope, type Listener, type PresenceEvents, type PresenceLimits, type PresenceStats, type SendResult } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
 import { defineUnum } from './define-unum.js';
 import { hostUnum, type Admin, type HostOptions } from './host.js';
@@ -15,7 +17,20 @@ import { makeFilter, type Filter, type FilterHit, type Ruleset } from './filter.
 /** A member's own report facet at a moderation service (introduced by the host as the `report` service). */
 export interface ReportFacet {
   submit(report: SignedReport): unknown;
+  /** Lets the service gather context from this member's window (see WitnessI). */
+  offerWitness(witness: unknown): void;
 }
+
+/**
+ * What a member of a moderated room offers its moderation service: the public
+ * lines of its window, by author and range, so a report trimmed at the edge
+ * or missing lines can be completed (each line verifies on its own).
+ * Whispers are never served.
+ */
+export const WitnessI = M.interface('Witness', {
+  range: M.call(M.string({ stringLengthLimit: 52 }), M.number(), M.number()).returns(M.arrayOf(WireEnvelopeShape)),
+});
+const MAX_WITNESS_RANGE = 256;
 import type { Member, SignedSnapshot, Snapshot } from './snapshot.js';
 
 export interface ChatState {
@@ -139,6 +154,8 @@ harden(createRoom);
 
 export interface JoinRoomOptions {
   name: string;
+  /** Join as a visible monitor: everyone's roster shows the role. */
+  monitor?: boolean;
   limits?: Partial<UnumLimits>;
   presenceLimits?: Partial<PresenceLimits>;
 }
@@ -214,6 +231,27 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
   // History comes from peers once the caller has had its turn to listen:
   // `message` events with `history: true`, soon after joinRoom resolves.
   setImmediate(() => void presence.fetchHistory());
+  const witness = makeExo(`Witness ${vat.id.slice(0, 8)} in ${replica.room}`, WitnessI, {
+    range(author, fromSeq, toSeq) {
+      const to = Math.min(toSeq, fromSeq + MAX_WITNESS_RANGE - 1);
+      return harden(
+        presence
+          .window()
+          .map(k => k.envelope)
+          .filter(e => e.stream === PUBLIC && e.header.author === author && e.header.seq >= fromSeq && e.header.seq <= to)
+          .map(e => e.wire),
+      );
+    },
+  });
+  const reportService = () => {
+    const gift = replica.services().report;
+    if (gift && !reportFacet) {
+      reportFacet = vat.redeem<ReportFacet>(gift);
+      reportFacet.then(facet => E(facet).offerWitness(witness)).catch(error => events.emit('error', error));
+    }
+    return reportFacet;
+  };
+  setImmediate(reportService);
 
   const member: RoomMember = harden({
     self: vat.id,
@@ -249,10 +287,9 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
         },
         m => vat.sign(m),
       );
-      const gift = replica.services().report;
-      if (!gift) return replica.report(signed as unknown as Record<string, unknown>);
-      reportFacet ??= vat.redeem<ReportFacet>(gift);
-      return E(await reportFacet).submit(signed);
+      const facet = reportService();
+      if (!facet) return replica.report(signed as unknown as Record<string, unknown>);
+      return E(await facet).submit(signed);
     },
     stats: () => presence.stats(),
     leave: () => replica.leave(),

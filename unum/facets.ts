@@ -13,11 +13,15 @@ export const SignedSnapshotShape = harden({
 });
 const GiftShape = harden({ vatId: VatIdShape, gift: M.string({ stringLengthLimit: 256 }) });
 
-export const JoinRequestShape = harden({
-  name: M.string({ stringLengthLimit: 64 }),
-  address: M.string({ stringLengthLimit: 300 }),
-  link: M.remotable('MemberLink'),
-});
+export const JoinRequestShape = M.splitRecord(
+  {
+    name: M.string({ stringLengthLimit: 64 }),
+    address: M.string({ stringLengthLimit: 300 }),
+    link: M.remotable('MemberLink'),
+  },
+  // A monitor (EC's random monitoring) joins visibly: its role is in the roster for all to see.
+  { monitor: M.boolean() },
+);
 
 export const JoinI = M.interface('Join', {
   describe: M.call().returns(M.record()),

@@ -225,7 +225,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     return pairs.filter((p): p is { other: VatId; toNewcomer: string; toOther: string } => p !== undefined);
   };
 
-  const join = (vatId: VatId, request: { name: string; address: string; link: unknown }): Promise<JoinResult> =>
+  const join = (vatId: VatId, request: { name: string; address: string; link: unknown; monitor?: boolean }): Promise<JoinResult> =>
     serial(async () => {
       const link = request.link as ERef<MemberLink>;
       const name = request.name.trim();
@@ -250,7 +250,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const pairs = await introduce(vatId, link);
       const member: Member = already
         ? { ...already, address: request.address }
-        : { vatId, name, role: vatId === vat.id ? 'owner' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
+        : { vatId, name, role: request.monitor ? 'monitor' : vatId === vat.id ? 'owner' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
       const changes = new Map<VatId, Change>(pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]));
       // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
       const members = already ? current.members.map(m => (m.vatId === vatId ? member : m)) : [...current.members, member];
@@ -270,7 +270,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     peer =>
       makeExo(`Join ${room} for ${short(peer)}`, JoinI, {
         describe: () => harden({ room, type: current.type, name: current.name, host: vat.id }),
-        join: request => join(peer, request as { name: string; address: string; link: unknown }),
+        join: request => join(peer, request as { name: string; address: string; link: unknown; monitor?: boolean }),
       }),
     { name: `unum:${opts.name}` },
   );

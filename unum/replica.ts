@@ -22,6 +22,8 @@ import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from '.
 export interface ReplicaOptions {
   /** The name other members see. */
   name: string;
+  /** Join as a visible monitor (the roster says so to everyone). */
+  monitor?: boolean;
   limits?: Partial<UnumLimits>;
   presenceLimits?: Partial<PresenceLimits>;
 }
@@ -60,7 +62,7 @@ export interface Replica<State> {
 
 interface Join {
   describe(): { room: string; type: string; name: string; host: VatId };
-  join(request: { name: string; address: string; link: MemberLink }): JoinResult;
+  join(request: { name: string; address: string; link: MemberLink; monitor?: boolean }): JoinResult;
 }
 interface MemberFacet {
   leave(): void;
@@ -153,7 +155,7 @@ export const joinUnum = async <State>(
   }) as unknown as MemberLink;
 
   const attach = async () => {
-    const result = await E(join).join(harden({ name: opts.name, address: vat.address, link }));
+    const result = await E(join).join(harden({ name: opts.name, address: vat.address, link, ...(opts.monitor ? { monitor: true } : {}) }));
     member = result.member as ERef<MemberFacet>;
     services = { ...result.services };
     adopt(result.snapshot);

@@ -29,9 +29,22 @@ export const makeRoomEnforcer = (room: Room, operator: VatId) => {
       else if (action.action === 'ban') await room.admin.ban(action.target, { durationMs: action.durationMs, reason });
       else await room.admin.mute(action.target, true);
     },
+    /** A ruleset an admin auditor set: logged (kind `ruleset`) before it takes effect here. */
+    async applyRuleset(body: { room: string; ruleset: Record<string, unknown>; label: string }, receipt: Receipt) {
+      try {
+        verifyReceipt(receipt, operator, { kind: 'ruleset', body });
+      } catch (error) {
+        throw Error(`[not-logged] room ${JSON.stringify(room.snapshot().name)} applies only logged rulesets: ${(error as Error).message}`);
+      }
+      if (body.room !== room.room) throw Error(`[bad-action] the ruleset is for room ${body.room}`);
+      if (applied.has(receipt.leaf)) throw Error('[already-applied] that logged ruleset was set already');
+      applied.add(receipt.leaf);
+      await room.admin.setRuleset(body.ruleset);
+    },
   };
   return makeExo(`RoomEnforcer ${room.room}`, RoomEnforcerI, methods as never) as unknown as {
     apply(body: { caseId: string; label: string; signed: SignedAction }, receipt: Receipt): Promise<void>;
+    applyRuleset(body: { room: string; ruleset: Record<string, unknown>; label: string }, receipt: Receipt): Promise<void>;
   };
 };
 harden(makeRoomEnforcer);

@@ -26,6 +26,7 @@ const LogViewMethods = {
 
 export const ReportFacetI = M.interface('ReportFacet', {
   submit: M.callWhen(SignedReportShape).returns(M.record()),
+  offerWitness: M.call(M.remotable('Witness')).returns(M.undefined()),
   ...LogViewMethods,
 });
 
@@ -37,12 +38,14 @@ const TriageMethods = {
   verify: M.call(M.string({ stringLengthLimit: 64 })).returns(M.record()),
   annotate: M.callWhen(M.string({ stringLengthLimit: 64 }), M.string({ stringLengthLimit: 4000 })).returns(M.record()),
   log: M.callWhen(M.number(), M.number()).returns(M.arrayOf(M.record())),
+  gather: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.record()),
 };
 const ActMethods = { ...TriageMethods, act: M.callWhen(SignedActionShape).returns(M.record()) };
 const AdminMethods = {
   ...ActMethods,
   grant: M.callWhen(M.string({ stringLengthLimit: 16 }), M.string({ stringLengthLimit: 64 })).returns(M.string()),
   revoke: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.undefined()),
+  setRuleset: M.callWhen(M.string({ stringLengthLimit: 128 }), M.record()).returns(M.record()),
 };
 export const AuditorI = harden({
   triage: M.interface('TriageAuditor', TriageMethods),
@@ -52,4 +55,5 @@ export const AuditorI = harden({
 
 export const RoomEnforcerI = M.interface('RoomEnforcer', {
   apply: M.callWhen(M.record(), M.record()).returns(M.undefined()),
+  applyRuleset: M.callWhen(M.record(), M.record()).returns(M.undefined()),
 });
