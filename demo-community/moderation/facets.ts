@@ -35,7 +35,7 @@ const TriageMethods = {
   whoami: M.call().returns(M.record()),
   list: M.call().returns(M.arrayOf(M.record())),
   show: M.call(M.string({ stringLengthLimit: 64 })).returns(M.record()),
-  verify: M.call(M.string({ stringLengthLimit: 64 })).returns(M.record()),
+  verify: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.record()),
   annotate: M.callWhen(M.string({ stringLengthLimit: 64 }), M.string({ stringLengthLimit: 4000 })).returns(M.record()),
   log: M.callWhen(M.number(), M.number()).returns(M.arrayOf(M.record())),
   gather: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.record()),

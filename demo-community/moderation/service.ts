@@ -196,11 +196,25 @@ export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): P
         check();
         return harden(JSON.parse(JSON.stringify(caseOf(caseId))));
       },
-      verify: (reportId: string) => {
+      /** Verifies an archived report again, from the log: verdict, problems, and a mark per window item. */
+      async verify(reportId: string) {
         check();
         const found = cases.findReport(reportId);
         if (!found) throw Error(`[unknown-report] no report ${JSON.stringify(reportId)}`);
-        return harden({ entry: found.r.entry, reportId, caseId: found.c.caseId });
+        const body = JSON.parse((await archive.entry(found.r.entry))!.body);
+        const record = rooms.get(found.c.room);
+        const host = record?.host ?? (JSON.parse(JSON.parse(body.signed.report).roster.snapshot).host as VatId);
+        const v = verifyReport(body.signed, { reporter: found.r.reporter, host });
+        return harden({
+          reportId,
+          caseId: found.c.caseId,
+          entry: found.r.entry,
+          verdict: v.verdict,
+          ...(v.rejected ? { rejected: v.rejected } : {}),
+          problems: v.problems.map(p => ({ ...p })),
+          findings: v.findings.map(f => ({ ...f })),
+          items: v.items.map(i => ({ ...i })),
+        });
       },
       async annotate(caseId: string, note: string) {
         await ready();

@@ -77,6 +77,17 @@ test('the room refuses an action that was not logged, and a receipt used twice',
   await t.throwsAsync(room.enforcer.apply(body, logged), { message: /^\[already-applied\]/ });
 });
 
+test('an auditor re-verifies an archived report from the log, item by item', async t => {
+  const { alice, line, mod, anaVat, malloryVat } = await setUp(t);
+  const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as SubmitResult;
+  const ana = await anaVat.fetch<{ show(id: string): { reports: Array<{ reportId: string }> }; verify(id: string): { verdict: string; items: Array<{ author: string; ok: boolean; disclosed: boolean }> } }>(mod.grant('triage', { label: 'ana' }));
+  const { reports } = await E(ana).show(caseId);
+  const checked = await E(ana).verify(reports[0]!.reportId);
+  t.is(checked.verdict, 'verified');
+  t.true(checked.items.every(i => i.ok));
+  t.true(checked.items.some(i => i.author === malloryVat.id && i.disclosed));
+});
+
 test('a revoked auditor is refused', async t => {
   const { mod, anaVat } = await setUp(t);
   const ana = await anaVat.fetch<Auditor>(mod.grant('triage', { label: 'ana' }));
