@@ -6,3 +6,4 @@ export type { Credentials } from './credentials.js';
 export { makeCertificate, vatIdOfCertificate } from './certificate.js';
 export { checkVatId, publicKeyOf, short, vatIdOfKey, vatIdFromRawKey, type VatId } from './vat-id.js';
 export { errorCode } from './error-code.js';
+export { signWithDomain, domainSignatureHolds } from './domain-signature.js';

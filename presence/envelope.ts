@@ -14,9 +14,9 @@
 // author; `to` (our addition) names the one recipient of a direct message
 // (a whisper, a message to the host), which then has a chain of its own per
 // (room, author, to), so the public chain has no holes others cannot fill.
-import { createHash, randomBytes, verify } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { checkVatId, publicKeyOf, type VatId } from '../captp-transport/index.js';
+import { checkVatId, domainSignatureHolds, signWithDomain, type VatId } from '../captp-transport/index.js';
 
 export const ENVELOPE_DOMAIN = 'stoa/envelope/v1\n';
 export const GENESIS = '0'.repeat(64);
@@ -142,7 +142,7 @@ harden(openEnvelope);
 
 /** True if the author's signature holds over the envelope's bytes. */
 export const signatureHolds = (envelope: Envelope): boolean =>
-  verify(null, Buffer.from(ENVELOPE_DOMAIN + envelope.wire.header), publicKeyOf(envelope.header.author), Buffer.from(envelope.wire.sig, 'base64url'));
+  domainSignatureHolds(ENVELOPE_DOMAIN, envelope.wire.header, envelope.wire.sig, envelope.header.author);
 harden(signatureHolds);
 
 /** True if the content beside the header is what the body commits to (or is withheld). */
@@ -160,7 +160,7 @@ export const sealEnvelope = (
   const headerValue: EnvelopeHeader = { v: 1, ...fields, body: contentHash(salt, content) };
   if (headerValue.to === undefined) delete headerValue.to;
   const header = canonical(headerValue);
-  const sig = Buffer.from(sign(Buffer.from(ENVELOPE_DOMAIN + header))).toString('base64url');
+  const sig = signWithDomain(ENVELOPE_DOMAIN, header, sign);
   return openEnvelope({ header, sig, content, salt });
 };
 harden(sealEnvelope);

@@ -8,7 +8,8 @@
 // losing power in the instant after. For windows that is the right trade: a
 // FULL sync per delivered batch blocks the event loop on the disk, and every
 // envelope is also held by the other members who received it.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../vat/index.js';
 import type { WireEnvelope } from './envelope.js';
 
 export interface StoredEnvelope {
@@ -34,9 +35,7 @@ export interface WindowStore {
 }
 
 export const openWindowStore = (vatDb: Database.Database): WindowStore => {
-  const db = new Database(vatDb.name);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openSqliteFile(vatDb.name, 'NORMAL');
   db.exec(`
     CREATE TABLE IF NOT EXISTS presence_window (
       room TEXT NOT NULL, id TEXT NOT NULL, n INTEGER NOT NULL,

@@ -6,8 +6,8 @@
 //   bytes = "stoa/report/v1\n" + canonical(report); sig = Ed25519(reporter key, bytes)
 // (PROTOCOL.md names a window item's header text `bytes`; here it is
 // `header`, as on the wire, without the domain prefix.)
-import { randomBytes, verify } from 'node:crypto';
-import { publicKeyOf, short, type VatId } from '../captp-transport/index.js';
+import { randomBytes } from 'node:crypto';
+import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
 import { canonical, withholdContent, type KeptEnvelope, type WireEnvelope } from '../presence/index.js';
 import type { SignedSnapshot } from './snapshot.js';
 
@@ -78,7 +78,7 @@ export const sealReport = (draft: ReportDraft, sign: (message: Uint8Array) => Ui
     createdAt: Date.now(),
   };
   const text = canonical(report);
-  return harden({ report: text, sig: Buffer.from(sign(Buffer.from(REPORT_DOMAIN + text))).toString('base64url') });
+  return harden({ report: text, sig: signWithDomain(REPORT_DOMAIN, text, sign) });
 };
 harden(sealReport);
 
@@ -96,13 +96,7 @@ export const openReport = (signed: SignedReport): Report => {
   }
   if (report.v !== 1 || !Array.isArray(report.window) || !Array.isArray(report.flagged) || !Array.isArray(report.accused)) bad('malformed');
   if (canonical(report) !== signed.report) bad('not in canonical form');
-  let ok = false;
-  try {
-    ok = verify(null, Buffer.from(REPORT_DOMAIN + signed.report), publicKeyOf(report.reporter), Buffer.from(signed.sig, 'base64url'));
-  } catch {
-    ok = false;
-  }
-  if (!ok) bad(`signature of the reporter ${short(String(report.reporter))} does not hold`);
+  if (!domainSignatureHolds(REPORT_DOMAIN, signed.report, signed.sig, report.reporter)) bad(`signature of the reporter ${short(String(report.reporter))} does not hold`);
   return harden(report);
 };
 harden(openReport);

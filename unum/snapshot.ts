@@ -6,8 +6,7 @@
 // `epoch` counts roster changes (join, leave, kick, ban, mute, ruleset);
 // `cseq` counts every change, the unum's own critical state (`state`)
 // included, so a member keeps whichever signed snapshot has the highest cseq.
-import { verify } from 'node:crypto';
-import { checkVatId, publicKeyOf, short, type VatId } from '../captp-transport/index.js';
+import { checkVatId, domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';
 
 export const SNAPSHOT_DOMAIN = 'stoa/roster/v1\n';
@@ -54,7 +53,7 @@ export interface SignedSnapshot {
 
 export const signSnapshot = (snapshot: Snapshot, sign: (message: Uint8Array) => Uint8Array): SignedSnapshot => {
   const text = canonical(snapshot);
-  return harden({ snapshot: text, sig: Buffer.from(sign(Buffer.from(SNAPSHOT_DOMAIN + text))).toString('base64url') });
+  return harden({ snapshot: text, sig: signWithDomain(SNAPSHOT_DOMAIN, text, sign) });
 };
 harden(signSnapshot);
 
@@ -64,8 +63,7 @@ export const openSnapshot = <State>(signed: SignedSnapshot, host: VatId, room?: 
     throw Error(`[bad-snapshot] roster from host ${short(host)} ${why}`);
   };
   if (typeof signed?.snapshot !== 'string' || typeof signed.sig !== 'string' || signed.snapshot.length > 1 << 20) bad('is not a signed snapshot');
-  const ok = verify(null, Buffer.from(SNAPSHOT_DOMAIN + signed.snapshot), publicKeyOf(host), Buffer.from(signed.sig, 'base64url'));
-  if (!ok) bad('has a bad signature');
+  if (!domainSignatureHolds(SNAPSHOT_DOMAIN, signed.snapshot, signed.sig, host)) bad('has a bad signature');
   let snapshot: Snapshot<State>;
   try {
     snapshot = JSON.parse(signed.snapshot);

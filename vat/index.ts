@@ -3,6 +3,6 @@ export { startVat, type Vat, type VatOptions, type VatStats } from './vat.js';
 export { DEFAULT_VAT_LIMITS, type VatLimits } from './limits.js';
 export { parseRef, formatRef, type ParsedRef } from './sturdy-ref.js';
 export { loadOrCreateIdentity } from './identity.js';
-export { openStore, type VatStore } from './store.js';
+export { openStore, openSqliteFile, type VatStore } from './store.js';
 export { makeEcho, EchoI, type Echo } from './echo.js';
 export type { Gateway } from './gateway.js';

@@ -18,16 +18,26 @@ export interface VatStore {
   close(): void;
 }
 
+/**
+ * Opens (or creates) an SQLite file readable by its owner only (SQLite gives
+ * its -wal and -shm files the same mode), in WAL mode. `FULL` makes a commit
+ * survive a power cut; `NORMAL` survives a killed process only.
+ */
+export const openSqliteFile = (path: string, synchronous: 'FULL' | 'NORMAL'): Database.Database => {
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  return db;
+};
+harden(openSqliteFile);
+
 export const openStore = (dataDir: string): VatStore => {
   let db: Database.Database;
-  const path = join(dataDir, 'vat.db');
   try {
-    // It holds swissnums: owner-only, and SQLite gives its -wal and -shm files the same mode.
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // It holds swissnums.
+    db = openSqliteFile(join(dataDir, 'vat.db'), 'FULL');
     db.exec(`
       CREATE TABLE IF NOT EXISTS named_exports (name TEXT PRIMARY KEY, swissnum TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,8 +1,7 @@
 // demo-community/moderation/action.ts: an auditor's action, signed by the
 // auditor's own vat (PROTOCOL.md §6), so the log shows who decided what.
 //   bytes = "stoa/action/v1\n" + canonical(action); sig = Ed25519(auditor key, bytes)
-import { verify } from 'node:crypto';
-import { publicKeyOf, short, type VatId } from '../../captp-transport/index.js';
+import { domainSignatureHolds, short, signWithDomain, type VatId } from '../../captp-transport/index.js';
 import { canonical } from '../../presence/index.js';
 
 export const ACTION_DOMAIN = 'stoa/action/v1\n';
@@ -30,7 +29,7 @@ export interface SignedAction {
 
 export const signAction = (fields: Omit<Action, 'v' | 'ts'>, sign: (message: Uint8Array) => Uint8Array): SignedAction => {
   const text = canonical({ v: 1, ...fields, ts: Date.now() });
-  return harden({ action: text, sig: Buffer.from(sign(Buffer.from(ACTION_DOMAIN + text))).toString('base64url') });
+  return harden({ action: text, sig: signWithDomain(ACTION_DOMAIN, text, sign) });
 };
 harden(signAction);
 
@@ -51,7 +50,7 @@ export const openAction = (signed: SignedAction, auditor: VatId): Action => {
   if (!Number.isSafeInteger(action.durationMs) || action.durationMs < 0) bad('durationMs must be a whole number of ms, 0 for no end');
   if (action.auditor !== auditor) bad(`signed for ${short(String(action.auditor))}, presented by ${short(auditor)}`);
   if (canonical(action) !== signed.action) bad('not in canonical form');
-  if (!verify(null, Buffer.from(ACTION_DOMAIN + signed.action), publicKeyOf(auditor), Buffer.from(signed.sig, 'base64url'))) {
+  if (!domainSignatureHolds(ACTION_DOMAIN, signed.action, signed.sig, auditor)) {
     bad(`the signature of auditor ${short(auditor)} does not hold`);
   }
   return harden(action);

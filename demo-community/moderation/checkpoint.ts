@@ -3,8 +3,7 @@
 // checkpoints). Anyone holding two checkpoints and a consistency proof can
 // check the log only grew; anyone holding a receipt can check its entry is in.
 //   bytes = "stoa/checkpoint/v1\n" + canonical({ v:1, log, operator, size, root, ts })
-import { verify } from 'node:crypto';
-import { publicKeyOf, short, type VatId } from '../../captp-transport/index.js';
+import { domainSignatureHolds, short, signWithDomain, type VatId } from '../../captp-transport/index.js';
 import { canonical } from '../../presence/index.js';
 
 export const CHECKPOINT_DOMAIN = 'stoa/checkpoint/v1\n';
@@ -28,7 +27,7 @@ export interface SignedCheckpoint {
 
 export const signCheckpoint = (checkpoint: Checkpoint, sign: (message: Uint8Array) => Uint8Array): SignedCheckpoint => {
   const text = canonical(checkpoint);
-  return harden({ checkpoint: text, sig: Buffer.from(sign(Buffer.from(CHECKPOINT_DOMAIN + text))).toString('base64url') });
+  return harden({ checkpoint: text, sig: signWithDomain(CHECKPOINT_DOMAIN, text, sign) });
 };
 harden(signCheckpoint);
 
@@ -49,8 +48,7 @@ export const openCheckpoint = (signed: SignedCheckpoint, operator?: VatId): Chec
   }
   if (operator !== undefined && checkpoint.operator !== operator) bad(`signed by ${short(checkpoint.operator)}, not by operator ${short(operator)}`);
   if (canonical(checkpoint) !== signed.checkpoint) bad('not in canonical form');
-  const ok = verify(null, Buffer.from(CHECKPOINT_DOMAIN + signed.checkpoint), publicKeyOf(checkpoint.operator), Buffer.from(signed.sig, 'base64url'));
-  if (!ok) bad(`signature of operator ${short(checkpoint.operator)} does not hold`);
+  if (!domainSignatureHolds(CHECKPOINT_DOMAIN, signed.checkpoint, signed.sig, checkpoint.operator)) bad(`signature of operator ${short(checkpoint.operator)} does not hold`);
   return harden(checkpoint);
 };
 harden(openCheckpoint);

@@ -1,18 +1,14 @@
 // demo-community/moderation/sqlite-archive-store.ts: the archive in an
 // embedded SQLite file (the default). WAL with synchronous=FULL: an append
 // that returned survives a crash of the process or the machine.
-import Database from 'better-sqlite3';
-import { chmodSync, closeSync, openSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../../vat/index.js';
 import type { ArchiveStore, StoredEntry } from './archive-store.js';
 
 export const openSqliteArchiveStore = (path: string): ArchiveStore => {
   let db: Database.Database;
   try {
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db = openSqliteFile(path, 'FULL');
     db.exec(`CREATE TABLE IF NOT EXISTS archive_entries (
       idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, leaf TEXT NOT NULL, created_at INTEGER NOT NULL)`);
   } catch (error) {
