@@ -25,6 +25,16 @@ export const parseOptions = <O extends OptionsConfig>(
   }
 };
 
+/**
+ * Resolves on SIGINT or SIGTERM. Call it before announcing readiness: until a
+ * listener is registered, a signal takes its default action and kills the process.
+ */
+export const untilStopped = () =>
+  new Promise<void>(resolve => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+
 /** `--data`, else $STOA_DATA, else ~/.stoa. */
 export const dataDirOf = (given: string | undefined): string =>
   given ?? process.env.STOA_DATA ?? join(homedir(), '.stoa');

@@ -2,7 +2,7 @@
 // until SIGINT/SIGTERM, granting auditor capabilities as asked.
 import { startModeration, type AuditorRole } from '../moderation/index.js';
 import { startVat } from '../../vat/index.js';
-import { dataDirOf, parseListen, parseOptions, type Command } from './command.js';
+import { dataDirOf, parseListen, parseOptions, untilStopped, type Command } from './command.js';
 
 export const moderationStartCommand: Command = {
   usage: '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...]',
@@ -26,11 +26,9 @@ export const moderationStartCommand: Command = {
     try {
       const mod = await startModeration(vat, values.archive ? { archive: values.archive } : {});
       const refs = Object.fromEntries(grants.map(g => [g.label, mod.grant(g.role, { label: g.label })]));
+      const stopped = untilStopped(); // listening before we say ready
       console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, reportInbox: mod.reportInbox, grants: refs }));
-      await new Promise<void>(resolve => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopped;
       await mod.close();
     } finally {
       await vat.close();

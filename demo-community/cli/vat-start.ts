@@ -1,7 +1,7 @@
 // `stoa vat start`: run a vat until SIGINT/SIGTERM, announcing readiness as
 // one JSON line on stdout for scripts and tests.
 import { makeEcho, startVat } from '../../vat/index.js';
-import { dataDirOf, parseListen, parseOptions, type Command } from './command.js';
+import { dataDirOf, parseListen, parseOptions, untilStopped, type Command } from './command.js';
 
 export const vatStartCommand: Command = {
   usage: '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--echo]',
@@ -19,11 +19,9 @@ export const vatStartCommand: Command = {
     const { host, port } = values.listen ? parseListen(values.listen) : { host: '127.0.0.1', port: 0 };
     const vat = await startVat({ dataDir: dataDirOf(values.data), host, port, ...(values.advertise ? { advertiseHost: values.advertise } : {}) });
     const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
+    const stopped = untilStopped(); // listening before we say ready: a signal right after must not kill us
     console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, ...(echo ? { echo } : {}) }));
-    await new Promise<void>(resolve => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await vat.close();
     console.log(JSON.stringify({ event: 'stopped', vatId: vat.id }));
     return 0;
