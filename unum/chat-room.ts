@@ -246,12 +246,19 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
   const reportService = () => {
     const gift = replica.services().report;
     if (gift && !reportFacet) {
-      reportFacet = vat.redeem<ReportFacet>(gift);
-      reportFacet.then(facet => E(facet).offerWitness(witness)).catch(error => events.emit('error', error));
+      const facet = vat.redeem<ReportFacet>(gift).then(async f => {
+        await E(f).offerWitness(witness);
+        return f;
+      });
+      reportFacet = facet;
+      facet.catch(() => {
+        if (reportFacet === facet) reportFacet = undefined; // try again at the next report
+      });
     }
     return reportFacet;
   };
-  setImmediate(reportService);
+  // Set up before the join resolves, so moderation traffic never mixes with chat.
+  await reportService()?.catch(() => undefined);
 
   const member: RoomMember = harden({
     self: vat.id,
