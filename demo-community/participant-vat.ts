@@ -3,6 +3,7 @@
 // its ready line). Flags: --data DIR --name NAME
 import { parseArgs } from 'node:util';
 import { Far, joinRoom, startVat, type RoomMember } from '../index.js';
+import { announceReady } from './vat-program.js';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type: 'string' }, listen: { type: 'string' } } });
 const vat = await startVat({ dataDir: values.data! });
@@ -52,11 +53,4 @@ const control = Far('Participant', {
   roster: () => harden(need().roster().map(m => m.name)),
   bytesSent: () => harden(Object.fromEntries(vat.stats().peers.map(p => [p.peer, p.bytesSent]))),
 });
-const stop = async () => {
-  await vat.close();
-  process.exit(0);
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-const uri = vat.export(control, { name: 'participant' });
-console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, control: uri }));
+announceReady(vat, control);

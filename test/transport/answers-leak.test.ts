@@ -28,7 +28,7 @@ const callerHeap = () => {
 test('10,000 calls returning 100 KB each leave callee and caller heaps within 20 MB of where they were', async t => {
   const bob = await fixtureVat(t, { nodeArgs: ['--expose-gc'] });
   const alice = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   await E(fixture).blob(RESULT_BYTES); // warm up the session and code paths
   const before = await E(fixture).heapAfterGc();
   const callerBefore = callerHeap();

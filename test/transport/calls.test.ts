@@ -20,7 +20,7 @@ interface Fixture {
 test('E() calls reach an object in another process and return its result', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   t.deepEqual(await E(fixture).echo({ text: 'hello', n: 42n, list: [1, 'two'] }), { text: 'hello', n: 42n, list: [1, 'two'] });
 });
 
@@ -28,7 +28,7 @@ test('a pipelined chain of three calls costs one round trip', async t => {
   const bob = await fixtureVat(t);
   const frames: FrameEvent[] = [];
   const alice = await testVat(t, { onFrame: event => frames.push(event) });
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   frames.length = 0;
   const label = await E(E(E(fixture).makeChild('a')).makeChild('b')).label();
   t.is(label, 'a/b');
@@ -44,9 +44,9 @@ test('a pipelined chain of three calls costs one round trip', async t => {
 test('a remote error arrives with its message', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   await t.throwsAsync(E(fixture).fail('the room is full'), { message: 'the room is full' });
-  const mistyped = await alice.fetch<{ nope(): void }>(String(bob.ready.fixture));
+  const mistyped = await alice.fetch<{ nope(): void }>(String(bob.ready.control));
   await t.throwsAsync(E(mistyped).nope(), { message: /has no method "nope"/ });
   t.false(/Temporary logging of sent error/.test(bob.stderr()), 'the callee does not log every error it sends');
   t.is(bob.stderr(), '');
@@ -55,7 +55,7 @@ test('a remote error arrives with its message', async t => {
 test('when a peer dies, pending calls reject with an error naming it, and so do later calls', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   const pending = E(fixture).hang();
   const broken = new Promise<Error>(resolve => alice.onBroken(fixture, resolve));
   await E(fixture).echo('round trip, so the hang call has been delivered');
@@ -70,13 +70,13 @@ test('when a peer dies, pending calls reject with an error naming it, and so do 
 test('a restarted vat is reachable again through the same sturdy ref', async t => {
   const dataDir = tempDir(t);
   const bob = await fixtureVat(t, { dataDir });
-  const ref = String(bob.ready.fixture);
+  const ref = String(bob.ready.control);
   const alice = await testVat(t);
   t.is(await E(await alice.fetch<Fixture>(ref)).echo(1), 1);
   await bob.stop();
   const bobAgain = await fixtureVat(t, { dataDir, listen: bob.address });
   t.is(bobAgain.vatId, bob.vatId, 'same identity');
-  t.is(bobAgain.ready.fixture, ref, 'the named export is bound under the same swissnum');
+  t.is(bobAgain.ready.control, ref, 'the named export is bound under the same swissnum');
   t.is(await E(await alice.fetch<Fixture>(ref)).echo(2), 2);
 });
 
@@ -91,7 +91,7 @@ test('a vat restarted with port 0 takes its previous port, so old sturdy refs st
 test('a result too large for one frame fails that call alone; the session goes on', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   await t.throwsAsync(E(fixture).blob(2 * 1024 * 1024), { message: /^\[too-large\] a \d+-byte message exceeds the 1048576-byte frame limit$/ });
   await t.throwsAsync(E(fixture).echo('y'.repeat(2 * 1024 * 1024)), { message: /^\[too-large\]/ }, 'and so does a call too large to send');
   t.is(await E(fixture).echo('small'), 'small');

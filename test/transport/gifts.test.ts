@@ -16,7 +16,7 @@ test('a gift is redeemed by its recipient, directly from the vat that holds the 
   const alice = await testVat(t);
   const carol = await testVat(t);
   // Alice asks Bob for a gift meant for Carol and hands Carol the URI as data.
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   const gift = await E(fixture).giftFor(carol.id);
   t.regex(gift, new RegExp(`^stoa://${bob.vatId}@${bob.address}/g/`));
   const gifted = await carol.redeem<Gifted>(gift);
@@ -32,7 +32,7 @@ test('a gift is refused to any vat but its recipient, without revealing the gift
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
   const mallory = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   const gift = await E(fixture).giftFor(alice.id);
   const giftId = gift.split('/g/')[1]!;
   const error = await t.throwsAsync(mallory.redeem(gift), {

@@ -32,7 +32,7 @@ test('a listener whose key is not the vat id in the sturdy ref is refused', asyn
   const mallory = await fixtureVat(t);
   const alice = await testVat(t);
   // Bob's vat id, Mallory's address: Mallory cannot answer for Bob.
-  const spoofed = String(bob.ready.fixture).replace(bob.address, mallory.address);
+  const spoofed = String(bob.ready.control).replace(bob.address, mallory.address);
   await t.throwsAsync(alice.fetch(spoofed), {
     message: new RegExp(`^\\[wrong-peer\\] vat ${bob.vatId.slice(0, 8)} at ${mallory.address}: the listener's key is vat ${mallory.vatId.slice(0, 8)}`),
   });
@@ -50,7 +50,7 @@ for (const [what, frame] of badFrames) {
     const { ws, closed } = await rawClient(t, bob.address);
     ws.send(frame);
     t.is(await closed, 4000);
-    await stillServes(t, String(bob.ready.fixture));
+    await stillServes(t, String(bob.ready.control));
   });
 }
 
@@ -59,7 +59,7 @@ test('an oversized frame is refused at the WebSocket layer (1009); the vat serve
   const { ws, closed } = await rawClient(t, bob.address);
   ws.send(JSON.stringify({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1', pad: 'x'.repeat(100 * 1024) }));
   t.is(await closed, 1009);
-  await stillServes(t, String(bob.ready.fixture));
+  await stillServes(t, String(bob.ready.control));
 });
 
 test('a client without a certificate is refused before the upgrade', async t => {
@@ -69,14 +69,14 @@ test('a client without a certificate is refused before the upgrade', async t => 
   const [, response] = await once(ws, 'unexpected-response');
   t.is(response.statusCode, 401);
   ws.terminate();
-  await stillServes(t, String(bob.ready.fixture));
+  await stillServes(t, String(bob.ready.control));
 });
 
 test('an unknown swissnum is refused without echoing it', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
   const guess = 'AAAAAAAAAAAAAAAAAAAAAA';
-  const ref = String(bob.ready.fixture).replace(/\/s\/.*/, `/s/${guess}`);
+  const ref = String(bob.ready.control).replace(/\/s\/.*/, `/s/${guess}`);
   const error = await t.throwsAsync(alice.fetch(ref), {
     message: `[unknown-ref] vat ${bob.vatId.slice(0, 8)} has no export for the sturdy ref presented by vat ${alice.id.slice(0, 8)}`,
   });
@@ -88,13 +88,13 @@ test('a burst of bad fetches is rate-limited for that peer only', async t => {
   const bob = await fixtureVat(t, { limits: { failedLookupBurst: 5, failedLookupRefillMs: 60_000 } });
   const mallory = await testVat(t);
   const guesses = Array.from({ length: 8 }, (_, i) =>
-    String(bob.ready.fixture).replace(/\/s\/.*/, `/s/${String(i).padStart(22, 'A')}`),
+    String(bob.ready.control).replace(/\/s\/.*/, `/s/${String(i).padStart(22, 'A')}`),
   );
   const results = await Promise.allSettled(guesses.map(g => mallory.fetch(g)));
   const messages = results.map(r => (r.status === 'rejected' ? (r.reason as Error).message.slice(0, 14) : 'fulfilled'));
   t.deepEqual(messages, [...Array(5).fill('[unknown-ref] '), ...Array(3).fill('[rate-limited]')]);
-  await t.throwsAsync(mallory.fetch(String(bob.ready.fixture)), { message: /^\[rate-limited\]/ }, 'even a good ref waits');
-  await stillServes(t, String(bob.ready.fixture));
+  await t.throwsAsync(mallory.fetch(String(bob.ready.control)), { message: /^\[rate-limited\]/ }, 'even a good ref waits');
+  await stillServes(t, String(bob.ready.control));
 });
 
 /** Sends CapTP frames as a hostile peer would, and reports how the vat ends the session. */
@@ -114,7 +114,7 @@ test('a peer that never drops its answers is cut off at the bound', async t => {
   const mallory = await rawSession(t, bob.address);
   for (let n = 1; n <= 6; n += 1) mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: `q-${n}` });
   t.is(await mallory.disconnect, '[too-many-questions] peer had us hold more than 5 answers');
-  await stillServes(t, String(bob.ready.fixture));
+  await stillServes(t, String(bob.ready.control));
 });
 
 test('a peer that reuses a question number is cut off', async t => {
@@ -134,7 +134,7 @@ test('a peer that hands us more references than the bound is cut off', async t =
   mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-2', target: 'q-1', method: { body: args(30), slots: slots(1) } });
   mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-3', target: 'q-1', method: { body: args(30), slots: slots(31) } });
   t.is(await mallory.disconnect, '[too-many-imports] peer handed us more than 50 references');
-  await stillServes(t, String(bob.ready.fixture));
+  await stillServes(t, String(bob.ready.control));
 });
 
 test('a frame with more than 1,000 slots is refused', async t => {

@@ -27,7 +27,7 @@ test('two vats dialing each other at once end with one session, the one the lowe
 test('a peer that stops answering is declared gone after two heartbeats', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t, { limits: { heartbeatMs: 200 } });
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   const pending = E(fixture).hang();
   await E(fixture).echo('delivered');
   bob.child.kill('SIGSTOP');
@@ -40,7 +40,7 @@ test('a peer that stops answering is declared gone after two heartbeats', async 
 test('a peer that has us hold more answers than the bound loses its session; others are served', async t => {
   const bob = await fixtureVat(t, { limits: { maxQuestionsInFlight: 5 } });
   const alice = await testVat(t);
-  const fixture = await alice.fetch<Fixture>(String(bob.ready.fixture));
+  const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
   const hangs = Array.from({ length: 6 }, () => E(fixture).hang());
   const results = await Promise.allSettled(hangs);
   for (const result of results) {
@@ -48,12 +48,12 @@ test('a peer that has us hold more answers than the bound loses its session; oth
     t.regex((result as PromiseRejectedResult).reason.message, /^\[disconnected\] .*peer said "\[too-many-questions\] peer had us hold more than 5 answers"/);
   }
   const carol = await testVat(t);
-  t.is(await E(await carol.fetch<Fixture>(String(bob.ready.fixture))).echo('ok'), 'ok');
+  t.is(await E(await carol.fetch<Fixture>(String(bob.ready.control))).echo('ok'), 'ok');
 });
 
 test('dialing a vat that is gone fails with a clear error, and retries back off', async t => {
   const bob = await fixtureVat(t);
-  const ref = String(bob.ready.fixture);
+  const ref = String(bob.ready.control);
   await bob.stop();
   const alice = await testVat(t);
   const messages = [];
