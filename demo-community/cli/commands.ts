@@ -5,6 +5,7 @@ import type { Command } from './command.js';
 import { vatStartCommand } from './vat-start.js';
 import { moderationStartCommand } from './moderation-start.js';
 import { auditCommand } from './audit.js';
+import { roomCommands } from './rooms.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
@@ -12,6 +13,7 @@ export const commands: Record<string, Command> = {
   call: callCommand,
   'moderation start': moderationStartCommand,
   audit: auditCommand,
+  ...roomCommands,
 };
 
 export const usage = (): string =>

@@ -1,0 +1,41 @@
+// demo-community/daemon/console-server.ts: the running vat's local command
+// channel. `stoa vat start` listens on DATA/console.sock, a Unix socket only
+// its owner can open (mode 0600 in an owner-only folder), so other `stoa`
+// commands act through the one running vat instead of starting a second one
+// on the same identity. One JSON request per line, one JSON answer per line:
+//   → {"cmd":"rooms"}        ← {"ok":true,"result":…} | {"ok":false,"error":"[code] …"}
+import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export type Handler = (args: Record<string, unknown>) => Promise<unknown>;
+
+export const consolePath = (dataDir: string) => join(dataDir, 'console.sock');
+
+export const serveConsole = async (dataDir: string, handlers: Record<string, Handler>): Promise<Server> => {
+  const path = consolePath(dataDir);
+  // Only one vat runs per data directory (vat.lock), so a socket file here is a leftover.
+  if (existsSync(path)) unlinkSync(path);
+  const server = createServer(socket => {
+    socket.on('error', () => {});
+    createInterface({ input: socket }).on('line', async line => {
+      let answer: unknown;
+      try {
+        const { cmd, args = {} } = JSON.parse(line) as { cmd: string; args?: Record<string, unknown> };
+        const handler = Object.hasOwn(handlers, cmd) ? handlers[cmd] : undefined;
+        if (!handler) throw Error(`[unknown-command] the vat has no console command ${JSON.stringify(String(cmd).slice(0, 40))}`);
+        answer = { ok: true, result: await handler(args) };
+      } catch (error) {
+        answer = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+      if (socket.writable) socket.write(`${JSON.stringify(answer)}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+  return server;
+};

@@ -1,0 +1,53 @@
+// People running vats: `stoa vat start` keeps the vat up; `stoa room …`,
+// `stoa say`, `stoa history` act through it over its owner-only console socket.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { childVat, runStoa, tempDir } from '../helpers.js';
+
+const stoa = async (args: string[]) => {
+  const { code, stdout, stderr } = await runStoa(args);
+  if (code !== 0) throw Error(`stoa ${args.join(' ')} failed (${code}): ${stderr}`);
+  return JSON.parse(stdout);
+};
+
+/** `stoa history` until a line shows up: each try is a real round trip, at most 30 of them. */
+const historyUntil = async (dir: string, text: string) => {
+  for (let tries = 0; tries < 30; tries += 1) {
+    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{ name: string; text: string }>;
+    if (lines.some(l => l.text === text)) return lines;
+  }
+  throw Error(`"${text}" never reached ${dir}`);
+};
+
+test('host a room, join it, chat and read history through running vats; a restarted vat rejoins', async t => {
+  const [hostDir, aliceDir, bobDir] = [tempDir(t), tempDir(t), tempDir(t)];
+  await childVat(t, { dataDir: hostDir });
+  const alice = await childVat(t, { dataDir: aliceDir });
+  await childVat(t, { dataDir: bobDir });
+  t.is(statSync(join(aliceDir, 'console.sock')).mode & 0o777, 0o600, 'the console is its owner\'s only');
+
+  const { invite } = await stoa(['room', 'create', 'lobby', '--data', hostDir]);
+  t.regex(invite, /^stoa:\/\//);
+  t.deepEqual((await stoa(['room', 'join', invite, '--name', 'alice', '--data', aliceDir])).roster, ['alice']);
+  t.deepEqual((await stoa(['room', 'join', invite, '--name', 'bob', '--data', bobDir])).roster, ['alice', 'bob']);
+  t.deepEqual(await stoa(['say', 'lobby', 'hello', 'bob', '--data', aliceDir]), { to: 1 });
+  t.like((await historyUntil(bobDir, 'hello bob')).at(-1), { name: 'alice', text: 'hello bob' });
+  await stoa(['whisper', 'lobby', 'alice', 'psst', '--data', bobDir]);
+  t.like((await historyUntil(aliceDir, 'psst')).at(-1), { name: 'bob', whisper: true });
+  t.like((await stoa(['rooms', '--data', hostDir]))[0], { role: 'host', members: ['alice', 'bob'] });
+
+  await alice.stop();
+  await childVat(t, { dataDir: aliceDir, listen: alice.address });
+  t.like((await stoa(['rooms', '--data', aliceDir]))[0], { role: 'member', as: 'alice', members: ['alice', 'bob'] }, 'joined again on start');
+  await stoa(['say', 'lobby', 'back again', '--data', aliceDir]);
+  await historyUntil(bobDir, 'back again');
+});
+
+test('room commands without a running vat say how to start one', async t => {
+  const { code, stderr } = await runStoa(['rooms', '--data', tempDir(t)]);
+  t.is(code, 1);
+  t.regex(stderr, /^stoa rooms: \[no-vat\] cannot reach the vat of .*: no vat is running there; start one with: stoa vat start --data DIR\n$/);
+  const usage = await runStoa(['room', 'join', 'stoa://x', '--data', tempDir(t)]);
+  t.deepEqual([usage.code, usage.stderr.split('\n')[0]], [2, 'stoa room join: needs --name NAME']);
+});
