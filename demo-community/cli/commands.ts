@@ -6,6 +6,7 @@ import { vatStartCommand } from './vat-start.js';
 import { moderationStartCommand } from './moderation-start.js';
 import { auditCommand } from './audit.js';
 import { roomCommands } from './rooms.js';
+import { chatCommand } from './chat.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
@@ -14,6 +15,7 @@ export const commands: Record<string, Command> = {
   'moderation start': moderationStartCommand,
   audit: auditCommand,
   ...roomCommands,
+  chat: chatCommand,
 };
 
 export const usage = (): string =>

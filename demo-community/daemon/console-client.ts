@@ -22,3 +22,26 @@ export const askVat = (dataDir: string, cmd: string, args: Record<string, unknow
       socket.write(`${JSON.stringify({ cmd, args })}\n`);
     });
   });
+
+/**
+ * Opens a watching console command: `onEvent` gets each streamed event until
+ * `close()` (or the vat ends it). Also returns `ask`, for commands sent on
+ * their own connections meanwhile.
+ */
+export const watchVat = (dataDir: string, cmd: string, args: Record<string, unknown>, onEvent: (event: unknown) => void) =>
+  new Promise<{ close(): void; ended: Promise<string | undefined> }>((resolve, reject) => {
+    const socket = createConnection(consolePath(dataDir));
+    socket.on('error', (error: NodeJS.ErrnoException) => reject(Error(`[no-vat] cannot reach the vat of ${dataDir}: ${error.code ?? error.message}`)));
+    socket.once('connect', () => {
+      let ended: (why: string | undefined) => void = () => {};
+      const endedP = new Promise<string | undefined>(r => (ended = r));
+      socket.once('close', () => ended(undefined));
+      createInterface({ input: socket }).on('line', line => {
+        const message = JSON.parse(line) as { event?: unknown; ok?: boolean; error?: string };
+        if ('event' in message) onEvent(message.event);
+        else ended(message.ok ? undefined : message.error);
+      });
+      socket.write(`${JSON.stringify({ cmd, args })}\n`);
+      resolve({ close: () => socket.end(), ended: endedP });
+    });
+  });

@@ -9,7 +9,11 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export type Handler = (args: Record<string, unknown>) => Promise<unknown>;
+/**
+ * A console command. `stream` sends extra lines (`{"event":…}`) before the
+ * answer, for commands that watch; `closed` resolves when the client hangs up.
+ */
+export type Handler = (args: Record<string, unknown>, stream: (event: unknown) => void, closed: Promise<void>) => Promise<unknown>;
 
 export const consolePath = (dataDir: string) => join(dataDir, 'console.sock');
 
@@ -19,13 +23,17 @@ export const serveConsole = async (dataDir: string, handlers: Record<string, Han
   if (existsSync(path)) unlinkSync(path);
   const server = createServer(socket => {
     socket.on('error', () => {});
+    const closed = new Promise<void>(resolve => socket.once('close', () => resolve()));
+    const stream = (event: unknown) => {
+      if (socket.writable) socket.write(`${JSON.stringify({ event })}\n`);
+    };
     createInterface({ input: socket }).on('line', async line => {
       let answer: unknown;
       try {
         const { cmd, args = {} } = JSON.parse(line) as { cmd: string; args?: Record<string, unknown> };
         const handler = Object.hasOwn(handlers, cmd) ? handlers[cmd] : undefined;
         if (!handler) throw Error(`[unknown-command] the vat has no console command ${JSON.stringify(String(cmd).slice(0, 40))}`);
-        answer = { ok: true, result: await handler(args) };
+        answer = { ok: true, result: await handler(args, stream, closed) };
       } catch (error) {
         answer = { ok: false, error: error instanceof Error ? error.message : String(error) };
       }

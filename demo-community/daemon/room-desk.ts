@@ -74,6 +74,31 @@ export const makeRoomDesk = (vat: Vat) => {
       const sent = await member.whisper(target.vatId, String(text));
       return { to: sent.to.length };
     },
+    /** Streams the room's lines, roster changes and host reachability until the client hangs up. */
+    'room.watch': async ({ room }, stream, closed) => {
+      const { member } = find(room);
+      const offs = [
+        member.on('message', m => stream({ type: 'message', name: m.name, text: m.text, ...(m.to ? { whisper: true } : {}) })),
+        member.on('roster', r => stream({ type: 'roster', members: r.members.map(m => m.name) })),
+        member.on('host', h => stream({ type: 'host', reachable: h.reachable })),
+        member.on('removed', r => stream({ type: 'removed', reason: r.reason })),
+        member.on('filtered', f => stream({ type: 'filtered', name: f.message.name, rule: f.hit.rule })),
+      ];
+      stream({ type: 'roster', members: member.roster().map(m => m.name) });
+      await closed;
+      for (const off of offs) off();
+      return null;
+    },
+    leave: async ({ room }) => {
+      await find(room).member.leave();
+      return { left: true };
+    },
+    report: async ({ room, name, category }) => {
+      const entry = find(room);
+      const target = entry.lines.filter(l => l.name === name).slice(-3);
+      if (target.length === 0) throw Error(`[nothing-to-report] no recent line by ${JSON.stringify(String(name))} in this room`);
+      return entry.member.report({ category: String(category || 'other'), flagged: target.map(l => l.id) });
+    },
     history: async ({ room, limit = 50 }) =>
       find(room)
         .lines.slice(-Number(limit))
