@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { quickStart } from '../demo-community/examples/quick-start.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const guide = readFileSync(new URL('../docs/guide.md', import.meta.url), 'utf8');
+const blocksOf = (doc: string) => [...doc.matchAll(/`(demo-community\/examples\/[\w-]+\.ts)`[^`]*?\n\n```ts\n([\s\S]*?)```/g)];
 
 test('README quick start: fetch by sturdy ref, introduce by gift, see the break', async t => {
   t.deepEqual(await quickStart(), ['alice incr -> 1', 'carol incr -> 2', 'alice sees: disconnected']);
@@ -23,8 +25,25 @@ test('README moderation: a panic report is verified, and an auditor\'s logged ki
   t.is(lines[2], 'roster: alice');
 });
 
+test('guide: your own unum, with critical and replicated state', async t => {
+  const { customUnumExample } = await import('../demo-community/examples/custom-unum.js');
+  t.deepEqual(await customUnumExample(), ['ben sees the score the host signed: 7', 'ben sees ann\'s cursor: {"x":12,"y":5}']);
+});
+
+test('every ts block in the guide is the example file it names, verbatim', t => {
+  const blocks = blocksOf(guide);
+  t.deepEqual(blocks.map(b => b[1]), [
+    'demo-community/examples/quick-start.ts',
+    'demo-community/examples/custom-unum.ts',
+    'demo-community/examples/chat-room.ts',
+    'demo-community/examples/moderation.ts',
+  ]);
+  for (const [, path, block] of blocks) t.is(block, readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), path);
+  t.is([...guide.matchAll(/```ts/g)].length, blocks.length, 'no ts block without its file');
+});
+
 test('every ts block in the README is the example file it names, verbatim', t => {
-  const blocks = [...readme.matchAll(/`(demo-community\/examples\/[\w-]+\.ts)`[^`]*?\n\n```ts\n([\s\S]*?)```/g)];
+  const blocks = blocksOf(readme);
   t.deepEqual(blocks.map(b => b[1]), ['demo-community/examples/quick-start.ts', 'demo-community/examples/chat-room.ts', 'demo-community/examples/moderation.ts']);
   for (const [, path, block] of blocks) t.is(block, readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), path);
   t.is([...readme.matchAll(/```ts/g)].length, blocks.length, 'no ts block without its file');
