@@ -2,7 +2,7 @@
 // presence keeps as evidence. It keeps the last `windowEnvelopes` or all
 // younger than `windowMs`, whichever is more, never more than `windowHardCap`.
 // Both envelopes of an equivocation are kept. Persisted through WindowStore.
-import { openEnvelope, type Envelope, type WireEnvelope } from './envelope.js';
+import { openEnvelope, type Envelope } from './envelope.js';
 import type { PresenceLimits } from './limits.js';
 import type { StreamRecord, WindowStore } from './window-store.js';
 
@@ -30,7 +30,6 @@ export const makeWindow = (
   store: WindowStore,
   limits: Pick<PresenceLimits, 'windowEnvelopes' | 'windowMs' | 'windowHardCap'>,
 ): { window: ConversationWindow; heads: StreamRecord[] } => {
-  // (the store's `atomically` is used by the presence around each delivered batch)
   const kept: KeptEnvelope[] = [];
   const index = new Map<string, Envelope[]>();
   const remember = (item: KeptEnvelope) => {
@@ -79,4 +78,3 @@ export const makeWindow = (
   return { window: harden(window), heads: loaded.heads };
 };
 harden(makeWindow);
-export type { WireEnvelope };

@@ -56,6 +56,13 @@ export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}, stdin = '')
     child.stdin!.end(stdin);
   });
 
+/** Runs a `stoa` command that must succeed, and parses its JSON output; a failure shows its stderr. */
+export const stoaJson = async (args: string[], stdin = '') => {
+  const { code, stdout, stderr } = await runStoa(args, {}, stdin);
+  if (code !== 0) throw Error(`stoa ${args.join(' ')} failed (${code}): ${stderr}`);
+  return JSON.parse(stdout);
+};
+
 export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.meta.url));
 
 /** The Control object of test/fixtures/room-vat.ts. */

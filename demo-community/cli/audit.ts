@@ -37,6 +37,16 @@ const withAuditor = async <T>(data: string | undefined, work: (auditor: Auditor,
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
+/** A subcommand that takes one id and prints what the auditor facet answers for it. */
+const printById = (usage: string, what: string, ask: (auditor: Auditor, id: string) => Promise<unknown>) => ({
+  usage,
+  async run([id]: string[], data: string | undefined) {
+    if (!id) throw Error(`[usage] needs ${what}`);
+    print(await withAuditor(data, a => ask(a, id)));
+    return 0;
+  },
+});
+
 const subcommands: Record<string, { usage: string; run(args: string[], data: string | undefined, flags: Record<string, string | undefined>): Promise<number> }> = {
   login: {
     usage: 'login REF|-',
@@ -54,22 +64,8 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
     },
   },
   list: { usage: 'list', run: async (_a, data) => (print(await withAuditor(data, a => E(a).list())), 0) },
-  show: {
-    usage: 'show CASE',
-    async run([id], data) {
-      if (!id) throw Error('[usage] needs a case id (see stoa audit list)');
-      print(await withAuditor(data, a => E(a).show(id)));
-      return 0;
-    },
-  },
-  verify: {
-    usage: 'verify REPORT',
-    async run([id], data) {
-      if (!id) throw Error('[usage] needs a report id');
-      print(await withAuditor(data, a => E(a).verify(id)));
-      return 0;
-    },
-  },
+  show: printById('show CASE', 'a case id (see stoa audit list)', (a, id) => E(a).show(id)),
+  verify: printById('verify REPORT', 'a report id', (a, id) => E(a).verify(id)),
   act: {
     usage: 'act CASE --action mute|kick|ban --target VATID --reason "…" [--duration-ms N]',
     async run([caseId], data, flags) {

@@ -39,6 +39,9 @@ export const untilStopped = () =>
 export const dataDirOf = (given: string | undefined): string =>
   given ?? process.env.STOA_DATA ?? join(homedir(), '.stoa');
 
+/** `--listen`, or 127.0.0.1 on port 0 (the vat's last port when free). */
+export const listenOf = (value: string | undefined) => (value ? parseListen(value) : { host: '127.0.0.1', port: 0 });
+
 /** Parses `host:port` (IPv6 in brackets). */
 export const parseListen = (value: string): { host: string; port: number } => {
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(value);

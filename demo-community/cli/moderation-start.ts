@@ -2,7 +2,7 @@
 // until SIGINT/SIGTERM, granting auditor capabilities as asked.
 import { startModeration, type AuditorRole } from '../moderation/index.js';
 import { startVat } from '../../vat/index.js';
-import { dataDirOf, parseListen, parseOptions, untilStopped, type Command } from './command.js';
+import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 
 export const moderationStartCommand: Command = {
   usage: '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...]',
@@ -21,7 +21,7 @@ export const moderationStartCommand: Command = {
       if (!role || !label || !['triage', 'act', 'admin'].includes(role)) throw Error(`[usage] --grant takes ROLE:LABEL with ROLE triage, act or admin, got ${JSON.stringify(g)}`);
       return { role: role as AuditorRole, label };
     });
-    const { host, port } = values.listen ? parseListen(values.listen) : { host: '127.0.0.1', port: 0 };
+    const { host, port } = listenOf(values.listen);
     const vat = await startVat({ dataDir: dataDirOf(values.data), host, port });
     try {
       const mod = await startModeration(vat, values.archive ? { archive: values.archive } : {});

@@ -1,7 +1,7 @@
 // `stoa vat start`: run a vat until SIGINT/SIGTERM, announcing readiness as
 // one JSON line on stdout for scripts and tests.
 import { makeEcho, startVat } from '../../vat/index.js';
-import { dataDirOf, parseListen, parseOptions, untilStopped, type Command } from './command.js';
+import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 import { serveConsole } from '../daemon/console-server.js';
 import { makeRoomDesk } from '../daemon/room-desk.js';
 
@@ -20,7 +20,7 @@ export const vatStartCommand: Command = {
       advertise: { type: 'string' },
       echo: { type: 'boolean' },
     });
-    const { host, port } = values.listen ? parseListen(values.listen) : { host: '127.0.0.1', port: 0 };
+    const { host, port } = listenOf(values.listen);
     const dataDir = dataDirOf(values.data);
     const vat = await startVat({ dataDir, host, port, ...(values.advertise ? { advertiseHost: values.advertise } : {}) });
     const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;

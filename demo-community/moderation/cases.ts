@@ -27,7 +27,7 @@ export interface Case {
   notes: Array<{ note: string; auditor: string; entry: number }>;
 }
 
-export const caseKey = (room: string, accused: readonly VatId[]) => `${room}|${[...accused].sort().join(',')}`;
+const caseKey = (room: string, accused: readonly VatId[]) => `${room}|${[...accused].sort().join(',')}`;
 
 export const makeCases = () => {
   const byKey = new Map<string, Case>();

@@ -12,8 +12,7 @@ import { dirname, join } from 'node:path';
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
 import { short, type VatId } from '../../captp-transport/index.js';
-import { checkRuleset, openReport, openSnapshot, type SignedReport, type SignedSnapshot } from '../../unum/index.js';
-import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type WireEnvelope } from '../../presence/index.js';
+import { checkRuleset, openSnapshot, type SignedReport, type SignedSnapshot } from '../../unum/index.js';
 import type { Vat } from '../../vat/index.js';
 import { openAction, type SignedAction } from './action.js';
 import { openArchive, type Archive, type EntryKind } from './archive.js';
@@ -24,6 +23,7 @@ import { openPgArchiveStore } from './pg-archive-store.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
 import { makeTokenBucket } from './token-bucket.js';
 import { verifyReport } from './verify-report.js';
+import { gatherContext, type Witness } from './gather.js';
 
 export type AuditorRole = 'triage' | 'act' | 'admin';
 
@@ -63,10 +63,7 @@ interface RoomRecord {
   }>;
 }
 
-/** A member's offer to serve the public lines of its window (unum's WitnessI). */
-interface Witness {
-  range(author: VatId, fromSeq: number, toSeq: number): WireEnvelope[];
-}
+
 
 const ROLES: readonly AuditorRole[] = ['triage', 'act', 'admin'];
 
@@ -223,66 +220,11 @@ export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): P
         c.notes.push({ note, auditor: grant.label, entry: receipt.index });
         return receipt;
       },
-      /**
-       * Completes a case's latest report from other members' windows: the
-       * lines before its first line of each accused (up to 50) and any it
-       * lacks in between. Each gathered line must verify and chain into the
-       * report's own; what is gathered is logged as context.
-       */
+      /** Completes a case's latest report from other members' windows (gather.ts). */
       async gather(caseId: string) {
         await ready();
         const c = caseOf(caseId);
-        const latest = c.reports.at(-1)!;
-        const body = JSON.parse((await archive.entry(latest.entry))!.body);
-        const report = openReport(body.signed);
-        const items = report.window.map(w => openEnvelope(w)).filter(e => e.stream === PUBLIC && signatureHolds(e) && e.header.room === c.room);
-        const gathered: Array<{ author: VatId; fromSeq: number; toSeq: number; count: number; witness: VatId }> = [];
-        const missing: Array<{ author: VatId; fromSeq: number; toSeq: number }> = [];
-        for (const author of c.accused) {
-          const have = new Map(items.filter(e => e.header.author === author).map(e => [e.header.seq, e]));
-          const seqs = [...have.keys()].sort((a, b) => a - b);
-          if (seqs.length === 0) continue;
-          const wanted: Array<[number, number]> = seqs[0]! > 1 ? [[Math.max(1, seqs[0]! - 50), seqs[0]! - 1]] : [];
-          for (let i = 1; i < seqs.length; i += 1) if (seqs[i]! > seqs[i - 1]! + 1) wanted.push([seqs[i - 1]! + 1, seqs[i]! - 1]);
-          for (const [fromSeq, toSeq] of wanted) {
-            let filled = 0;
-            for (const [member, witness] of witnesses.get(c.room) ?? []) {
-              if (member === latest.reporter) continue;
-              let wires: WireEnvelope[] = [];
-              try {
-                wires = await E(witness).range(author, fromSeq, toSeq);
-              } catch {
-                continue; // that member is away
-              }
-              const got = new Map<number, ReturnType<typeof openEnvelope>>();
-              for (const wire of wires) {
-                try {
-                  const e = openEnvelope(wire);
-                  if (e.header.author === author && e.header.room === c.room && e.stream === PUBLIC && signatureHolds(e) && contentMatches(e)) got.set(e.header.seq, e);
-                } catch {
-                  // not an envelope: ignore it
-                }
-              }
-              // Keep only what chains backwards from the line after the range.
-              const chained: Array<ReturnType<typeof openEnvelope>> = [];
-              let next = have.get(toSeq + 1);
-              for (let seq = toSeq; seq >= fromSeq && next; seq -= 1) {
-                const e = got.get(seq);
-                if (!e || next.header.prev !== e.id) break;
-                chained.unshift(e);
-                next = e;
-              }
-              if (chained.length === 0) continue;
-              for (const e of chained) have.set(e.header.seq, e);
-              await log('context', { caseId, reportId: latest.reportId, author, witness: member, label: grant.label, items: chained.map(e => e.wire) });
-              gathered.push({ author, fromSeq: chained[0]!.header.seq, toSeq: chained.at(-1)!.header.seq, count: chained.length, witness: member });
-              filled = chained.length;
-              break;
-            }
-            if (filled < toSeq - fromSeq + 1) missing.push({ author, fromSeq, toSeq: toSeq - filled });
-          }
-        }
-        return harden({ caseId, gathered, missing });
+        return gatherContext(c, { archive, witnesses: witnesses.get(c.room) ?? new Map(), log, label: grant.label });
       },
       async log(from: number, count: number) {
         await ready();

@@ -4,7 +4,7 @@ import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
 import { joinRoom, type ChatMessage } from '../../unum/index.js';
-import { childVat, nextEvent, runStoa, tempDir, testVat } from '../helpers.js';
+import { childVat, nextEvent, runStoa, stoaJson, tempDir, testVat } from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
 
@@ -34,10 +34,9 @@ test('an auditor logs in, lists cases, kicks with a statement of reasons, and ve
   const ref = await E(control).grant('act', 'ana');
   const login = await runStoa(['audit', 'login', '-', '--data', data], {}, ref);
   t.deepEqual([login.code, login.stdout], [0, 'logged in as auditor "ana" (act)\n']);
-  const listed = await runStoa(['audit', 'list', '--data', data]);
-  const [theCase] = JSON.parse(listed.stdout);
+  const [theCase] = await stoaJson(['audit', 'list', '--data', data]);
   t.like(theCase, { accused: [malloryVat.id], priority: 1, reports: 1 });
-  const shown = JSON.parse((await runStoa(['audit', 'show', theCase.caseId, '--data', data])).stdout);
+  const shown = await stoaJson(['audit', 'show', theCase.caseId, '--data', data]);
   t.is(shown.reports[0].verdict, 'verified');
 
   t.is((await runStoa(['audit', 'verify-log', '--data', data])).code, 0);
@@ -47,7 +46,7 @@ test('an auditor logs in, lists cases, kicks with a statement of reasons, and ve
   t.regex((await removed).reason, /^kicked: spamming the room/);
   const verified = await runStoa(['audit', 'verify-log', '--data', data]);
   t.regex(verified.stdout, /^the log grew from \d+ to \d+ entries and kept every one \(consistency proof verified\)\n$/);
-  const log = JSON.parse((await runStoa(['audit', 'log', '--data', data])).stdout) as Array<{ kind: string }>;
+  const log = (await stoaJson(['audit', 'log', '--data', data])) as Array<{ kind: string }>;
   t.deepEqual(log.map(e => e.kind), ['report', 'auditor-granted', 'action']);
 
   const noReason = await runStoa(['audit', 'act', theCase.caseId, '--action', 'ban', '--data', data]);

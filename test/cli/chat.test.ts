@@ -4,13 +4,9 @@ import test from '@endo/ses-ava/prepare-endo.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { STOA_CLI_PATH } from '../../demo-community/spawn-vat.js';
-import { childVat, runStoa, tempDir } from '../helpers.js';
+import { childVat, stoaJson, tempDir } from '../helpers.js';
 
-const stoa = async (args: string[]) => {
-  const { code, stdout, stderr } = await runStoa(args);
-  if (code !== 0) throw Error(`stoa ${args.join(' ')} failed (${code}): ${stderr}`);
-  return JSON.parse(stdout);
-};
+const stoa = stoaJson;
 
 /** The screen of a tmux session, read until `seen` shows (each read is a tmux round trip; at most 2,000). */
 const screenShows = (session: string, seen: string) => {

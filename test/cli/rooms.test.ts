@@ -3,13 +3,9 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { childVat, runStoa, tempDir } from '../helpers.js';
+import { childVat, runStoa, stoaJson, tempDir } from '../helpers.js';
 
-const stoa = async (args: string[]) => {
-  const { code, stdout, stderr } = await runStoa(args);
-  if (code !== 0) throw Error(`stoa ${args.join(' ')} failed (${code}): ${stderr}`);
-  return JSON.parse(stdout);
-};
+const stoa = stoaJson;
 
 /** `stoa history` until a line shows up: each try is a real round trip, at most 30 of them. */
 const historyUntil = async (dir: string, text: string) => {
