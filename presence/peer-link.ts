@@ -24,6 +24,8 @@ export interface PeerLink {
   send(wire: WireEnvelope): void;
   /** Resolves when everything queued so far has been acknowledged (or the link broke). */
   drain(): Promise<void>;
+  /** Breaks the link now (its session ended): queued envelopes are dropped and `onBroken` runs once. */
+  fail(reason: Error): void;
   stats(): PeerLinkStats;
 }
 
@@ -48,6 +50,15 @@ export const makePeerLink = (
     }
   };
 
+  const fail = (reason: Error) => {
+    if (!broken) {
+      broken = reason;
+      queue.length = 0;
+      onBroken(reason);
+    }
+    settleDrains();
+  };
+
   const pump = () => {
     while (!broken && inFlight < limits.maxInFlightPerPeer && queue.length > 0) {
       const batch = harden(queue.splice(0, limits.maxBatch));
@@ -63,12 +74,7 @@ export const makePeerLink = (
           },
           (error: Error) => {
             inFlight -= 1;
-            if (!broken) {
-              broken = error;
-              queue.length = 0;
-              onBroken(error);
-            }
-            settleDrains();
+            fail(error);
           },
         );
     }
@@ -92,6 +98,7 @@ export const makePeerLink = (
         drained.push(resolve);
         settleDrains();
       }),
+    fail,
     stats: () =>
       harden({ peer, queued: queue.length, inFlight, sent, droppedForBackpressure: dropped, broken: broken !== undefined }),
   });

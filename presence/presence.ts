@@ -81,7 +81,7 @@ export interface Presence {
 }
 
 export interface PresenceOptions {
-  vat: Pick<Vat, 'id' | 'sign' | 'database'>;
+  vat: Pick<Vat, 'id' | 'sign' | 'database' | 'onPeerBroken'>;
   roster: RosterView;
   /** The host's vat id, for `send('host', …)`. */
   host?: VatId;
@@ -213,6 +213,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         events.emit('peer-broken', harden({ peer, reason }));
       });
       links.set(peer, link);
+      // Noticed when the session ends, not only at the next send: who may not hear us shows at once.
+      vat.onPeerBroken(peer, reason => link.fail(reason));
       const theirs = await E(inbox).heads();
       receiver.setBaseline(peer, PUBLIC, theirs.public);
       receiver.setBaseline(peer, self, theirs.direct);

@@ -107,6 +107,11 @@ export interface RoomMember {
   /** Whether the host is reachable; chat goes on either way. */
   hostReachable(): boolean;
   /**
+   * Members who may not hear this member now: those its presence has no live
+   * link to (their vat went away, or a link broke and was not made again).
+   */
+  unreachable(): VatId[];
+  /**
    * The panic button: signs a report of this member's window (the accused's
    * and flagged lines disclosed, bystanders' withheld, the signed roster
    * attached) and sends it through this member's own report facet at the
@@ -274,6 +279,10 @@ export const joinRoom = async (vat: Vat, invite: string, opts: JoinRoomOptions):
     window: () => presence.window(),
     roster: () => replica.members(),
     hostReachable: () => replica.hostReachable(),
+    unreachable() {
+      const linked = new Set(presence.linked());
+      return harden(replica.members().filter(m => m.vatId !== vat.id && !linked.has(m.vatId)).map(m => m.vatId));
+    },
     async report(request: ReportRequest) {
       const window = presence.window();
       const flagged = [...(request.flagged ?? [])];

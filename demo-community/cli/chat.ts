@@ -4,26 +4,40 @@
 import { createInterface } from 'node:readline';
 import { askVat, watchVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
+import type { DeskLine, DeskReceipt } from '../daemon/room-desk.js';
 
+type Member = { name: string; reachable: boolean; self: boolean };
 type Event =
-  | { type: 'message'; name: string; text: string; whisper?: boolean }
-  | { type: 'roster'; members: string[] }
+  | { type: 'message'; line: DeskLine }
+  | { type: 'roster'; members: Member[] }
   | { type: 'host'; reachable: boolean }
   | { type: 'removed'; reason: string }
-  | { type: 'filtered'; name: string; rule: string };
+  | { type: 'receipt'; receipt: DeskReceipt };
 
+const rosterLine = (members: Member[]) => {
+  const away = members.filter(m => !m.reachable).map(m => m.name);
+  return `* in the room: ${members.map(m => m.name).join(', ')}${away.length ? `; may not hear you: ${away.join(', ')}` : ''}`;
+};
+
+export const receiptLine = (r: DeskReceipt) =>
+  `${r.verdict ?? 'sent'}${r.caseId ? ` (case ${r.caseId})` : ''}${r.receipt ? `, receipt for log entry ${r.receipt.index} of ${r.receipt.size}` : ''}`;
+
+/** One terminal line per event (none for an unchanged, all-reachable roster tick). */
 const describe = (event: Event): string => {
   switch (event.type) {
-    case 'message':
-      return `${event.name}${event.whisper ? ' (whisper)' : ''}: ${event.text}`;
+    case 'message': {
+      const { line } = event;
+      if (line.hiddenBy) return `* a line by ${line.name} was hidden (rule ${line.hiddenBy})`;
+      return `${line.name}${line.whisperTo ? ` (whisper to ${line.whisperTo})` : ''}: ${line.text}${line.warnedBy ? ` [warned: ${line.warnedBy}]` : ''}`;
+    }
     case 'roster':
-      return `* in the room: ${event.members.join(', ')}`;
+      return rosterLine(event.members);
     case 'host':
-      return event.reachable ? '* the host is back' : '* the host is unreachable: chat goes on; joins and kicks wait';
+      return event.reachable ? '* the host is reachable' : '* the host is unreachable: chat goes on; joins and kicks wait';
     case 'removed':
       return `* you were removed: ${event.reason}`;
     default:
-      return `* a line by ${event.name} was hidden (rule ${event.rule})`;
+      return `* your vat reported a line by itself (${event.receipt.trigger}): ${receiptLine(event.receipt)}`;
   }
 };
 
@@ -40,32 +54,37 @@ export const chatCommand: Command = {
       process.stdout.write(`\r\x1b[K${line}\n`);
       rl.prompt(true);
     };
-    let members: string[] = [];
+    let members: Member[] = [];
     const watch = await watchVat(dir, 'room.watch', { room }, event => {
       const e = event as Event;
       if (e.type === 'roster') members = e.members;
       show(describe(e));
     });
+    /** Says who a line just sent did not reach. */
+    const missed = (result: unknown) => {
+      const names = (result as { missed?: string[] }).missed ?? [];
+      if (names.length) show(`* not heard by ${names.join(', ')} (unreachable now)`);
+    };
     show(`* chatting in ${room}; /whisper NAME text, /report NAME [category], /who, /leave, /quit`);
     const act = async (input: string) => {
       const [first, second, ...rest] = input.trim().split(/\s+/);
       if (first === '/quit') return rl.close();
-      if (first === '/who') return show(`* in the room: ${members.join(', ')}`);
+      if (first === '/who') return show(rosterLine(members));
       if (first === '/leave') {
         await askVat(dir, 'leave', { room });
         return rl.close();
       }
       if (first === '/whisper') {
         if (!second || rest.length === 0) return show('* usage: /whisper NAME text');
-        await askVat(dir, 'whisper', { room, to: second, text: rest.join(' ') });
-        return show(`(to ${second}): ${rest.join(' ')}`);
+        missed(await askVat(dir, 'whisper', { room, to: second, text: rest.join(' ') }));
+        return undefined; // the line comes back from the vat
       }
       if (first === '/report') {
         if (!second) return show('* usage: /report NAME [category]');
-        const result = (await askVat(dir, 'report', { room, name: second, category: rest.join(' ') || 'other' })) as { verdict?: string; receipt?: { index: number } };
-        return show(`* reported ${second}: ${result?.verdict ?? 'sent'}${result?.receipt ? `, receipt for log entry ${result.receipt.index}` : ''}`);
+        const receipt = (await askVat(dir, 'report', { room, name: second, category: rest.join(' ') || 'other' })) as DeskReceipt;
+        return show(`* reported ${second}: ${receiptLine(receipt)}`);
       }
-      if (input.trim()) await askVat(dir, 'say', { room, text: input });
+      if (input.trim()) missed(await askVat(dir, 'say', { room, text: input }));
       return rl.prompt();
     };
     rl.on('line', input => {

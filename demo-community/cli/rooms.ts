@@ -20,7 +20,14 @@ const need = (value: string | undefined, what: string) => {
 };
 
 export const roomCommands: Record<string, Command> = {
-  'room create': viaVat('NAME', 'Hosts a new room in the running vat and prints its invite (a secret: share it with those you invite).', 'room.create', ([name]) => ({ name: need(name, 'a room name') })),
+  'room create': viaVat(
+    'NAME [--moderation INBOX]',
+    'Hosts a new room in the running vat and prints its invite (a secret: share it with those you invite).\n' +
+      '      --moderation takes a moderation service\'s report inbox (the reportInbox `stoa moderation start` prints): members\' reports go there.',
+    'room.create',
+    ([name], v) => ({ name: need(name, 'a room name'), ...(v.moderation ? { moderation: v.moderation } : {}) }),
+    { moderation: { type: 'string' } },
+  ),
   'room join': viaVat('INVITE --name NAME', 'Joins a room with the running vat under NAME.', 'room.join', ([invite], v) => ({ invite: need(invite, 'an invite'), name: need(v.name as string, '--name NAME') }), { name: { type: 'string' } }),
   rooms: viaVat('', 'Lists the rooms the running vat hosts and has joined.', 'rooms', () => ({})),
   say: viaVat('ROOM TEXT', 'Says TEXT in ROOM (its name or id), signed and sent to every member directly.', 'say', ([room, ...text]) => ({ room: need(room, 'a room'), text: need(text.join(' '), 'some text') })),

@@ -1,43 +1,141 @@
 // demo-community/daemon/room-desk.ts: the rooms a running vat hosts and has
 // joined, kept in its store so that a restarted vat hosts and joins them
-// again, and the console commands on them. Each joined room keeps its last
-// 500 shown lines for `stoa history`.
+// again, and the commands on them that the console (`stoa room …`, `stoa
+// chat`) and the web page share. Each joined room keeps its last 500 shown
+// lines; the receipts of the reports this vat sent are kept in the store.
+import type { VatId } from '../../captp-transport/index.js';
+import type { SendResult } from '../../presence/index.js';
 import { createRoom, joinRoom, type ChatMessage, type Room, type RoomMember } from '../../unum/index.js';
 import type { Vat } from '../../vat/index.js';
+import { createModeratedRoom } from '../moderation/index.js';
 import type { Handler } from './console-server.js';
 
 const HISTORY = 500;
+/** How often a watcher is told, if it changed, who may not hear this member. */
+const REACH_POLL_MS = 1000;
+
+/** A line as the console and the page show it. */
+export interface DeskLine {
+  id: string;
+  from: VatId;
+  name: string;
+  text: string;
+  ts: number;
+  /** This vat's own line. */
+  mine: boolean;
+  /** A whisper: the name of its one recipient. */
+  whisperTo?: string;
+  /** Hidden by the room's ruleset (the rule's id); the text is kept for the owner only. */
+  hiddenBy?: string;
+  /** A `warn` rule matched. */
+  warnedBy?: string;
+}
+
+/** What a report this vat sent came back with (kept in the store). */
+export interface DeskReceipt {
+  room: string;
+  at: number;
+  category: string;
+  accused: string[];
+  /** `panic` for the member's own button, else the rule that reported by itself. */
+  trigger: string;
+  verdict?: string;
+  caseId?: string;
+  receipt?: { index: number; size: number; root: string };
+  error?: string;
+}
+
+interface Joined {
+  member: RoomMember;
+  name: string;
+  invite: string;
+  lines: DeskLine[];
+  /** Keeps a line (others', or this vat's own once sent) and tells the watchers. */
+  keep(line: DeskLine): void;
+  watchers: Set<(line: DeskLine) => void>;
+  removed?: string;
+}
+
+const receiptOf = (room: string, category: string, accused: string[], trigger: string, result: unknown): DeskReceipt => {
+  const r = result as { verdict?: string; caseId?: string; receipt?: { index: number; checkpoint?: { checkpoint: string } } } | undefined;
+  const checkpoint = r?.receipt?.checkpoint ? (JSON.parse(r.receipt.checkpoint.checkpoint) as { size: number; root: string }) : undefined;
+  return {
+    room,
+    at: Date.now(),
+    category,
+    accused,
+    trigger,
+    ...(r?.verdict ? { verdict: r.verdict } : {}),
+    ...(r?.caseId ? { caseId: r.caseId } : {}),
+    ...(r?.receipt && checkpoint ? { receipt: { index: r.receipt.index, size: checkpoint.size, root: checkpoint.root } } : {}),
+  };
+};
 
 export const makeRoomDesk = (vat: Vat) => {
   const db = vat.database();
   db.exec(`CREATE TABLE IF NOT EXISTS desk_rooms (
     kind TEXT NOT NULL, name TEXT NOT NULL, invite TEXT NOT NULL, member_name TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (kind, invite))`);
-  const remember = db.prepare('INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name) VALUES (?, ?, ?, ?)');
+  // Added after the first release of the table: a hosted room's moderation service.
+  if (!db.prepare<[], { name: string }>('PRAGMA table_info(desk_rooms)').all().some(c => c.name === 'moderation')) {
+    db.exec("ALTER TABLE desk_rooms ADD COLUMN moderation TEXT NOT NULL DEFAULT ''");
+  }
+  db.exec('CREATE TABLE IF NOT EXISTS desk_receipts (n INTEGER PRIMARY KEY, room TEXT NOT NULL, json TEXT NOT NULL)');
+  const remember = db.prepare('INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name, moderation) VALUES (?, ?, ?, ?, ?)');
   const forget = db.prepare('DELETE FROM desk_rooms WHERE kind = ? AND invite = ?');
-  const saved = db.prepare<[], { kind: string; name: string; invite: string; member_name: string }>('SELECT * FROM desk_rooms');
+  const saved = db.prepare<[], { kind: string; name: string; invite: string; member_name: string; moderation: string }>('SELECT * FROM desk_rooms');
+  const keepReceipt = db.prepare('INSERT INTO desk_receipts (room, json) VALUES (?, ?)');
+  const receiptsOf = db.prepare<[string], { json: string }>('SELECT json FROM desk_receipts WHERE room = ? ORDER BY n DESC LIMIT 100');
   const hosted = new Map<string, Room>();
-  const joined = new Map<string, { member: RoomMember; name: string; invite: string; lines: ChatMessage[] }>();
+  const joined = new Map<string, Joined>();
 
-  const host = async (name: string) => {
-    const room = await createRoom(vat, { name });
+  const host = async (name: string, moderation = '') => {
+    const room = moderation ? await createModeratedRoom(vat, { name, moderation }) : await createRoom(vat, { name });
     hosted.set(room.room, room);
-    remember.run('hosted', name, room.invite, '');
+    remember.run('hosted', name, room.invite, '', moderation);
     return room;
   };
+
+  const nameOf = (member: RoomMember, vatId: VatId) => member.roster().find(m => m.vatId === vatId)?.name ?? vatId.slice(0, 8);
+  const lineOf = (member: RoomMember, m: ChatMessage): DeskLine => ({
+    id: m.id,
+    from: m.from,
+    name: m.name,
+    text: m.text,
+    ts: m.ts,
+    mine: m.from === vat.id,
+    ...(m.to ? { whisperTo: nameOf(member, m.to) } : {}),
+    ...(m.flag ? { warnedBy: m.flag.rule } : {}),
+  });
+  const rosterOf = (member: RoomMember) => {
+    const away = new Set(member.unreachable());
+    return member.roster().map(m => ({ name: m.name, vatId: m.vatId, role: m.role, muted: m.muted, self: m.vatId === vat.id, reachable: m.vatId === vat.id || !away.has(m.vatId) }));
+  };
+  const record = (receipt: DeskReceipt) => {
+    keepReceipt.run(receipt.room, JSON.stringify(receipt));
+    return receipt;
+  };
+
   const enter = async (invite: string, memberName: string) => {
     const member = await joinRoom(vat, invite, { name: memberName });
-    const lines: ChatMessage[] = [];
-    member.on('message', m => {
-      lines.push(m);
-      if (lines.length > HISTORY) lines.shift();
+    const watchers = new Set<(line: DeskLine) => void>();
+    const keep = (line: DeskLine) => {
+      entry.lines.push(line);
+      if (entry.lines.length > HISTORY) entry.lines.shift();
+      for (const watcher of watchers) watcher(line);
+    };
+    const entry: Joined = { member, name: memberName, invite, lines: [], keep, watchers };
+    member.on('message', m => keep(lineOf(member, m)));
+    member.on('filtered', f => keep({ ...lineOf(member, f.message), hiddenBy: f.hit.rule }));
+    member.on('reported', r => {
+      record(receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result));
     });
-    member.on('removed', () => {
-      joined.delete(member.room);
+    member.on('removed', r => {
+      entry.removed = r.reason;
       forget.run('joined', invite);
     });
-    joined.set(member.room, { member, name: memberName, invite, lines });
-    remember.run('joined', '', invite, memberName);
+    joined.set(member.room, entry);
+    remember.run('joined', '', invite, memberName, '');
     return member;
   };
   /** A joined room by id, or by the name its host gave it. */
@@ -47,62 +145,113 @@ export const makeRoomDesk = (vat: Vat) => {
     if (!entry) throw Error(`[unknown-room] this vat has not joined a room ${JSON.stringify(key)}; see: stoa rooms`);
     return entry;
   };
+  const present = (which: unknown) => {
+    const entry = find(which);
+    if (entry.removed) throw Error(`[removed] you were removed from this room: ${entry.removed}`);
+    return entry;
+  };
+  /** Keeps a line this vat sent, and says whom it did not reach. */
+  const sent = (entry: Joined, text: string, result: SendResult, intended: VatId[], whisperTo?: VatId) => {
+    const { member } = entry;
+    entry.keep({ id: result.id, from: vat.id, name: entry.name, text, ts: Date.now(), mine: true, ...(whisperTo ? { whisperTo: nameOf(member, whisperTo) } : {}) });
+    const reached = new Set(result.to);
+    return { to: result.to.length, missed: intended.filter(v => !reached.has(v)).map(v => nameOf(member, v)) };
+  };
 
   const handlers: Record<string, Handler> = {
-    'room.create': async ({ name }) => {
+    'room.create': async ({ name, moderation }) => {
       if (typeof name !== 'string' || !name.trim()) throw Error('[usage] a room needs a name');
-      const room = await host(name.trim());
+      const room = await host(name.trim(), typeof moderation === 'string' ? moderation : '');
       return { room: room.room, invite: room.invite };
     },
     'room.join': async ({ invite, name }) => {
-      if (typeof name !== 'string' || !name.trim()) throw Error('[usage] joining needs --name NAME');
-      const member = await enter(String(invite), name.trim());
+      if (typeof invite !== 'string' || !invite.trim()) throw Error('[usage] joining needs an invite (the sturdy ref `stoa room create` printed)');
+      if (typeof name !== 'string' || !name.trim()) throw Error('[usage] joining needs a name');
+      const member = await enter(invite.trim(), name.trim());
       return { room: member.room, roster: member.roster().map(m => m.name) };
     },
     rooms: async () => [
       ...[...hosted.values()].map(r => ({ room: r.room, role: 'host', members: r.roster().map(m => m.name), invite: r.invite })),
-      ...[...joined.values()].map(j => ({ room: j.member.room, role: 'member', as: j.name, members: j.member.roster().map(m => m.name), hostReachable: j.member.hostReachable() })),
+      ...[...joined.values()].map(j => ({
+        room: j.member.room,
+        role: 'member',
+        as: j.name,
+        members: j.member.roster().map(m => m.name),
+        hostReachable: j.member.hostReachable(),
+        ...(j.removed ? { removed: j.removed } : {}),
+      })),
     ],
     say: async ({ room, text }) => {
-      const sent = await find(room).member.say(String(text));
-      return { to: sent.to.length };
+      const entry = present(room);
+      const line = String(text);
+      const others = entry.member.roster().filter(m => m.vatId !== vat.id).map(m => m.vatId);
+      return sent(entry, line, await entry.member.say(line), others);
     },
     whisper: async ({ room, to, text }) => {
-      const { member } = find(room);
-      const target = member.roster().find(m => m.name === to || m.vatId === to);
+      const entry = present(room);
+      const target = entry.member.roster().find(m => m.name === to || m.vatId === to);
       if (!target) throw Error(`[not-a-member] nobody called ${JSON.stringify(String(to))} is in the room`);
-      const sent = await member.whisper(target.vatId, String(text));
-      return { to: sent.to.length };
+      if (target.vatId === vat.id) throw Error('[not-a-member] a whisper goes to someone else');
+      const line = String(text);
+      return sent(entry, line, await entry.member.whisper(target.vatId, line), [target.vatId], target.vatId);
     },
-    /** Streams the room's lines, roster changes and host reachability until the client hangs up. */
+    /** Streams the room's lines, roster (with reachability), host reachability and receipts until the client hangs up. */
     'room.watch': async ({ room }, stream, closed) => {
-      const { member } = find(room);
+      const entry = find(room);
+      const { member } = entry;
+      let reach = '';
+      const roster = (force = false) => {
+        const members = rosterOf(member);
+        const now = JSON.stringify(members.map(m => [m.vatId, m.reachable]));
+        if (force || now !== reach) stream({ type: 'roster', members });
+        reach = now;
+      };
+      const onLine = (line: DeskLine) => stream({ type: 'message', line });
+      entry.watchers.add(onLine);
       const offs = [
-        member.on('message', m => stream({ type: 'message', name: m.name, text: m.text, ...(m.to ? { whisper: true } : {}) })),
-        member.on('roster', r => stream({ type: 'roster', members: r.members.map(m => m.name) })),
+        () => entry.watchers.delete(onLine),
+        member.on('roster', () => roster(true)),
         member.on('host', h => stream({ type: 'host', reachable: h.reachable })),
         member.on('removed', r => stream({ type: 'removed', reason: r.reason })),
-        member.on('filtered', f => stream({ type: 'filtered', name: f.message.name, rule: f.hit.rule })),
+        member.on('reported', r => stream({ type: 'receipt', receipt: receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result) })),
       ];
-      stream({ type: 'roster', members: member.roster().map(m => m.name) });
+      roster(true);
+      stream({ type: 'host', reachable: member.hostReachable() });
+      if (entry.removed) stream({ type: 'removed', reason: entry.removed });
+      const poll = setInterval(() => roster(), REACH_POLL_MS);
       await closed;
+      clearInterval(poll);
       for (const off of offs) off();
       return null;
     },
     leave: async ({ room }) => {
-      await find(room).member.leave();
+      const entry = find(room);
+      if (!entry.removed) await entry.member.leave();
+      joined.delete(entry.member.room);
+      forget.run('joined', entry.invite);
       return { left: true };
     },
-    report: async ({ room, name, category }) => {
-      const entry = find(room);
-      const target = entry.lines.filter(l => l.name === name).slice(-3);
-      if (target.length === 0) throw Error(`[nothing-to-report] no recent line by ${JSON.stringify(String(name))} in this room`);
-      return entry.member.report({ category: String(category || 'other'), flagged: target.map(l => l.id) });
+    /**
+     * The panic button: reports the lines `ids` (from the page), or else the
+     * last three lines by `name` (from the terminal).
+     */
+    report: async ({ room, name, ids, category, note }) => {
+      const entry = present(room);
+      const flagged = Array.isArray(ids) ? entry.lines.filter(l => ids.includes(l.id)) : entry.lines.filter(l => l.name === name).slice(-3);
+      if (flagged.length === 0) throw Error(`[nothing-to-report] no recent line ${Array.isArray(ids) ? 'with those ids' : `by ${JSON.stringify(String(name))}`} in this room`);
+      if (flagged.some(l => l.mine)) throw Error('[nothing-to-report] you cannot report your own line');
+      const kind = String(category || 'other').slice(0, 64);
+      const accused = [...new Set(flagged.map(l => l.name))];
+      try {
+        const result = await entry.member.report({ category: kind, ...(note ? { note: String(note).slice(0, 2000) } : {}), flagged: flagged.map(l => l.id) });
+        return record(receiptOf(entry.member.room, kind, accused, 'panic', result));
+      } catch (error) {
+        record({ ...receiptOf(entry.member.room, kind, accused, 'panic', undefined), error: (error as Error).message });
+        throw error;
+      }
     },
-    history: async ({ room, limit = 50 }) =>
-      find(room)
-        .lines.slice(-Number(limit))
-        .map(m => ({ name: m.name, text: m.text, ts: m.ts, ...(m.to ? { whisper: true } : {}) })),
+    receipts: async ({ room }) => receiptsOf.all(find(room).member.room).map(r => JSON.parse(r.json) as DeskReceipt),
+    history: async ({ room, limit = 50 }) => find(room).lines.slice(-Math.max(1, Math.min(HISTORY, Number(limit) || 50))),
   };
 
   return harden({
@@ -110,11 +259,13 @@ export const makeRoomDesk = (vat: Vat) => {
     /** Hosts and joins again what this vat hosted and joined before it stopped. */
     async restore() {
       const rows = saved.all();
-      for (const row of rows.filter(r => r.kind === 'hosted')) await host(row.name);
+      for (const row of rows.filter(r => r.kind === 'hosted')) await host(row.name, row.moderation);
       for (const row of rows.filter(r => r.kind === 'joined')) {
         await enter(row.invite, row.member_name).catch(() => undefined); // its host may be away; `stoa room join` again later
       }
     },
+    /** The member behind a joined room (for programs that drive the desk). */
+    member: (room: string) => find(room).member,
     close() {
       for (const { member } of joined.values()) member.close();
       for (const room of hosted.values()) room.close();
@@ -122,3 +273,4 @@ export const makeRoomDesk = (vat: Vat) => {
   });
 };
 harden(makeRoomDesk);
+export type RoomDesk = ReturnType<typeof makeRoomDesk>;

@@ -211,6 +211,9 @@ export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): P
           problems: v.problems.map(p => ({ ...p })),
           findings: v.findings.map(f => ({ ...f })),
           items: v.items.map(i => ({ ...i })),
+          ...(v.report ? { category: v.report.category, note: v.report.note, trigger: { ...v.report.trigger }, reporter: v.report.reporter, accused: [...v.report.accused] } : {}),
+          /** Names by vat id, from the host-signed roster the report carried. */
+          names: Object.fromEntries((v.roster?.members ?? []).map(m => [m.vatId, m.name])),
         });
       },
       async annotate(caseId: string, note: string) {

@@ -51,6 +51,12 @@ export interface ItemMark {
   ok: boolean;
   /** False when the reporter withheld the line (a bystander's). */
   disclosed: boolean;
+  /** The line as disclosed, for the auditor to read (absent when withheld). */
+  text?: string;
+  /** When its author says it was sent (ms since the epoch). */
+  ts?: number;
+  /** Whether the report is about this line. */
+  flagged?: boolean;
 }
 
 export interface Verification {
@@ -100,6 +106,17 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
   const items: ItemMark[] = [];
   const good: Array<{ envelope: Envelope; position: number }> = [];
   const seen = new Set<string>();
+  const flagged = new Set(report.flagged);
+  /** What an item mark tells the auditor about a line that opened. */
+  const lineOf = ({ id, header, wire }: Envelope) => ({
+    id,
+    author: header.author,
+    seq: header.seq,
+    ts: header.ts,
+    disclosed: wire.content !== undefined,
+    ...(wire.content !== undefined ? { text: wire.content } : {}),
+    flagged: flagged.has(id),
+  });
   report.window.forEach((wire, position) => {
     let envelope: Envelope;
     try {
@@ -112,7 +129,7 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     const { author, seq, room, epoch } = envelope.header;
     const mark = (code: ProblemCode, detail: string) => {
       problems.push({ code, detail, id: envelope.id, author, seq });
-      items.push({ position, id: envelope.id, author, seq, ok: false, disclosed: wire.content !== undefined });
+      items.push({ position, ...lineOf(envelope), ok: false });
     };
     if (seen.has(envelope.id)) return mark('duplicate-item', `item ${position} repeats an earlier item`);
     seen.add(envelope.id);
@@ -121,7 +138,7 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     if (!members.has(author)) return mark('not-a-member', `item ${position} is by ${short(author)}, not in the roster`);
     if (epoch > roster.epoch) return mark('future-epoch', `item ${position} claims epoch ${epoch}, after the roster's ${roster.epoch}`);
     if (!contentMatches(envelope)) return mark('bad-content', `item ${position}'s content is not what its author signed`);
-    items.push({ position, id: envelope.id, author, seq, ok: true, disclosed: wire.content !== undefined });
+    items.push({ position, ...lineOf(envelope), ok: true });
     good.push({ envelope, position });
   });
 

@@ -1,5 +1,5 @@
 // The terminal chat, driven through a real terminal (tmux): type to say,
-// see others' lines scroll in, whisper, quit.
+// see others' lines scroll in, whisper, report, see who may not hear you, quit.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,7 @@ const screenShows = (session: string, seen: string) => {
 
 const historyHas = async (dir: string, text: string) => {
   for (let tries = 0; tries < 30; tries += 1) {
-    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{ name: string; text: string; whisper?: boolean }>;
+    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{ name: string; text: string; whisperTo?: string }>;
     const found = lines.find(l => l.text === text);
     if (found) return found;
   }
@@ -28,7 +28,7 @@ const historyHas = async (dir: string, text: string) => {
 
 test('chat in the terminal: say, see replies scroll in, whisper, report, quit', async t => {
   const [hostDir, aliceDir, bobDir] = [tempDir(t), tempDir(t), tempDir(t)];
-  await Promise.all([childVat(t, { dataDir: hostDir }), childVat(t, { dataDir: aliceDir }), childVat(t, { dataDir: bobDir })]);
+  const [, , bob] = await Promise.all([childVat(t, { dataDir: hostDir }), childVat(t, { dataDir: aliceDir }), childVat(t, { dataDir: bobDir })]);
   const { invite } = await stoa(['room', 'create', 'lobby', '--data', hostDir]);
   await stoa(['room', 'join', invite, '--name', 'alice', '--data', aliceDir]);
   await stoa(['room', 'join', invite, '--name', 'bob', '--data', bobDir]);
@@ -46,11 +46,17 @@ test('chat in the terminal: say, see replies scroll in, whisper, report, quit', 
   screenShows(session, 'bob: hi alice');
 
   execFileSync('tmux', ['send-keys', '-t', session, '/whisper bob just for you', 'Enter']);
-  t.like(await historyHas(bobDir, 'just for you'), { name: 'alice', whisper: true });
-  screenShows(session, '(to bob): just for you');
+  t.like(await historyHas(bobDir, 'just for you'), { name: 'alice', whisperTo: 'bob' });
+  screenShows(session, 'alice (whisper to bob): just for you');
 
   execFileSync('tmux', ['send-keys', '-t', session, '/report bob spam', 'Enter']);
   screenShows(session, '* [no-moderation] room "lobby" takes no reports');
+
+  // Bob's vat goes away: alice's terminal says who may not hear her.
+  await bob.kill();
+  screenShows(session, 'may not hear you: bob');
+  execFileSync('tmux', ['send-keys', '-t', session, 'anyone there?', 'Enter']);
+  screenShows(session, '* not heard by bob (unreachable now)');
 
   execFileSync('tmux', ['send-keys', '-t', session, '/quit', 'Enter']);
   for (let tries = 0; tries < 2_000 && spawnSync('tmux', ['has-session', '-t', session]).status === 0; tries += 1);

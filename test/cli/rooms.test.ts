@@ -27,10 +27,10 @@ test('host a room, join it, chat and read history through running vats; a restar
   t.regex(invite, /^stoa:\/\//);
   t.deepEqual((await stoa(['room', 'join', invite, '--name', 'alice', '--data', aliceDir])).roster, ['alice']);
   t.deepEqual((await stoa(['room', 'join', invite, '--name', 'bob', '--data', bobDir])).roster, ['alice', 'bob']);
-  t.deepEqual(await stoa(['say', 'lobby', 'hello', 'bob', '--data', aliceDir]), { to: 1 });
+  t.deepEqual(await stoa(['say', 'lobby', 'hello', 'bob', '--data', aliceDir]), { to: 1, missed: [] });
   t.like((await historyUntil(bobDir, 'hello bob')).at(-1), { name: 'alice', text: 'hello bob' });
   await stoa(['whisper', 'lobby', 'alice', 'psst', '--data', bobDir]);
-  t.like((await historyUntil(aliceDir, 'psst')).at(-1), { name: 'bob', whisper: true });
+  t.like((await historyUntil(aliceDir, 'psst')).at(-1), { name: 'bob', whisperTo: 'alice' });
   t.like((await stoa(['rooms', '--data', hostDir]))[0], { role: 'host', members: ['alice', 'bob'] });
 
   await alice.stop();
