@@ -7,25 +7,33 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createModeratedRoom, E, signAction, startModeration, startVat, type Receipt } from '../index.js';
+import { createModeratedRoom, E, startModeration, startVat } from '../index.js';
+import type { AuditorFacet } from './moderation/index.js';
+import { actOnCase, makeAuditDesk } from './daemon/audit-desk.js';
 import { spawnVat, type VatProcess } from './spawn-vat.js';
+import { serveWeb, type WebServer } from './web/web-server.js';
 
 interface Participant {
-  join(invite: string): { self: string };
+  join(invite: string): { self: string; web: string };
   say(text: string): number;
   whisper(to: string, text: string): number;
   waitFor(prefix: string): string;
   roster(): string[];
   bytesSent(): Record<string, number>;
 }
-interface Auditor {
-  list(): Array<{ caseId: string; room: string; accused: string[]; priority: number; reports: number }>;
-  act(signed: unknown): Receipt;
-}
 
 const PARTICIPANT = fileURLToPath(new URL(`./participant-vat${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-export const runCommunityDemo = async ({ exit = true, say = console.log }: { exit?: boolean; say?: (line: string) => void } = {}) => {
+export interface DemoOptions {
+  /** Play the script and stop (default); false keeps the community running with its web pages until `until`. */
+  exit?: boolean;
+  /** Where each step is printed. */
+  say?: (line: string) => void;
+  /** When a running community stops: default SIGINT or SIGTERM. */
+  until?: Promise<unknown>;
+}
+
+export const runCommunityDemo = async ({ exit = true, say = console.log, until }: DemoOptions = {}) => {
   const transcript: string[] = [];
   const step = (line: string) => {
     transcript.push(line);
@@ -42,13 +50,13 @@ export const runCommunityDemo = async ({ exit = true, say = console.log }: { exi
     await room.admin.setRuleset({ rules: [{ id: 'insults', action: 'auto-report', category: 'harassment', keywords: ['idiot', 'loser'] }] });
     step(`operator  vat ${operator.id.slice(0, 8)} on ${operator.address}: hosts "town-square" (roster only) and the moderation service`);
 
-    const people: Record<string, { proc: VatProcess; ref: Participant; id: string }> = {};
+    const people: Record<string, { proc: VatProcess; ref: Participant; id: string; web: string }> = {};
     for (const name of ['alice', 'bob', 'mallory']) {
       const proc = await spawnVat({ dataDir: join(root, name), program: PARTICIPANT, args: ['--name', name] });
       procs.push(proc);
       const ref = (await director.fetch<Participant>(String(proc.ready.control))) as unknown as Participant;
-      await E(ref).join(room.invite);
-      people[name] = { proc, ref, id: proc.vatId };
+      const { web } = await E(ref).join(room.invite);
+      people[name] = { proc, ref, id: proc.vatId, web };
       step(`${name.padEnd(9)} vat ${proc.vatId.slice(0, 8)} (process ${proc.child.pid}) joined; roster: ${room.roster().map(m => m.name).join(', ')}`);
     }
     const { alice, bob, mallory } = people as Record<'alice' | 'bob' | 'mallory', (typeof people)[string]>;
@@ -79,26 +87,32 @@ export const runCommunityDemo = async ({ exit = true, say = console.log }: { exi
     step(`bob's vat: ${await E(bob.ref).waitFor('reported:')}`);
 
     const auditorVat = await startVat({ dataDir: join(root, 'auditor-ana') });
+    let dashboard: WebServer | undefined;
     try {
-      const ana = (await auditorVat.fetch<Auditor>(mod.grant('act', { label: 'ana' }))) as unknown as Auditor;
+      const ana = await auditorVat.fetch<AuditorFacet>(mod.grant('act', { label: 'ana' }));
       const [top] = await E(ana).list();
       step(`auditor ana (an "act" capability, no password) sees case ${top!.caseId}: ${top!.reports} report(s) against mallory, priority ${top!.priority}`);
-      const receipt = await E(ana).act(
-        signAction({ caseId: top!.caseId, room: top!.room, action: 'kick', target: mallory.id, durationMs: 0, reason: 'insulting a member', auditor: auditorVat.id }, m => auditorVat.sign(m)),
-      );
+      const receipt = await actOnCase(ana, auditorVat, { caseId: top!.caseId, action: 'kick', target: mallory.id, reason: 'insulting a member' });
       step(`ana's kick, signed by her vat, is log entry ${receipt.index}; the room carries it out only with that receipt`);
       step(`mallory's vat: ${await E(mallory.ref).waitFor('removed:')}`);
       await E(alice.ref).waitFor('heard bob');
       step(`roster now: ${room.roster().map(m => m.name).join(', ')}; every presence drops mallory's envelopes`);
+      if (!exit) {
+        dashboard = await serveWeb({ page: 'dashboard', title: 'Stoa auditor ana', handlers: makeAuditDesk(auditorVat, ana, join(root, 'auditor-ana', 'checkpoint.json')) });
+        step('');
+        step("web pages on this machine (127.0.0.1; each URL holds this run's token: keep them to yourself):");
+        for (const [name, p] of Object.entries(people)) step(`  ${name.padEnd(9)} ${p.web}`);
+        step(`  auditor   ${dashboard.url}`);
+        step('the community keeps running; Ctrl-C to stop');
+        await (until ??
+          new Promise<void>(resolve => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          }));
+      }
     } finally {
+      await dashboard?.close();
       await auditorVat.close();
-    }
-    if (!exit) {
-      step('the community keeps running (vats listed above); Ctrl-C to stop');
-      await new Promise<void>(resolve => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
     }
     await mod.close();
     return transcript;

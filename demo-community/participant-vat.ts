@@ -1,13 +1,21 @@
-// A participant's vat for the community demo: its own process, joining a room
-// and doing what the demo script asks through a Control object (sturdy ref in
-// its ready line). Flags: --data DIR --name NAME
+// A participant's vat for the community demo: its own process, with the same
+// room desk and web page as `stoa vat start`, doing what the demo script asks
+// through a Control object (sturdy ref in its ready line).
+// Flags: --data DIR --name NAME
 import { parseArgs } from 'node:util';
-import { Far, joinRoom, startVat, type RoomMember } from '../index.js';
+import { Far, startVat, type RoomMember } from '../index.js';
+import { makeRoomDesk } from './daemon/room-desk.js';
+import { serveWeb } from './web/web-server.js';
 import { announceReady } from './vat-program.js';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type: 'string' }, listen: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type: 'string' } } });
 const vat = await startVat({ dataDir: values.data! });
 const name = values.name ?? 'someone';
+const desk = makeRoomDesk(vat);
+const web = await serveWeb({ page: 'participant', title: `${name} · Stoa`, handlers: desk.handlers });
+/** Runs a desk command as the page would (nothing streams; nothing hangs up). */
+const call = (cmd: string, args: Record<string, unknown>) => desk.handlers[cmd]!(args, () => {}, new Promise(() => {}));
+let room: string | undefined;
 let me: RoomMember | undefined;
 const log: string[] = [];
 const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
@@ -21,18 +29,15 @@ const note = (line: string) => {
   }
 };
 const need = () => {
-  if (!me) throw Error(`${name} has not joined a room`);
-  return me;
+  if (!room || !me) throw Error(`${name} has not joined a room`);
+  return room;
 };
-const ids = new Map<string, string>();
 
 const control = Far('Participant', {
   async join(invite: string) {
-    me = await joinRoom(vat, invite, { name });
-    me.on('message', m => {
-      ids.set(m.text, m.id);
-      note(`heard ${m.name}: ${m.text}`);
-    });
+    room = ((await call('room.join', { invite, name })) as { room: string }).room;
+    me = desk.member(room);
+    me.on('message', m => note(`heard ${m.name}: ${m.text}`));
     me.on('filtered', f => note(`filtered ${f.message.name}: ${f.message.text} (rule ${f.hit.rule}, ${f.hit.action})`));
     me.on('reported', r => {
       const result = r.result as { verdict: string; receipt: { index: number; checkpoint: { checkpoint: string } } };
@@ -40,17 +45,22 @@ const control = Far('Participant', {
       note(`reported: verdict ${result.verdict}, receipt for log entry ${result.receipt.index} in a log of ${checkpoint.size} (root ${checkpoint.root.slice(0, 16)}…)`);
     });
     me.on('removed', r => note(`removed: ${r.reason}`));
-    return harden({ self: vat.id });
+    return harden({ self: vat.id, web: web.url });
   },
-  say: async (text: string) => (await need().say(text)).to.length,
-  whisper: async (to: string, text: string) => (await need().whisper(to, text)).to.length,
+  say: async (text: string) => ((await call('say', { room: need(), text })) as { to: number }).to,
+  whisper: async (to: string, text: string) => ((await call('whisper', { room: need(), to, text })) as { to: number }).to,
   waitFor: (prefix: string, timeoutMs = 15_000) =>
     log.find(l => l.startsWith(prefix)) ??
     new Promise<string>((resolve, reject) => {
       waiters.push({ match: l => l.startsWith(prefix), resolve });
       setTimeout(() => reject(Error(`${name} never saw "${prefix}…"`)), timeoutMs).unref();
     }),
-  roster: () => harden(need().roster().map(m => m.name)),
+  roster: () => harden(desk.member(need()).roster().map(m => m.name)),
   bytesSent: () => harden(Object.fromEntries(vat.stats().peers.map(p => [p.peer, p.bytesSent]))),
 });
-announceReady(vat, control);
+announceReady(vat, control, {
+  beforeClose: async () => {
+    await web.close();
+    desk.close();
+  },
+});

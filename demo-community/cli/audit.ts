@@ -5,19 +5,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { E } from '@endo/far';
 import { parseRef, startVat, type Vat } from '../../vat/index.js';
-import { signAction, verifyGrowth, type Sanction, type SignedCheckpoint } from '../moderation/index.js';
-import { dataDirOf, parseOptions, type Command } from './command.js';
+import type { AuditorFacet, Sanction } from '../moderation/index.js';
+import { actOnCase, checkLogGrowth, makeAuditDesk } from '../daemon/audit-desk.js';
+import { serveWeb } from '../web/web-server.js';
+import { dataDirOf, parseOptions, untilStopped, type Command } from './command.js';
 
-interface Auditor {
-  whoami(): { label: string; role: string };
-  list(): Array<{ caseId: string; room: string; accused: string[]; priority: number; reports: number; actions: number }>;
-  show(caseId: string): { caseId: string; room: string; accused: string[]; reports: unknown[]; actions: unknown[]; notes: unknown[] };
-  verify(reportId: string): unknown;
-  act(signed: { action: string; sig: string }): unknown;
-  log(from: number, count: number): Array<{ index: number; kind: string; body: string }>;
-  checkpoint(): SignedCheckpoint;
-  consistency(size1: number): string[];
-}
+type Auditor = AuditorFacet;
 
 const auditorDir = (data: string | undefined) => join(dataDirOf(data), 'auditor');
 const refFile = (dir: string) => join(dir, 'auditor-ref');
@@ -73,16 +66,9 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
       const action = flags.action as Sanction;
       if (!['mute', 'kick', 'ban'].includes(action)) throw Error('[usage] --action is mute, kick or ban');
       if (!flags.reason?.trim()) throw Error('[usage] --reason "…" is required: the statement of reasons');
-      const receipt = await withAuditor(data, async (auditor, vat) => {
-        const c = await E(auditor).show(caseId);
-        const target = flags.target ?? (c.accused.length === 1 ? c.accused[0] : undefined);
-        if (!target) throw Error('[usage] the case accuses several members: name one with --target VATID');
-        const signed = signAction(
-          { caseId, room: c.room, action, target, durationMs: Number(flags['duration-ms'] ?? 0), reason: flags.reason!, auditor: vat.id },
-          m => vat.sign(m),
-        );
-        return E(auditor).act(signed);
-      });
+      const receipt = await withAuditor(data, (auditor, vat) =>
+        actOnCase(auditor, vat, { caseId, action, reason: flags.reason!, durationMs: Number(flags['duration-ms'] ?? 0), ...(flags.target ? { target: flags.target } : {}) }),
+      );
       print({ done: action, receipt });
       return 0;
     },
@@ -97,29 +83,36 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
   'verify-log': {
     usage: 'verify-log',
     async run(_a, data) {
-      const message = await withAuditor(data, async (auditor, _vat, dir) => {
-        const now = await E(auditor).checkpoint();
-        const operator = JSON.parse(now.checkpoint).operator as string;
-        const file = checkpointFile(dir);
-        let said = `checkpoint of size ${JSON.parse(now.checkpoint).size} saved; the next verify-log checks the log only grew from it`;
-        if (existsSync(file)) {
-          const saved = JSON.parse(readFileSync(file, 'utf8')) as SignedCheckpoint;
-          const size = JSON.parse(saved.checkpoint).size as number;
-          verifyGrowth(saved, now, size > 0 ? await E(auditor).consistency(size) : [], operator);
-          said = `the log grew from ${size} to ${JSON.parse(now.checkpoint).size} entries and kept every one (consistency proof verified)`;
-        }
-        writeFileSync(file, JSON.stringify(now), { mode: 0o600 });
-        return said;
-      });
-      console.log(message);
+      console.log((await withAuditor(data, (auditor, _vat, dir) => checkLogGrowth(auditor, checkpointFile(dir)))).said);
       return 0;
+    },
+  },
+  web: {
+    usage: 'web [--port N]',
+    async run(_a, data, flags) {
+      return withAuditor(data, async (auditor, vat, dir) => {
+        const who = await E(auditor).whoami();
+        const web = await serveWeb({
+          page: 'dashboard',
+          title: `Stoa auditor ${who.label}`,
+          handlers: makeAuditDesk(vat, auditor, checkpointFile(dir)),
+          port: Number(flags.port ?? 0),
+        });
+        const stopped = untilStopped();
+        console.log(JSON.stringify({ event: 'ready', vatId: vat.id, auditor: who.label, role: who.role, dashboard: web.url }));
+        await stopped;
+        await web.close();
+        return 0;
+      });
     },
   },
 };
 
 export const auditCommand: Command = {
   usage: `${Object.values(subcommands).map(s => s.usage).join(' | ')} [--data DIR]`,
-  summary: 'The auditor console: log in with an auditor capability, list and show cases, verify reports, act (signed and logged), read and verify the log.',
+  summary:
+    'The auditor console: log in with an auditor capability, list and show cases, verify reports, act (signed and logged), read and verify the log;\n' +
+    '      `web` serves the auditor dashboard on 127.0.0.1 (a per-start token in its URL) until Ctrl-C.',
   async run(argv) {
     const [sub, ...rest] = argv;
     const command = sub ? subcommands[sub] : undefined;
@@ -134,6 +127,7 @@ export const auditCommand: Command = {
         'duration-ms': { type: 'string' },
         from: { type: 'string' },
         count: { type: 'string' },
+        port: { type: 'string' },
       },
       true,
     );

@@ -2,7 +2,7 @@
 import { callCommand } from './call.js';
 import { initCommand } from './init.js';
 import type { Command } from './command.js';
-import { vatStartCommand } from './vat-start.js';
+import { vatStartCommand, vatStopCommand } from './vat-start.js';
 import { moderationStartCommand } from './moderation-start.js';
 import { auditCommand } from './audit.js';
 import { roomCommands } from './rooms.js';
@@ -11,6 +11,7 @@ import { chatCommand } from './chat.js';
 export const commands: Record<string, Command> = {
   init: initCommand,
   'vat start': vatStartCommand,
+  'vat stop': vatStopCommand,
   call: callCommand,
   'moderation start': moderationStartCommand,
   audit: auditCommand,

@@ -32,5 +32,14 @@ export const roomCommands: Record<string, Command> = {
   rooms: viaVat('', 'Lists the rooms the running vat hosts and has joined.', 'rooms', () => ({})),
   say: viaVat('ROOM TEXT', 'Says TEXT in ROOM (its name or id), signed and sent to every member directly.', 'say', ([room, ...text]) => ({ room: need(room, 'a room'), text: need(text.join(' '), 'some text') })),
   whisper: viaVat('ROOM NAME TEXT', 'Says TEXT to one member of ROOM only.', 'whisper', ([room, to, ...text]) => ({ room: need(room, 'a room'), to: need(to, 'a member name'), text: need(text.join(' '), 'some text') })),
+  web: {
+    usage: '[--data DIR]',
+    summary: "Prints the address of the running vat's web page (127.0.0.1, with this start's token: keep it to yourself).",
+    async run(argv) {
+      const { values } = parseOptions(argv, { data: { type: 'string' } });
+      console.log(await askVat(dataDirOf(values.data), 'web.url'));
+      return 0;
+    },
+  },
   history: viaVat('ROOM [--limit N]', 'Prints the last lines the running vat saw in ROOM.', 'history', ([room], v) => ({ room: need(room, 'a room'), limit: Number(v.limit ?? 50) }), { limit: { type: 'string' } }),
 };

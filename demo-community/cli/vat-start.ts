@@ -4,36 +4,85 @@ import { makeEcho, startVat } from '../../vat/index.js';
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 import { serveConsole } from '../daemon/console-server.js';
 import { makeRoomDesk } from '../daemon/room-desk.js';
+import { serveWeb } from '../web/web-server.js';
+import { askVat } from '../daemon/console-client.js';
+import { startDetached } from './detach.js';
 
 export const vatStartCommand: Command = {
-  usage: '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--echo]',
+  usage: '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--web-port N | --no-web] [--echo] [--detach]',
   summary:
     'Runs a vat (default 127.0.0.1, last port or any) until SIGINT/SIGTERM. Prints {"event":"ready",...} when ready.\n' +
     '      Other stoa commands (room, rooms, say, whisper, history) act through it over DIR/console.sock (owner only);\n' +
     '      it hosts and joins again, when restarted, the rooms it hosted and joined;\n' +
+    '      it serves its web page on 127.0.0.1 (--web-port, default any free port) behind a token made at each start:\n' +
+    '      the URL is in the ready line and `stoa web` prints it; --no-web serves none;\n' +
     '      --advertise names the host peers dial (needed with --listen 0.0.0.0:PORT);\n' +
-    '      --echo also exports a diagnostic object whose echo(x) returns x and prints its sturdy ref.',
+    '      --echo also exports a diagnostic object whose echo(x) returns x and prints its sturdy ref;\n' +
+    '      --detach runs it in the background (output in DIR/vat.log), prints the ready line and returns; stop it with: stoa vat stop.',
   async run(argv) {
     const { values } = parseOptions(argv, {
       data: { type: 'string' },
       listen: { type: 'string' },
       advertise: { type: 'string' },
       echo: { type: 'boolean' },
+      'web-port': { type: 'string' },
+      'no-web': { type: 'boolean' },
+      detach: { type: 'boolean' },
     });
+    const webPort = Number(values['web-port'] ?? 0);
+    if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535) throw Error(`[usage] --web-port takes a port number, got ${JSON.stringify(values['web-port'])}`);
     const { host, port } = listenOf(values.listen);
     const dataDir = dataDirOf(values.data);
+    if (values.detach) {
+      console.log(await startDetached(argv, dataDir));
+      return 0;
+    }
     const vat = await startVat({ dataDir, host, port, ...(values.advertise ? { advertiseHost: values.advertise } : {}) });
     const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
     const desk = makeRoomDesk(vat);
     await desk.restore();
-    const consoleServer = await serveConsole(dataDir, desk.handlers);
+    const web = values['no-web'] ? undefined : await serveWeb({ page: 'participant', title: `Stoa vat ${vat.id.slice(0, 8)}`, handlers: desk.handlers, port: webPort });
+    let stopAsked: () => void = () => {};
+    const stopRequest = new Promise<void>(resolve => (stopAsked = resolve));
+    const consoleServer = await serveConsole(dataDir, {
+      ...desk.handlers,
+      'vat.stop': async () => {
+        setImmediate(stopAsked); // after this answer is written
+        return { stopping: vat.id };
+      },
+      'web.url': async () => {
+        if (!web) throw Error('[no-web] this vat was started with --no-web');
+        return web.url;
+      },
+    });
     const stopped = untilStopped(); // listening before we say ready: a signal right after must not kill us
-    console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, ...(echo ? { echo } : {}) }));
-    await stopped;
+    console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, ...(web ? { web: web.url } : {}), ...(echo ? { echo } : {}) }));
+    await Promise.race([stopped, stopRequest]);
     consoleServer.close();
+    await web?.close();
     desk.close();
     await vat.close();
     console.log(JSON.stringify({ event: 'stopped', vatId: vat.id }));
     return 0;
+  },
+};
+
+export const vatStopCommand: Command = {
+  usage: '[--data DIR]',
+  summary: 'Stops the running vat of DIR (started with stoa vat start, in the foreground or --detach) and waits until it has.',
+  async run(argv) {
+    const { values } = parseOptions(argv, { data: { type: 'string' } });
+    const dataDir = dataDirOf(values.data);
+    const { stopping } = (await askVat(dataDir, 'vat.stop')) as { stopping: string };
+    // Gone once its console no longer answers.
+    for (let tries = 0; tries < 200; tries += 1) {
+      const up = await askVat(dataDir, 'rooms').then(() => true, () => false);
+      if (!up) {
+        console.log(JSON.stringify({ event: 'stopped', vatId: stopping }));
+        return 0;
+      }
+      await new Promise(r => setTimeout(r, 50));
+    }
+    throw Error(`[still-running] the vat of ${dataDir} did not stop within 10 s`);
   },
 };

@@ -17,6 +17,23 @@ export type Handler = (args: Record<string, unknown>, stream: (event: unknown) =
 
 export const consolePath = (dataDir: string) => join(dataDir, 'console.sock');
 
+/** Runs one command; every failure becomes `{ ok: false, error }` (the console and the web page share this). */
+export const answer = async (
+  handlers: Record<string, Handler>,
+  cmd: string,
+  args: Record<string, unknown>,
+  stream: (event: unknown) => void,
+  closed: Promise<void>,
+): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> => {
+  try {
+    const handler = Object.hasOwn(handlers, cmd) ? handlers[cmd] : undefined;
+    if (!handler) throw Error(`[unknown-command] the vat has no command ${JSON.stringify(String(cmd).slice(0, 40))}`);
+    return { ok: true, result: await handler(args, stream, closed) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+};
+
 export const serveConsole = async (dataDir: string, handlers: Record<string, Handler>): Promise<Server> => {
   const path = consolePath(dataDir);
   // Only one vat runs per data directory (vat.lock), so a socket file here is a leftover.
@@ -28,16 +45,14 @@ export const serveConsole = async (dataDir: string, handlers: Record<string, Han
       if (socket.writable) socket.write(`${JSON.stringify({ event })}\n`);
     };
     createInterface({ input: socket }).on('line', async line => {
-      let answer: unknown;
+      let request: { cmd?: unknown; args?: Record<string, unknown> };
       try {
-        const { cmd, args = {} } = JSON.parse(line) as { cmd: string; args?: Record<string, unknown> };
-        const handler = Object.hasOwn(handlers, cmd) ? handlers[cmd] : undefined;
-        if (!handler) throw Error(`[unknown-command] the vat has no console command ${JSON.stringify(String(cmd).slice(0, 40))}`);
-        answer = { ok: true, result: await handler(args, stream, closed) };
-      } catch (error) {
-        answer = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        request = JSON.parse(line);
+      } catch {
+        request = {};
       }
-      if (socket.writable) socket.write(`${JSON.stringify(answer)}\n`);
+      const reply = await answer(handlers, String(request.cmd), request.args ?? {}, stream, closed);
+      if (socket.writable) socket.write(`${JSON.stringify(reply)}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {

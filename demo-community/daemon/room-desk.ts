@@ -150,10 +150,10 @@ export const makeRoomDesk = (vat: Vat) => {
     if (entry.removed) throw Error(`[removed] you were removed from this room: ${entry.removed}`);
     return entry;
   };
-  /** Keeps a line this vat sent, and says whom it did not reach. */
+  /** Says whom a line this vat sent did not reach; keeps a whisper (the presence echoes public lines itself). */
   const sent = (entry: Joined, text: string, result: SendResult, intended: VatId[], whisperTo?: VatId) => {
     const { member } = entry;
-    entry.keep({ id: result.id, from: vat.id, name: entry.name, text, ts: Date.now(), mine: true, ...(whisperTo ? { whisperTo: nameOf(member, whisperTo) } : {}) });
+    if (whisperTo) entry.keep({ id: result.id, from: vat.id, name: entry.name, text, ts: Date.now(), mine: true, whisperTo: nameOf(member, whisperTo) });
     const reached = new Set(result.to);
     return { to: result.to.length, missed: intended.filter(v => !reached.has(v)).map(v => nameOf(member, v)) };
   };

@@ -5,6 +5,75 @@
 //   Auditor      (per grant, per auditor vat; methods by role)
 //   RoomEnforcer (the host's, held by the service)  apply
 import { M } from '@endo/patterns';
+import type { VatId } from '../../captp-transport/index.js';
+import type { Receipt } from './archive.js';
+import type { Case } from './cases.js';
+import type { SignedCheckpoint } from './checkpoint.js';
+import type { GatherResult } from './gather.js';
+import type { Finding, ItemMark, Problem, Verdict } from './verify-report.js';
+
+/** A case in an auditor's queue. */
+export interface CaseSummary {
+  caseId: string;
+  room: string;
+  accused: VatId[];
+  /** Distinct members whose reports were not rejected. */
+  priority: number;
+  reports: number;
+  actions: number;
+}
+
+/** An archived report verified again from the log, as an auditor reads it. */
+export interface ReportCheck {
+  reportId: string;
+  caseId: string;
+  /** Its archive entry. */
+  entry: number;
+  verdict: Verdict;
+  rejected?: string;
+  problems: Problem[];
+  findings: Finding[];
+  /** A mark per line of the reporter's window, with the line when disclosed. */
+  items: ItemMark[];
+  category?: string;
+  note?: string;
+  trigger?: { kind: string; rule?: string };
+  reporter?: VatId;
+  accused?: VatId[];
+  /** Names by vat id, from the host-signed roster the report carried. */
+  names: Record<string, string>;
+}
+
+/** A log entry as the auditor facet lists it. */
+export interface LogEntry {
+  index: number;
+  kind: string;
+  body: string;
+  leaf: string;
+  createdAt: number;
+}
+
+/**
+ * An auditor capability (`mod.grant(role, { label })`). Triage may read,
+ * verify, annotate and gather; `act` adds sanctions; `admin` adds grants,
+ * revocation and rulesets. Each method fails with `[revoked]` once revoked.
+ */
+export interface AuditorFacet {
+  whoami(): { label: string; role: 'triage' | 'act' | 'admin'; auditor: VatId };
+  /** The queue, highest priority first. */
+  list(): CaseSummary[];
+  show(caseId: string): Case;
+  verify(reportId: string): ReportCheck;
+  annotate(caseId: string, note: string): Receipt;
+  /** Completes a case's latest report from other members' windows. */
+  gather(caseId: string): GatherResult;
+  log(from: number, count: number): LogEntry[];
+  checkpoint(): SignedCheckpoint;
+  /** Hex hashes proving the log of `size1` entries is a prefix of the current one. */
+  consistency(size1: number): string[];
+  /** `act` and `admin` only: a sanction signed by the auditor's vat (signAction). */
+  act(signed: { action: string; sig: string }): Receipt;
+}
 
 const VatIdShape = M.string({ stringLengthLimit: 52 });
 const Sig = M.string({ stringLengthLimit: 100 });

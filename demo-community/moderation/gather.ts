@@ -26,14 +26,21 @@ export interface GatherDeps {
   label: string;
 }
 
-export const gatherContext = async (c: Case, { archive, witnesses, log, label }: GatherDeps) => {
+/** What gathering found: lines filled in from other members' windows (logged), and ranges still missing. */
+export interface GatherResult {
+  caseId: string;
+  gathered: Array<{ author: VatId; fromSeq: number; toSeq: number; count: number; witness: VatId; lines: Array<{ seq: number; ts: number; text: string }> }>;
+  missing: Array<{ author: VatId; fromSeq: number; toSeq: number }>;
+}
+
+export const gatherContext = async (c: Case, { archive, witnesses, log, label }: GatherDeps): Promise<GatherResult> => {
   const caseId = c.caseId;
   const latest = c.reports.at(-1)!;
   const body = JSON.parse((await archive.entry(latest.entry))!.body);
   const report = openReport(body.signed);
   const items = report.window.map(w => openEnvelope(w)).filter(e => e.stream === PUBLIC && signatureHolds(e) && e.header.room === c.room);
-  const gathered: Array<{ author: VatId; fromSeq: number; toSeq: number; count: number; witness: VatId }> = [];
-  const missing: Array<{ author: VatId; fromSeq: number; toSeq: number }> = [];
+  const gathered: GatherResult['gathered'] = [];
+  const missing: GatherResult['missing'] = [];
   for (const author of c.accused) {
     const have = new Map(items.filter(e => e.header.author === author).map(e => [e.header.seq, e]));
     const seqs = [...have.keys()].sort((a, b) => a - b);
@@ -71,7 +78,14 @@ export const gatherContext = async (c: Case, { archive, witnesses, log, label }:
         if (chained.length === 0) continue;
         for (const e of chained) have.set(e.header.seq, e);
         await log('context', { caseId, reportId: latest.reportId, author, witness: member, label, items: chained.map(e => e.wire) });
-        gathered.push({ author, fromSeq: chained[0]!.header.seq, toSeq: chained.at(-1)!.header.seq, count: chained.length, witness: member });
+        gathered.push({
+          author,
+          fromSeq: chained[0]!.header.seq,
+          toSeq: chained.at(-1)!.header.seq,
+          count: chained.length,
+          witness: member,
+          lines: chained.map(e => ({ seq: e.header.seq, ts: e.header.ts, text: e.wire.content ?? '' })),
+        });
         filled = chained.length;
         break;
       }

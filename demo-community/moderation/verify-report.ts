@@ -35,11 +35,14 @@ export interface Problem {
   seq?: number;
 }
 
+/** Facts worth an auditor's attention that do not make the report any less true. */
 export interface Finding {
-  code: 'equivocation';
+  /** `former-member`: a line by someone not in the report's roster, sent at an epoch before it (they left or were removed since). */
+  code: 'equivocation' | 'former-member';
   author: VatId;
   seq: number;
   ids: string[];
+  detail: string;
 }
 
 export interface ItemMark {
@@ -135,7 +138,10 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     seen.add(envelope.id);
     if (!signatureHolds(envelope)) return mark('bad-signature', `item ${position} is not signed by its author ${short(author)}`);
     if (room !== report.room) return mark('wrong-room', `item ${position} belongs to another room`);
-    if (!members.has(author)) return mark('not-a-member', `item ${position} is by ${short(author)}, not in the roster`);
+    if (!members.has(author)) {
+      if (epoch >= roster.epoch) return mark('not-a-member', `item ${position} is by ${short(author)}, not in the roster`);
+      findings.push({ code: 'former-member', author, seq, ids: [envelope.id], detail: `item ${position} is by ${short(author)}, who was in the room at epoch ${epoch} and is not in the roster of epoch ${roster.epoch}` });
+    }
     if (epoch > roster.epoch) return mark('future-epoch', `item ${position} claims epoch ${epoch}, after the roster's ${roster.epoch}`);
     if (!contentMatches(envelope)) return mark('bad-content', `item ${position}'s content is not what its author signed`);
     items.push({ position, ...lineOf(envelope), ok: true });
@@ -159,7 +165,7 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
       const [before, after] = [sorted[i - 1]!.envelope, sorted[i]!.envelope];
       const { author, seq } = after.header;
       if (seq === before.header.seq) {
-        findings.push({ code: 'equivocation', author, seq, ids: [before.id, after.id] });
+        findings.push({ code: 'equivocation', author, seq, ids: [before.id, after.id], detail: `${short(author)} signed two different lines as number ${seq}` });
       } else if (seq > before.header.seq + 1) {
         problems.push({ code: 'omission', detail: `${short(author)}'s envelopes ${before.header.seq + 1} to ${seq - 1} are missing`, author, seq: before.header.seq + 1 });
       } else if (after.header.prev !== before.id) {

@@ -1,9 +1,10 @@
 // The operator's and auditors' command line: stoa moderation start, and the
-// auditor console stoa audit login|list|show|act|log|verify-log.
+// auditor console stoa audit login|list|show|act|log|verify-log|web.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
 import { joinRoom, type ChatMessage } from '../../unum/index.js';
+import { STOA_CLI_PATH } from '../../demo-community/spawn-vat.js';
 import { childVat, nextEvent, runStoa, stoaJson, tempDir, testVat } from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
@@ -48,6 +49,15 @@ test('an auditor logs in, lists cases, kicks with a statement of reasons, and ve
   t.regex(verified.stdout, /^the log grew from \d+ to \d+ entries and kept every one \(consistency proof verified\)\n$/);
   const log = (await stoaJson(['audit', 'log', '--data', data])) as Array<{ kind: string }>;
   t.deepEqual(log.map(e => e.kind), ['report', 'auditor-granted', 'action']);
+
+  // The dashboard: served by the auditor's vat, on 127.0.0.1 behind this start's token.
+  const web = await childVat(t, { program: STOA_CLI_PATH, args: ['audit', 'web'], dataDir: data });
+  t.like(web.ready, { auditor: 'ana', role: 'act' });
+  const page = await fetch(String(web.ready.dashboard));
+  t.is(page.status, 200);
+  t.regex(await page.text(), /<script type="module" src="dashboard.js">/);
+  t.is((await fetch(new URL('/', String(web.ready.dashboard)))).status, 404);
+  t.is(await web.stop(), 0, web.stderr());
 
   const noReason = await runStoa(['audit', 'act', theCase.caseId, '--action', 'ban', '--data', data]);
   t.deepEqual([noReason.code, noReason.stderr.split('\n')[0]], [2, 'stoa audit: --reason "…" is required: the statement of reasons']);

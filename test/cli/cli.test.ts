@@ -28,6 +28,24 @@ test('stoa vat start announces readiness with an echo ref that stoa call can use
   t.is(await bob.stop(), 0);
 });
 
+test('stoa vat start --detach runs the vat in the background until stoa vat stop', async t => {
+  const data = tempDir(t);
+  const started = await runStoa(['vat', 'start', '--detach', '--no-web', '--data', data]);
+  t.is(started.code, 0, started.stderr);
+  const ready = JSON.parse(started.stdout) as { event: string; vatId: string };
+  t.is(ready.event, 'ready');
+  t.teardown(() => runStoa(['vat', 'stop', '--data', data]));
+  t.is(statSync(join(data, 'vat.log')).mode & 0o777, 0o600);
+  const rooms = await runStoa(['rooms', '--data', data]);
+  t.deepEqual([rooms.code, JSON.parse(rooms.stdout)], [0, []], 'the background vat answers on its console');
+  const again = await runStoa(['vat', 'start', '--detach', '--no-web', '--data', data]);
+  t.is(again.code, 1);
+  t.regex(again.stderr, /^stoa vat start: \[vat-failed\] the vat stopped before it was ready \(exit 1\): stoa vat start: \[data-dir-in-use\]/);
+  const stopped = await runStoa(['vat', 'stop', '--data', data]);
+  t.deepEqual([stopped.code, JSON.parse(stopped.stdout)], [0, { event: 'stopped', vatId: ready.vatId }], stopped.stderr);
+  t.is((await runStoa(['rooms', '--data', data])).code, 1, 'nothing answers any more');
+});
+
 test('bad input exits non-zero with one clear line', async t => {
   const dir = tempDir(t);
   const busy = await childVat(t);

@@ -22,6 +22,8 @@ test('host a room, join it, chat and read history through running vats; a restar
   const alice = await childVat(t, { dataDir: aliceDir });
   await childVat(t, { dataDir: bobDir });
   t.is(statSync(join(aliceDir, 'console.sock')).mode & 0o777, 0o600, 'the console is its owner\'s only');
+  t.regex(String(alice.ready.web), /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/, 'its web page, behind a token');
+  t.is((await runStoa(['web', '--data', aliceDir])).stdout, `${alice.ready.web}\n`);
 
   const { invite } = await stoa(['room', 'create', 'lobby', '--data', hostDir]);
   t.regex(invite, /^stoa:\/\//);

@@ -1,0 +1,47 @@
+// demo-community/web/ui/dom.ts: building the page from data without HTML
+// strings. Every text goes in as a text node, so a chat line can never become
+// markup.
+type Child = Node | string | number | false | null | undefined;
+type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
+
+/** An element: attributes (`on…` are listeners, `false`/`undefined` are left out), then children. */
+export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] => {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(element, ...children);
+  return element;
+};
+
+export const append = (parent: Node, ...children: Child[]) => {
+  for (const child of children) {
+    if (child === false || child === null || child === undefined) continue;
+    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+};
+
+/** Replaces what `parent` shows. */
+export const show = (parent: Element, ...children: Child[]) => {
+  parent.replaceChildren();
+  append(parent, ...children);
+};
+
+export const time = (ts: number) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A short form of a long id, for display. */
+export const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
+
+/** Runs `work`, showing its failure in `where` (a one-line error, as the CLI prints it). */
+export const guarded = async (where: Element, work: () => Promise<unknown>) => {
+  try {
+    where.textContent = '';
+    where.classList.remove('error');
+    await work();
+  } catch (error) {
+    where.textContent = (error as Error).message;
+    where.classList.add('error');
+  }
+};
