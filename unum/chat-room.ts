@@ -103,6 +103,7 @@ export interface RoomMember {
   on<K extends keyof RoomMemberEvents>(name: K, listener: Listener<RoomMemberEvents[K]>): () => void;
   /** The verified envelopes kept as evidence. */
   window(): KeptEnvelope[];
+  /** The members as the host last signed them. */
   roster(): Member[];
   /** Whether the host is reachable; chat goes on either way. */
   hostReachable(): boolean;
@@ -119,7 +120,9 @@ export interface RoomMember {
    * with what the service answers (its verdict and a signed receipt).
    */
   report(request: ReportRequest): Promise<unknown>;
+  /** This member's presence: window size, drops by reason, per-peer queues. */
   stats(): PresenceStats;
+  /** Leaves the room: the host removes this member from the roster and the presence closes. */
   leave(): Promise<void>;
   /** Closes this presence without leaving, as if the vat went away. */
   close(): void;
@@ -131,10 +134,13 @@ export interface Room {
   readonly invite: string;
   /** The room owner's admin facet (far). */
   readonly admin: Admin;
+  /** The members as this host signs them now. */
   roster(): Member[];
+  /** The whole signed state: roster, epoch, bans, ruleset. */
   snapshot(): Snapshot<ChatState>;
   /** The roster as signed by this host (what a moderation service checks reports against). */
   signedRoster(): SignedSnapshot;
+  /** Stops hosting (the invite stops working until the room is hosted again). */
   close(): void;
 }
 

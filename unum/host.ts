@@ -55,8 +55,11 @@ export interface HostedUnum<State> {
   readonly invite: string;
   /** Admin facet (far): kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster. */
   readonly admin: Admin;
+  /** The current state, as last signed. */
   snapshot(): Snapshot<State>;
+  /** The current state with the host's signature, as members receive it. */
   signed(): SignedSnapshot;
+  /** Subscribes to the host's events (each newly signed state, refused requests); returns the unsubscribe function. */
   on<K extends keyof HostEvents<State>>(name: K, listener: Listener<HostEvents<State>[K]>): () => void;
   /** Stops hosting in this process (the state stays in the store for a restart). */
   close(): void;
@@ -70,6 +73,7 @@ type AdminPowers = {
   setRuleset(ruleset: Record<string, unknown>): Promise<void>;
   setCapacity(capacity: number): Promise<void>;
   setOpen(open: boolean): Promise<void>;
+  /** The current state with the host's signature. */
   signed(): SignedSnapshot;
 };
 

@@ -42,9 +42,11 @@ export interface Replica<State> {
   readonly room: string;
   readonly host: VatId;
   readonly presence: Presence;
+  /** The newest host-signed state this member holds. */
   snapshot(): Snapshot<State>;
   /** The newest roster as the host signed it: evidence of membership a report carries. */
   signedSnapshot(): SignedSnapshot;
+  /** The roster of that state. */
   members(): Member[];
   /** Sends a critical request (an envelope of an operation's kind) to the host; waits while the host is away. */
   request(kind: string, content: string): Promise<void>;
@@ -52,6 +54,7 @@ export interface Replica<State> {
   services(): Record<string, string>;
   /** Hands a report to the room's moderation hook through this member's facet. */
   report(report: Record<string, unknown>): Promise<unknown>;
+  /** Whether the host answers now; replicated state goes on either way. */
   hostReachable(): boolean;
   on<K extends keyof ReplicaEvents<State>>(name: K, listener: Listener<ReplicaEvents<State>[K]>): () => void;
   /** Leaves the room (the host removes this member) and closes the presence. */

@@ -86,6 +86,7 @@ export interface Vat {
    * whose session is the one with the vat that sent them.
    */
   onPeerBroken(peer: VatId, watcher: (reason: Error) => void): void;
+  /** Counts of sessions, exports and gifts, and bytes sent and received per peer. */
   stats(): VatStats;
   /** Ends every session and closes the listener and the store. Idempotent. */
   close(): Promise<void>;

@@ -25,14 +25,19 @@ export interface Receipt {
 }
 
 export interface Archive {
+  /** Appends durably, then answers with a receipt: the entry's index, a signed checkpoint and the inclusion proof. */
   append(kind: EntryKind, body: unknown): Promise<Receipt>;
   /** A signed checkpoint of the whole log now. */
   checkpoint(): SignedCheckpoint;
+  /** Entries in the log. */
   size(): number;
+  /** One entry, checked against its leaf hash (tampering is an error). */
   entry(index: number): Promise<StoredEntry | undefined>;
+  /** The newest entries of one kind. */
   list(kind: EntryKind, limit?: number): Promise<StoredEntry[]>;
   /** Hex consistency proof from the tree of `size1` to the current one. */
   consistency(size1: number): string[];
+  /** Closes the store. */
   close(): Promise<void>;
 }
 

@@ -52,6 +52,7 @@ export interface Moderation {
   grant(role: AuditorRole, opts: { label: string }): string;
   /** Revokes every grant under `label` (logged). */
   revoke(label: string): Promise<void>;
+  /** Closes the archive (the vat stays up). */
   close(): Promise<void>;
 }
 
