@@ -1,20 +1,26 @@
 // `stoa moderation start`: run the operator's moderation service in a vat
 // until SIGINT/SIGTERM, granting auditor capabilities as asked.
-import { startModeration, type AuditorRole } from '../moderation/index.js';
+import { join } from 'node:path';
+import { startModeration, type AuditorFacet, type AuditorRole } from '../moderation/index.js';
 import { startVat } from '../../vat/index.js';
+import { makeAuditDesk } from '../daemon/audit-desk.js';
+import { serveWeb, type WebServer } from '../web/web-server.js';
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 
 export const moderationStartCommand: Command = {
-  usage: '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...]',
+  usage: '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...] [--dashboard]',
   summary:
     'Runs the moderation service (archive default: moderation.db in DIR). Prints {"event":"ready",...,"reportInbox":…,"grants":{label:ref}};\n' +
-    '      --grant triage|act|admin:LABEL grants an auditor capability (repeatable). Refs are secrets: keep the output private.',
+    '      --grant triage|act|admin:LABEL grants an auditor capability (repeatable). Refs are secrets: keep the output private;\n' +
+    '      --dashboard also serves the auditor dashboard to the operator on this machine (an admin grant, label "operator",\n' +
+    '      logged like any other) on 127.0.0.1 behind a per-start token: "dashboard" in the ready line. Auditors elsewhere use stoa audit web.',
   async run(argv) {
     const { values } = parseOptions(argv, {
       data: { type: 'string' },
       listen: { type: 'string' },
       archive: { type: 'string' },
       grant: { type: 'string', multiple: true },
+      dashboard: { type: 'boolean' },
     });
     const grants = (values.grant ?? []).map(g => {
       const [role, label] = g.split(':');
@@ -22,13 +28,20 @@ export const moderationStartCommand: Command = {
       return { role: role as AuditorRole, label };
     });
     const { host, port } = listenOf(values.listen);
-    const vat = await startVat({ dataDir: dataDirOf(values.data), host, port });
+    const dataDir = dataDirOf(values.data);
+    const vat = await startVat({ dataDir, host, port });
+    let web: WebServer | undefined;
     try {
       const mod = await startModeration(vat, values.archive ? { archive: values.archive } : {});
       const refs = Object.fromEntries(grants.map(g => [g.label, mod.grant(g.role, { label: g.label })]));
+      if (values.dashboard) {
+        const operator = await vat.fetch<AuditorFacet>(mod.grant('admin', { label: 'operator' }));
+        web = await serveWeb({ page: 'dashboard', title: 'Stoa moderation', handlers: makeAuditDesk(vat, operator, join(dataDir, 'dashboard-checkpoint.json')) });
+      }
       const stopped = untilStopped(); // listening before we say ready
-      console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, reportInbox: mod.reportInbox, grants: refs }));
+      console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, reportInbox: mod.reportInbox, grants: refs, ...(web ? { dashboard: web.url } : {}) }));
       await stopped;
+      await web?.close();
       await mod.close();
     } finally {
       await vat.close();

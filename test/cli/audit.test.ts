@@ -14,6 +14,11 @@ test('stoa moderation start prints the report inbox and the granted auditor refs
   t.regex(String(proc.ready.reportInbox), /^stoa:\/\/[a-z2-7]{52}@127\.0\.0\.1:\d+\/s\//);
   t.deepEqual(Object.keys(proc.ready.grants as object), ['root', 'tia']);
   t.is(await proc.stop(), 0, proc.stderr());
+  const withDashboard = await childVat(t, { program: STOA_CLI_PATH, args: ['moderation', 'start', '--dashboard'] });
+  const page = await fetch(String(withDashboard.ready.dashboard));
+  t.is(page.status, 200, 'the operator\'s dashboard is served on 127.0.0.1');
+  t.regex(await page.text(), /src="dashboard.js"/);
+  t.is(await withDashboard.stop(), 0, withDashboard.stderr());
   const bad = await runStoa(['moderation', 'start', '--data', tempDir(t), '--grant', 'boss:x']);
   t.deepEqual([bad.code, bad.stderr.split('\n')[0]], [2, 'stoa moderation start: --grant takes ROLE:LABEL with ROLE triage, act or admin, got "boss:x"'], bad.stderr);
 });
