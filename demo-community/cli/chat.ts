@@ -4,9 +4,8 @@
 import { createInterface } from 'node:readline';
 import { askVat, watchVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
-import type { DeskLine, DeskReceipt } from '../daemon/room-desk.js';
+import type { DeskLine, DeskMember as Member, DeskReceipt } from '../daemon/desk-types.js';
 
-type Member = { name: string; reachable: boolean; self: boolean };
 type Event =
   | { type: 'message'; line: DeskLine }
   | { type: 'roster'; members: Member[] }

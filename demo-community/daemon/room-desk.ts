@@ -9,41 +9,13 @@ import { createRoom, joinRoom, type ChatMessage, type Room, type RoomMember } fr
 import type { Vat } from '../../vat/index.js';
 import { createModeratedRoom } from '../moderation/index.js';
 import type { Handler } from './console-server.js';
+import type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
+
+export type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
 
 const HISTORY = 500;
 /** How often a watcher is told, if it changed, who may not hear this member. */
 const REACH_POLL_MS = 1000;
-
-/** A line as the console and the page show it. */
-export interface DeskLine {
-  id: string;
-  from: VatId;
-  name: string;
-  text: string;
-  ts: number;
-  /** This vat's own line. */
-  mine: boolean;
-  /** A whisper: the name of its one recipient. */
-  whisperTo?: string;
-  /** Hidden by the room's ruleset (the rule's id); the text is kept for the owner only. */
-  hiddenBy?: string;
-  /** A `warn` rule matched. */
-  warnedBy?: string;
-}
-
-/** What a report this vat sent came back with (kept in the store). */
-export interface DeskReceipt {
-  room: string;
-  at: number;
-  category: string;
-  accused: string[];
-  /** `panic` for the member's own button, else the rule that reported by itself. */
-  trigger: string;
-  verdict?: string;
-  caseId?: string;
-  receipt?: { index: number; size: number; root: string };
-  error?: string;
-}
 
 interface Joined {
   member: RoomMember;
@@ -107,7 +79,7 @@ export const makeRoomDesk = (vat: Vat) => {
     ...(m.to ? { whisperTo: nameOf(member, m.to) } : {}),
     ...(m.flag ? { warnedBy: m.flag.rule } : {}),
   });
-  const rosterOf = (member: RoomMember) => {
+  const rosterOf = (member: RoomMember): DeskMember[] => {
     const away = new Set(member.unreachable());
     return member.roster().map(m => ({ name: m.name, vatId: m.vatId, role: m.role, muted: m.muted, self: m.vatId === vat.id, reachable: m.vatId === vat.id || !away.has(m.vatId) }));
   };

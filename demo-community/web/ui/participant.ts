@@ -4,25 +4,8 @@
 // you, and the receipts of your reports on the right.
 import { connect, type Connection } from './connection.js';
 import { guarded, h, show, time } from './dom.js';
+import type { DeskLine as Line, DeskMember as Member, DeskReceipt as Receipt } from '../../daemon/desk-types.js';
 
-interface Line {
-  id: string;
-  name: string;
-  text: string;
-  ts: number;
-  mine: boolean;
-  whisperTo?: string;
-  hiddenBy?: string;
-  warnedBy?: string;
-}
-interface Member {
-  name: string;
-  vatId: string;
-  role: string;
-  muted: boolean;
-  self: boolean;
-  reachable: boolean;
-}
 interface RoomInfo {
   room: string;
   role: 'host' | 'member';
@@ -31,17 +14,6 @@ interface RoomInfo {
   invite?: string;
   removed?: string;
 }
-interface Receipt {
-  at: number;
-  category: string;
-  accused: string[];
-  trigger: string;
-  verdict?: string;
-  caseId?: string;
-  receipt?: { index: number; size: number; root: string };
-  error?: string;
-}
-
 const CATEGORIES = ['harassment', 'spam', 'threat', 'hate', 'other'];
 const roomName = (room: string) => room.split('~')[0]!;
 
