@@ -209,7 +209,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     },
     async link(peer, inbox) {
       const link = makePeerLink(peer, inbox, limits, reason => {
-        if (links.get(peer) === link) links.delete(peer);
+        if (links.get(peer) !== link) return; // replaced or unlinked already: nothing to re-make
+        links.delete(peer);
         events.emit('peer-broken', harden({ peer, reason }));
       });
       links.set(peer, link);

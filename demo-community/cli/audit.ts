@@ -10,18 +10,16 @@ import { actOnCase, checkLogGrowth, makeAuditDesk } from '../daemon/audit-desk.j
 import { serveWeb } from '../web/web-server.js';
 import { dataDirOf, parseOptions, untilStopped, type Command } from './command.js';
 
-type Auditor = AuditorFacet;
-
 const auditorDir = (data: string | undefined) => join(dataDirOf(data), 'auditor');
 const refFile = (dir: string) => join(dir, 'auditor-ref');
 const checkpointFile = (dir: string) => join(dir, 'checkpoint.json');
 
-const withAuditor = async <T>(data: string | undefined, work: (auditor: Auditor, vat: Vat, dir: string) => Promise<T>): Promise<T> => {
+const withAuditor = async <T>(data: string | undefined, work: (auditor: AuditorFacet, vat: Vat, dir: string) => Promise<T>): Promise<T> => {
   const dir = auditorDir(data);
   if (!existsSync(refFile(dir))) throw Error(`[not-logged-in] no auditor capability in ${dir}; run: stoa audit login REF`);
   const vat = await startVat({ dataDir: join(dir, 'vat') });
   try {
-    const auditor = (await vat.fetch<Auditor>(readFileSync(refFile(dir), 'utf8').trim())) as unknown as Auditor;
+    const auditor = (await vat.fetch<AuditorFacet>(readFileSync(refFile(dir), 'utf8').trim())) as unknown as AuditorFacet;
     return await work(auditor, vat, dir);
   } finally {
     await vat.close();
@@ -31,7 +29,7 @@ const withAuditor = async <T>(data: string | undefined, work: (auditor: Auditor,
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 /** A subcommand that takes one id and prints what the auditor facet answers for it. */
-const printById = (usage: string, what: string, ask: (auditor: Auditor, id: string) => Promise<unknown>) => ({
+const printById = (usage: string, what: string, ask: (auditor: AuditorFacet, id: string) => Promise<unknown>) => ({
   usage,
   async run([id]: string[], data: string | undefined) {
     if (!id) throw Error(`[usage] needs ${what}`);

@@ -18,10 +18,10 @@ const rosterLine = (members: Member[]) => {
   return `* in the room: ${members.map(m => m.name).join(', ')}${away.length ? `; may not hear you: ${away.join(', ')}` : ''}`;
 };
 
-export const receiptLine = (r: DeskReceipt) =>
+const receiptLine = (r: DeskReceipt) =>
   `${r.verdict ?? 'sent'}${r.caseId ? ` (case ${r.caseId})` : ''}${r.receipt ? `, receipt for log entry ${r.receipt.index} of ${r.receipt.size}` : ''}`;
 
-/** One terminal line per event (none for an unchanged, all-reachable roster tick). */
+/** The terminal line for one event the vat streams. */
 const describe = (event: Event): string => {
   switch (event.type) {
     case 'message': {

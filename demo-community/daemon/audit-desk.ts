@@ -42,13 +42,11 @@ export const actOnCase = async (auditor: ERef<AuditorFacet>, vat: Vat, request: 
 export const checkLogGrowth = async (auditor: ERef<AuditorFacet>, file: string) => {
   const now = await E(auditor).checkpoint();
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SignedCheckpoint) : undefined;
-  const operator = saved ? openCheckpoint(saved).operator : openCheckpoint(now).operator;
+  const earlier = saved && openCheckpoint(saved);
+  const operator = (earlier || openCheckpoint(now)).operator;
   const current = openCheckpoint(now, operator);
-  let from: number | undefined;
-  if (saved) {
-    from = openCheckpoint(saved, operator).size;
-    verifyGrowth(saved, now, from > 0 ? await E(auditor).consistency(from) : [], operator);
-  }
+  const from = earlier?.size;
+  if (saved && earlier) verifyGrowth(saved, now, earlier.size > 0 ? await E(auditor).consistency(earlier.size) : [], operator);
   writeFileSync(file, JSON.stringify(now), { mode: 0o600 });
   return harden({
     size: current.size,

@@ -24,7 +24,8 @@ interface Joined {
   lines: DeskLine[];
   /** Keeps a line (others', or this vat's own once sent) and tells the watchers. */
   keep(line: DeskLine): void;
-  watchers: Set<(line: DeskLine) => void>;
+  /** Told each kept line and each receipt of a report the vat made by itself. */
+  watchers: Set<(event: { type: 'message'; line: DeskLine } | { type: 'receipt'; receipt: DeskReceipt }) => void>;
   removed?: string;
 }
 
@@ -90,17 +91,18 @@ export const makeRoomDesk = (vat: Vat) => {
 
   const enter = async (invite: string, memberName: string) => {
     const member = await joinRoom(vat, invite, { name: memberName });
-    const watchers = new Set<(line: DeskLine) => void>();
+    const watchers: Joined['watchers'] = new Set();
     const keep = (line: DeskLine) => {
       entry.lines.push(line);
       if (entry.lines.length > HISTORY) entry.lines.shift();
-      for (const watcher of watchers) watcher(line);
+      for (const watcher of watchers) watcher({ type: 'message', line });
     };
     const entry: Joined = { member, name: memberName, invite, lines: [], keep, watchers };
     member.on('message', m => keep(lineOf(member, m)));
     member.on('filtered', f => keep({ ...lineOf(member, f.message), hiddenBy: f.hit.rule }));
     member.on('reported', r => {
-      record(receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result));
+      const receipt = record(receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result));
+      for (const watcher of watchers) watcher({ type: 'receipt', receipt });
     });
     member.on('removed', r => {
       entry.removed = r.reason;
@@ -178,14 +180,12 @@ export const makeRoomDesk = (vat: Vat) => {
         if (force || now !== reach) stream({ type: 'roster', members });
         reach = now;
       };
-      const onLine = (line: DeskLine) => stream({ type: 'message', line });
-      entry.watchers.add(onLine);
+      entry.watchers.add(stream);
       const offs = [
-        () => entry.watchers.delete(onLine),
+        () => entry.watchers.delete(stream),
         member.on('roster', () => roster(true)),
         member.on('host', h => stream({ type: 'host', reachable: h.reachable })),
         member.on('removed', r => stream({ type: 'removed', reason: r.reason })),
-        member.on('reported', r => stream({ type: 'receipt', receipt: receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result) })),
       ];
       roster(true);
       stream({ type: 'host', reachable: member.hostReachable() });
