@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { vatIdOfKey } from '../captp-transport/index.js';
 import { GENESIS, sealEnvelope, type Envelope, type KeptEnvelope } from '../presence/index.js';
-import { sealReport, signSnapshot, type Snapshot } from '../unum/index.js';
-import { openArchive } from '../demo-community/moderation/archive.js';
-import { openArchiveStore } from '../demo-community/moderation/service.js';
-import { verifyReport } from '../demo-community/moderation/verify-report.js';
-import { startThrowawayPostgres } from '../test/support/throwaway-postgres.js';
+import { signSnapshot, type Snapshot } from '../unum/index.js';
+import { sealReport } from '../moderation/report.js';
+import { openArchive } from '../moderation/archive.js';
+import { openArchiveStore } from '../moderation/service.js';
+import { verifyReport } from '../moderation/verify-report.js';
+import { startThrowawayPostgres } from '../harness/throwaway-postgres.js';
 
 const { values } = parseArgs({ options: { reports: { type: 'string' }, seconds: { type: 'string' } } });
 const REPORTS = Number(values.reports ?? 200);

@@ -20,7 +20,7 @@ import { makeLoopback } from '@endo/captp';
 import { E } from '@endo/far';
 import { WebSocket } from 'ws';
 import { tlsOptions } from '../captp-transport/credentials.js';
-import { spawnVat } from '../demo-community/spawn-vat.js';
+import { spawnStoaVat } from '../demo-community/cli/stoa-process.js';
 import { loadOrCreateIdentity, makeEcho, startVat, type Echo } from '../vat/index.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string' }, seconds: { type: 'string' } } });
@@ -65,7 +65,7 @@ const rawServer = spawn(process.execPath, [...process.execArgv, fileURLToPath(ne
 const rawPort = await new Promise<number>(resolve =>
   createInterface({ input: rawServer.stdout! }).on('line', line => resolve(JSON.parse(line).port)),
 );
-const bob = await spawnVat({ dataDir: join(root, 'bob'), echo: true });
+const bob = await spawnStoaVat({ dataDir: join(root, 'bob'), echo: true });
 const alice = await startVat({ dataDir: join(root, 'alice') });
 
 try {

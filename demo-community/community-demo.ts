@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createModeratedRoom, E, startModeration, startVat } from '../index.js';
-import type { AuditorFacet } from './moderation/index.js';
-import { actOnCase, makeAuditDesk } from './daemon/audit-desk.js';
-import { spawnVat, type VatProcess } from './spawn-vat.js';
+import type { AuditorFacet } from '../moderation/index.js';
+import { actOnCase, makeAuditDesk } from '../moderation/audit-desk.js';
+import { spawnVat, type VatProcess } from '../harness/spawn-vat.js';
 import { serveWeb, type WebServer } from './web/web-server.js';
 
 interface Participant {

@@ -3,10 +3,10 @@
 // through a Control object (sturdy ref in its ready line).
 // Flags: --data DIR --name NAME
 import { parseArgs } from 'node:util';
-import { Far, startVat, type RoomMember } from '../index.js';
+import { Far, startVat, type ModeratedMember } from '../index.js';
 import { makeRoomDesk } from './daemon/room-desk.js';
 import { serveWeb } from './web/web-server.js';
-import { announceReady } from './vat-program.js';
+import { announceReady } from '../harness/vat-program.js';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type: 'string' } } });
 const vat = await startVat({ dataDir: values.data! });
@@ -16,7 +16,7 @@ const web = await serveWeb({ page: 'participant', title: `${name} · Stoa`, hand
 /** Runs a desk command as the page would (nothing streams; nothing hangs up). */
 const call = (cmd: string, args: Record<string, unknown>) => desk.handlers[cmd]!(args, () => {}, new Promise(() => {}));
 let room: string | undefined;
-let me: RoomMember | undefined;
+let me: ModeratedMember | undefined;
 const log: string[] = [];
 const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
 const note = (line: string) => {

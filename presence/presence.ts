@@ -81,7 +81,7 @@ export interface Presence {
 }
 
 export interface PresenceOptions {
-  vat: Pick<Vat, 'id' | 'sign' | 'database' | 'onPeerBroken'>;
+  vat: Pick<Vat, 'id' | 'sign' | 'tables' | 'onPeerBroken'>;
   roster: RosterView;
   /** The host's vat id, for `send('host', …)`. */
   host?: VatId;
@@ -96,7 +96,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const room = roster.room;
   const limits: PresenceLimits = { ...DEFAULT_PRESENCE_LIMITS, ...opts.limits };
   const events = makeEmitter<PresenceEvents>();
-  const windowStore = openWindowStore(vat.database());
+  const windowStore = openWindowStore(vat);
   const { window, heads: restored } = makeWindow(room, windowStore, limits);
   const links = new Map<VatId, PeerLink>();
   const revokers = new Map<VatId, () => void>();
@@ -298,7 +298,6 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
-      windowStore.close();
       for (const revoke of revokers.values()) revoke();
       links.clear();
     },

@@ -3,13 +3,12 @@
 // every stream (our own included, so a restarted vat continues its chains
 // instead of reusing sequence numbers, which peers would see as equivocation).
 //
-// It uses its own connection with synchronous=NORMAL: in WAL mode a commit
-// then survives the process being killed at any moment, but not the machine
-// losing power in the instant after. For windows that is the right trade: a
-// FULL sync per delivered batch blocks the event loop on the disk, and every
-// envelope is also held by the other members who received it.
-import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../vat/index.js';
+// Its durability is `process-crash` (vat/tables.ts): a commit survives the
+// process being killed at any moment, but not the machine losing power in the
+// instant after. For windows that is the right trade: a FULL sync per
+// delivered batch blocks the event loop on the disk, and every envelope is
+// also held by the other members who received it.
+import type { Vat } from '../vat/index.js';
 import type { WireEnvelope } from './envelope.js';
 
 export interface StoredEnvelope {
@@ -29,49 +28,50 @@ export interface WindowStore {
   save(room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, heads: StreamRecord[]): void;
   forget(room: string, ids: string[]): void;
   load(room: string): { envelopes: StoredEnvelope[]; heads: StreamRecord[] };
-  close(): void;
   /** Runs `work` in one transaction: one commit for a whole batch of deliveries. */
   atomically<T>(work: () => T): T;
 }
 
-export const openWindowStore = (vatDb: Database.Database): WindowStore => {
-  const db = openSqliteFile(vatDb.name, 'NORMAL');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS presence_window (
-      room TEXT NOT NULL, id TEXT NOT NULL, n INTEGER NOT NULL,
-      header TEXT NOT NULL, sig TEXT NOT NULL, content TEXT, salt TEXT, received_at INTEGER NOT NULL,
-      PRIMARY KEY (room, id));
-    CREATE INDEX IF NOT EXISTS presence_window_order ON presence_window (room, n);
-    CREATE TABLE IF NOT EXISTS presence_streams (
-      room TEXT NOT NULL, author TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
-      PRIMARY KEY (room, author, stream));
-  `);
-  const next = db.prepare<[string], { n: number | null }>('SELECT max(n) AS n FROM presence_window WHERE room = ?');
+const MIGRATIONS = harden([
+  `CREATE TABLE IF NOT EXISTS presence_window (
+     room TEXT NOT NULL, id TEXT NOT NULL, n INTEGER NOT NULL,
+     header TEXT NOT NULL, sig TEXT NOT NULL, content TEXT, salt TEXT, received_at INTEGER NOT NULL,
+     PRIMARY KEY (room, id));
+   CREATE INDEX IF NOT EXISTS presence_window_order ON presence_window (room, n);
+   CREATE TABLE IF NOT EXISTS presence_streams (
+     room TEXT NOT NULL, author TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
+     PRIMARY KEY (room, author, stream));`,
+]);
+
+export const openWindowStore = (vat: Pick<Vat, 'tables'>): WindowStore => {
+  const db = vat.tables('presence.window', MIGRATIONS, { durability: 'process-crash' });
+  const next = db.prepare<{ n: number | null }>('SELECT max(n) AS n FROM presence_window WHERE room = ?');
   const insert = db.prepare(
     'INSERT OR IGNORE INTO presence_window (room, id, n, header, sig, content, salt, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const head = db.prepare('INSERT OR REPLACE INTO presence_streams (room, author, stream, seq, id) VALUES (?, ?, ?, ?, ?)');
   const drop = db.prepare('DELETE FROM presence_window WHERE room = ? AND id = ?');
-  const all = db.prepare<[string], { header: string; sig: string; content: string | null; salt: string | null; received_at: number }>(
+  const all = db.prepare<{ header: string; sig: string; content: string | null; salt: string | null; received_at: number }>(
     'SELECT header, sig, content, salt, received_at FROM presence_window WHERE room = ? ORDER BY n',
   );
-  const heads = db.prepare<[string], StreamRecord>('SELECT author, stream, seq, id FROM presence_streams WHERE room = ?');
-  const save = db.transaction((room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, streamHeads: StreamRecord[]) => {
-    let n = (next.get(room)?.n ?? 0) + 1;
-    for (const { id, wire, receivedAt } of envelopes) {
-      insert.run(room, id, n, wire.header, wire.sig, wire.content ?? null, wire.salt ?? null, receivedAt);
-      n += 1;
-    }
-    for (const h of streamHeads) head.run(room, h.author, h.stream, h.seq, h.id);
-  });
-  const forget = db.transaction((room: string, ids: string[]) => {
-    for (const id of ids) drop.run(room, id);
-  });
+  const heads = db.prepare<StreamRecord>('SELECT author, stream, seq, id FROM presence_streams WHERE room = ?');
+  const save = (room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, streamHeads: StreamRecord[]) =>
+    db.atomically(() => {
+      let n = (next.get(room)?.n ?? 0) + 1;
+      for (const { id, wire, receivedAt } of envelopes) {
+        insert.run(room, id, n, wire.header, wire.sig, wire.content ?? null, wire.salt ?? null, receivedAt);
+        n += 1;
+      }
+      for (const h of streamHeads) head.run(room, h.author, h.stream, h.seq, h.id);
+    });
+  const forget = (room: string, ids: string[]) =>
+    db.atomically(() => {
+      for (const id of ids) drop.run(room, id);
+    });
   return harden({
-    close: () => db.close(),
-    atomically: <T>(work: () => T): T => db.transaction(work)(),
-    save: (room, envelopes, streamHeads) => save(room, envelopes, streamHeads),
-    forget: (room, ids) => forget(room, ids),
+    atomically: <T>(work: () => T): T => db.atomically(work),
+    save,
+    forget,
     load: room => ({
       envelopes: all.all(room).map(r => ({
         wire: r.content === null ? { header: r.header, sig: r.sig } : { header: r.header, sig: r.sig, content: r.content, salt: r.salt! },

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { startVat, type Vat, type VatOptions } from '../index.js';
-import { spawnVat, STOA_CLI_PATH, type SpawnVatOptions, type VatProcess } from '../demo-community/spawn-vat.js';
+import { STOA_CLI_PATH } from '../demo-community/cli/stoa-process.js';
+import { spawnVat, type SpawnVatOptions, type VatProcess } from '../harness/spawn-vat.js';
 
 export const FIXTURE_VAT = fileURLToPath(new URL('./fixtures/fixture-vat.ts', import.meta.url));
 
@@ -24,12 +25,17 @@ export const testVat = async (t: ExecutionContext, opts: Partial<VatOptions> = {
   return vat;
 };
 
-/** A vat in a child process, stopped when the test ends. */
+/** A vat in a child process (`stoa vat start` unless `program` says otherwise), stopped when the test ends. */
 export const childVat = async (
   t: ExecutionContext,
   opts: Partial<SpawnVatOptions> = {},
 ): Promise<VatProcess> => {
-  const vat = await spawnVat({ dataDir: opts.dataDir ?? tempDir(t), ...opts });
+  const { program, args = [] } = opts;
+  const vat = await spawnVat({
+    dataDir: opts.dataDir ?? tempDir(t),
+    ...opts,
+    ...(program ? { program } : { program: STOA_CLI_PATH, args: ['vat', 'start', ...args] }),
+  });
   t.teardown(() => vat.kill());
   return vat;
 };

@@ -1,7 +1,7 @@
 // unum/facets.ts: the interface guards of the unum's far objects, which are
 // also their types. Facets are capabilities: holding one is the permission.
 //   Join        (the invite's target, one per joining vat)  join, describe
-//   MemberFacet (one per member, revoked on leave/kick)     leave, report
+//   MemberFacet (one per member, revoked on leave/kick)     leave
 //   Admin       (the room owner's)                          kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster
 //   MemberLink  (each member's, held by the host)           update, inboxGiftFor
 import { M } from '@endo/patterns';
@@ -30,7 +30,6 @@ export const JoinI = M.interface('Join', {
 
 export const MemberFacetI = M.interface('MemberFacet', {
   leave: M.callWhen().returns(M.undefined()),
-  report: M.callWhen(M.record()).returns(M.any()),
 });
 
 export const AdminI = M.interface('Admin', {

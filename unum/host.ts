@@ -11,7 +11,6 @@
 // comes back (joins again, which re-attaches it) within it.
 import { createHash, randomBytes } from 'node:crypto';
 import { E, type ERef } from '@endo/far';
-import type { Passable } from '@endo/pass-style';
 import { makeExo } from '@endo/exo';
 import { short, type VatId } from '../captp-transport/index.js';
 import { canonical, makeEmitter, makePresence, type Listener, type PeerInbox } from '../presence/index.js';
@@ -24,21 +23,23 @@ import type { MemberLink } from './replica.js';
 import { makeSerial, withTimeout } from './serial.js';
 import { openSnapshot, signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
 import { makeRosterView } from './roster-view.js';
-import { checkRuleset } from './filter.js';
 
 export interface HostOptions {
   /** The unum's name; hosting the same name again (after a restart) restores it. */
   name: string;
   capacity?: number;
   limits?: Partial<UnumLimits>;
-  /** Called with a member's report sent through its member facet, when the room has no report service. */
-  onReport?: (report: Record<string, unknown>, from: Member) => Passable;
   /**
    * Services the host introduces to each member as it joins: name -> a gift
    * URI minted for that member (e.g. its own report facet at the operator's
-   * moderation service). The member redeems them directly.
+   * moderation service). The member redeems them directly. Asked before the
+   * roster admits the member: a failure refuses the join.
    */
   introduce?: (member: VatId) => Promise<Record<string, string>>;
+  /** Checks a ruleset before it is signed into the state; throws to refuse it. */
+  checkRuleset?: (ruleset: Record<string, unknown>) => void;
+  /** Told each newly signed state. */
+  onSigned?: (snapshot: Snapshot<unknown>, signed: SignedSnapshot) => void;
 }
 
 export interface HostEvents<State> extends Record<string, unknown> {
@@ -110,7 +111,7 @@ const refuse = (code: 'banned' | 'full' | 'closed' | 'name-taken', room: string,
 
 export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State>, opts: HostOptions): Promise<HostedUnum<State>> => {
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
-  const store = openHostStore(vat.database());
+  const store = openHostStore(vat);
   const restored = store.load(opts.name);
   let signed: SignedSnapshot;
   let current: Snapshot<State>;
@@ -157,6 +158,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     store.save(opts.name, signed);
     presence.rosterChanged();
     events.emit('snapshot', current);
+    opts.onSigned?.(current, signed);
     const told = [...records].map(([vatId, record]) => {
       const change = changes.get(vatId);
       return withTimeout(Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))), limits.introductionTimeoutMs, `telling ${short(vatId)}`).catch(
@@ -199,12 +201,6 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
         revoked = true;
         await serial(() => remove(vatId, 'it left'));
       },
-      async report(report) {
-        if (revoked) throw Error(`[removed] vat ${short(vatId)} is no longer a member of ${room}`);
-        const member = memberOf(vatId);
-        if (!opts.onReport || !member) throw Error(`[no-moderation] room ${JSON.stringify(current.name)} takes no reports`);
-        return opts.onReport(report, member);
-      },
     });
     return { facet, revoke: () => void (revoked = true) };
   };
@@ -242,6 +238,8 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
         if (current.members.length >= capacity) refuse('full', current.name, `it holds ${capacity} members`);
         if (current.members.some(m => m.name === name)) refuse('name-taken', current.name, `a member is already called ${JSON.stringify(name)}`);
       }
+      // Services first: if one cannot be introduced, the join fails before the roster changes.
+      const services = opts.introduce ? await withTimeout(opts.introduce(vatId), limits.introductionTimeoutMs, `introducing services to ${short(vatId)}`) : {};
       // Our own presence's link to the member, for its requests to the host.
       const ownGift = await withTimeout(E(link).inboxGiftFor(vat.id), limits.introductionTimeoutMs, `asking ${short(vatId)} for an inbox`);
       const previous = records.get(vatId);
@@ -260,7 +258,6 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const members = already ? current.members.map(m => (m.vatId === vatId ? member : m)) : [...current.members, member];
       await commit({ ...current, members }, changes, !already);
       const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
-      const services = opts.introduce ? await withTimeout(opts.introduce(vatId), limits.introductionTimeoutMs, `introducing services to ${short(vatId)}`) : {};
       return harden({
         services,
         member: facet,
@@ -322,7 +319,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       }),
     setRuleset: ruleset =>
       serial(async () => {
-        checkRuleset(ruleset);
+        opts.checkRuleset?.(ruleset);
         const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
         await commit({ ...current, rulesetHash, state: harden({ ...(current.state as object), ruleset }) as State });
       }),

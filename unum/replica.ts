@@ -52,8 +52,6 @@ export interface Replica<State> {
   request(kind: string, content: string): Promise<void>;
   /** Gift URIs of the services the host introduced to this member (e.g. `report`). */
   services(): Record<string, string>;
-  /** Hands a report to the room's moderation hook through this member's facet. */
-  report(report: Record<string, unknown>): Promise<unknown>;
   /** Whether the host answers now; replicated state goes on either way. */
   hostReachable(): boolean;
   on<K extends keyof ReplicaEvents<State>>(name: K, listener: Listener<ReplicaEvents<State>[K]>): () => void;
@@ -69,7 +67,6 @@ interface Join {
 }
 interface MemberFacet {
   leave(): void;
-  report(report: Record<string, unknown>): unknown;
 }
 export interface MemberLink {
   update(signed: SignedSnapshot, change?: Change): void;
@@ -231,10 +228,6 @@ export const joinUnum = async <State>(
       await waitForHost();
       presence.send('host', kind, content);
       await presence.flush(host);
-    },
-    async report(report: Record<string, unknown>) {
-      await waitForHost();
-      return E(member!).report(harden(report));
     },
     hostReachable: () => reachable,
     services: () => harden({ ...services }),

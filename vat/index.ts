@@ -4,5 +4,6 @@ export { DEFAULT_VAT_LIMITS, type VatLimits } from './limits.js';
 export { parseRef, formatRef, type ParsedRef } from './sturdy-ref.js';
 export { loadOrCreateIdentity } from './identity.js';
 export { openStore, openSqliteFile, type VatStore } from './store.js';
+export type { Tables, TablesOptions, Statement, Durability } from './tables.js';
 export { makeEcho, EchoI, type Echo } from './echo.js';
 export type { Gateway } from './gateway.js';

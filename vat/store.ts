@@ -1,10 +1,12 @@
 // vat/store.ts: the vat's embedded SQLite database (`<dataDir>/vat.db`).
 // WAL with synchronous=FULL: a write that returned survives a crash, which is
-// the promise "nothing the vat acknowledged is lost". Later layers add their
-// own tables through `db`.
+// the promise "nothing the vat acknowledged is lost". Layers above keep their
+// own tables in it through `tables(owner, migrations)` (tables.ts) and never
+// hold the database itself.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTables, migrate, type Tables, type TablesOptions } from './tables.js';
 
 export interface VatStore {
   /** The swissnum a named export was bound to, if it was. */
@@ -13,8 +15,8 @@ export interface VatStore {
   unbindNamedExport(name: string): void;
   setting(key: string): string | undefined;
   setSetting(key: string, value: string): void;
-  /** The database itself, for layers that keep their own tables (a function: harden must not freeze it). */
-  database(): Database.Database;
+  /** `owner`'s tables, after its pending migrations ran (tables.ts). */
+  tables(owner: string, migrations: readonly string[], opts?: TablesOptions): Tables;
   close(): void;
 }
 
@@ -33,18 +35,29 @@ export const openSqliteFile = (path: string, synchronous: 'FULL' | 'NORMAL'): Da
 };
 harden(openSqliteFile);
 
+/** The vat's own tables: named exports (they hold swissnums) and settings. */
+const VAT_MIGRATIONS = harden([
+  `CREATE TABLE IF NOT EXISTS named_exports (name TEXT PRIMARY KEY, swissnum TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+]);
+
 export const openStore = (dataDir: string): VatStore => {
+  const path = join(dataDir, 'vat.db');
   let db: Database.Database;
   try {
-    // It holds swissnums.
-    db = openSqliteFile(join(dataDir, 'vat.db'), 'FULL');
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS named_exports (name TEXT PRIMARY KEY, swissnum TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
+    db = openSqliteFile(path, 'FULL');
+    migrate(db, 'vat', VAT_MIGRATIONS, path);
   } catch (error) {
+    if ((error as Error).message.startsWith('[bad-data-dir]')) throw error;
     throw Error(`[bad-data-dir] cannot open the vat database in ${dataDir}: ${(error as Error).message}`);
   }
+  /** A second connection for `process-crash` tables, opened when first asked for. */
+  let relaxed: Database.Database | undefined;
+  const connection = (durability: TablesOptions['durability'] = 'power-cut') => {
+    if (durability === 'power-cut') return db;
+    relaxed ??= openSqliteFile(path, 'NORMAL');
+    return relaxed;
+  };
   const getExport = db.prepare<[string], { swissnum: string }>('SELECT swissnum FROM named_exports WHERE name = ?');
   const putExport = db.prepare('INSERT OR REPLACE INTO named_exports (name, swissnum) VALUES (?, ?)');
   const delExport = db.prepare('DELETE FROM named_exports WHERE name = ?');
@@ -56,8 +69,15 @@ export const openStore = (dataDir: string): VatStore => {
     unbindNamedExport: (name: string) => void delExport.run(name),
     setting: (key: string) => getSetting.get(key)?.value,
     setSetting: (key: string, value: string) => void putSetting.run(key, value),
-    database: () => db,
-    close: () => db.close(),
+    tables(owner: string, migrations: readonly string[], opts: TablesOptions = {}) {
+      const conn = connection(opts.durability);
+      const version = migrate(conn, owner, migrations, path);
+      return makeTables(conn, owner, version);
+    },
+    close: () => {
+      relaxed?.close();
+      db.close();
+    },
   });
 };
 harden(openStore);

@@ -26,6 +26,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { DEFAULT_VAT_LIMITS, type VatLimits } from './limits.js';
 import { openStore, type VatStore } from './store.js';
+import type { Tables, TablesOptions } from './tables.js';
 import { formatRef, parseRef, type ParsedRef } from './sturdy-ref.js';
 
 export interface VatOptions {
@@ -64,8 +65,14 @@ export interface Vat {
   exportPerPeer(make: (peer: VatId) => object, opts?: { name?: string }): string;
   /** Signs `message` with this vat's Ed25519 key (callers add their own domain prefix). */
   sign(message: Uint8Array): Uint8Array;
-  /** The vat's SQLite database, for layers above that keep their own tables. */
-  database(): ReturnType<VatStore['database']>;
+  /** The folder holding this vat's identity and store. */
+  readonly dataDir: string;
+  /**
+   * `owner`'s own tables in the vat's store (e.g. `presence.window`), after
+   * its numbered migrations ran: SQL steps, the first creating the tables,
+   * each later one changing them. See vat/tables.ts.
+   */
+  tables(owner: string, migrations: readonly string[], opts?: TablesOptions): Tables;
   /** Withdraws an export made by `export`; later fetches of its sturdy ref fail. */
   revoke(sturdyRef: string): boolean;
   /** Connects to the ref's vat (or reuses the session), checks its key, and returns the far reference. A ref to this vat's own export returns the object itself. */
@@ -191,6 +198,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const vat: Vat = {
     id: self,
     address,
+    dataDir,
     export(target, exportOpts = {}) {
       assertFar(target, 'vat.export');
       const { name } = exportOpts;
@@ -209,7 +217,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       return refTo('s', exports.add({ make: checked }, name));
     },
     sign: (message: Uint8Array) => sign(null, message, privateKey),
-    database: () => store.database(),
+    tables: (owner, migrations, tablesOpts) => store.tables(owner, migrations, tablesOpts),
     revoke(sturdyRef) {
       const ref = parseRef(sturdyRef, 's');
       if (ref.vatId !== self) throw Error(`[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`);

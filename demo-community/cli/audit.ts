@@ -5,8 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { E } from '@endo/far';
 import { parseRef, startVat, type Vat } from '../../vat/index.js';
-import type { AuditorFacet, Sanction } from '../moderation/index.js';
-import { actOnCase, checkLogGrowth, makeAuditDesk } from '../daemon/audit-desk.js';
+import type { AuditorFacet, Sanction } from '../../moderation/index.js';
+import { actOnCase, checkLogGrowth, makeAuditDesk } from '../../moderation/audit-desk.js';
 import { serveWeb } from '../web/web-server.js';
 import { dataDirOf, parseOptions, untilStopped, type Command } from './command.js';
 

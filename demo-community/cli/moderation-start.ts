@@ -1,9 +1,9 @@
 // `stoa moderation start`: run the operator's moderation service in a vat
 // until SIGINT/SIGTERM, granting auditor capabilities as asked.
 import { join } from 'node:path';
-import { startModeration, type AuditorFacet, type AuditorRole } from '../moderation/index.js';
+import { startModeration, type AuditorFacet, type AuditorRole } from '../../moderation/index.js';
 import { startVat } from '../../vat/index.js';
-import { makeAuditDesk } from '../daemon/audit-desk.js';
+import { makeAuditDesk } from '../../moderation/audit-desk.js';
 import { serveWeb, type WebServer } from '../web/web-server.js';
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 

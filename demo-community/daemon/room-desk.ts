@@ -5,9 +5,9 @@
 // lines; the receipts of the reports this vat sent are kept in the store.
 import type { VatId } from '../../captp-transport/index.js';
 import type { SendResult } from '../../presence/index.js';
-import { createRoom, joinRoom, type ChatMessage, type Room, type RoomMember } from '../../unum/index.js';
+import type { ChatMessage, Room } from '../../unum/index.js';
+import { createModeratedRoom, createRoom, joinRoom, type ModeratedMember } from '../../moderation/index.js';
 import type { Vat } from '../../vat/index.js';
-import { createModeratedRoom } from '../moderation/index.js';
 import type { Handler } from './console-server.js';
 import type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
 
@@ -18,7 +18,7 @@ const HISTORY = 500;
 const REACH_POLL_MS = 1000;
 
 interface Joined {
-  member: RoomMember;
+  member: ModeratedMember;
   name: string;
   invite: string;
   lines: DeskLine[];
@@ -44,21 +44,21 @@ const receiptOf = (room: string, category: string, accused: string[], trigger: s
   };
 };
 
+/** The rooms this vat hosts and has joined, and the receipts of its reports. */
+const DESK_MIGRATIONS = harden([
+  `CREATE TABLE IF NOT EXISTS desk_rooms (
+     kind TEXT NOT NULL, name TEXT NOT NULL, invite TEXT NOT NULL, member_name TEXT NOT NULL DEFAULT '',
+     moderation TEXT NOT NULL DEFAULT '', PRIMARY KEY (kind, invite));
+   CREATE TABLE IF NOT EXISTS desk_receipts (n INTEGER PRIMARY KEY, room TEXT NOT NULL, json TEXT NOT NULL);`,
+]);
+
 export const makeRoomDesk = (vat: Vat) => {
-  const db = vat.database();
-  db.exec(`CREATE TABLE IF NOT EXISTS desk_rooms (
-    kind TEXT NOT NULL, name TEXT NOT NULL, invite TEXT NOT NULL, member_name TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (kind, invite))`);
-  // Added after the first release of the table: a hosted room's moderation service.
-  if (!db.prepare<[], { name: string }>('PRAGMA table_info(desk_rooms)').all().some(c => c.name === 'moderation')) {
-    db.exec("ALTER TABLE desk_rooms ADD COLUMN moderation TEXT NOT NULL DEFAULT ''");
-  }
-  db.exec('CREATE TABLE IF NOT EXISTS desk_receipts (n INTEGER PRIMARY KEY, room TEXT NOT NULL, json TEXT NOT NULL)');
+  const db = vat.tables('demo.desk', DESK_MIGRATIONS);
   const remember = db.prepare('INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name, moderation) VALUES (?, ?, ?, ?, ?)');
   const forget = db.prepare('DELETE FROM desk_rooms WHERE kind = ? AND invite = ?');
-  const saved = db.prepare<[], { kind: string; name: string; invite: string; member_name: string; moderation: string }>('SELECT * FROM desk_rooms');
+  const saved = db.prepare<{ kind: string; name: string; invite: string; member_name: string; moderation: string }>('SELECT * FROM desk_rooms');
   const keepReceipt = db.prepare('INSERT INTO desk_receipts (room, json) VALUES (?, ?)');
-  const receiptsOf = db.prepare<[string], { json: string }>('SELECT json FROM desk_receipts WHERE room = ? ORDER BY n DESC LIMIT 100');
+  const receiptsOf = db.prepare<{ json: string }>('SELECT json FROM desk_receipts WHERE room = ? ORDER BY n DESC LIMIT 100');
   const hosted = new Map<string, Room>();
   const joined = new Map<string, Joined>();
 
@@ -69,8 +69,8 @@ export const makeRoomDesk = (vat: Vat) => {
     return room;
   };
 
-  const nameOf = (member: RoomMember, vatId: VatId) => member.roster().find(m => m.vatId === vatId)?.name ?? vatId.slice(0, 8);
-  const lineOf = (member: RoomMember, m: ChatMessage): DeskLine => ({
+  const nameOf = (member: ModeratedMember, vatId: VatId) => member.roster().find(m => m.vatId === vatId)?.name ?? vatId.slice(0, 8);
+  const lineOf = (member: ModeratedMember, m: ChatMessage): DeskLine => ({
     id: m.id,
     from: m.from,
     name: m.name,
@@ -80,7 +80,7 @@ export const makeRoomDesk = (vat: Vat) => {
     ...(m.to ? { whisperTo: nameOf(member, m.to) } : {}),
     ...(m.flag ? { warnedBy: m.flag.rule } : {}),
   });
-  const rosterOf = (member: RoomMember): DeskMember[] => {
+  const rosterOf = (member: ModeratedMember): DeskMember[] => {
     const away = new Set(member.unreachable());
     return member.roster().map(m => ({ name: m.name, vatId: m.vatId, role: m.role, muted: m.muted, self: m.vatId === vat.id, reachable: m.vatId === vat.id || !away.has(m.vatId) }));
   };

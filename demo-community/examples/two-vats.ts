@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { E, Far, startVat, type Echo } from '../../index.js';
-import { spawnVat } from '../spawn-vat.js';
+import { spawnStoaVat } from '../cli/stoa-process.js';
 
 export const runTwoVatDemo = async (say: (line: string) => void = console.log): Promise<string[]> => {
   const transcript: string[] = [];
@@ -17,7 +17,7 @@ export const runTwoVatDemo = async (say: (line: string) => void = console.log): 
   };
   const root = mkdtempSync(join(tmpdir(), 'stoa-demo-'));
   const alice = await startVat({ dataDir: join(root, 'alice') });
-  let bob = await spawnVat({ dataDir: join(root, 'bob'), echo: true });
+  let bob = await spawnStoaVat({ dataDir: join(root, 'bob'), echo: true });
   try {
     log(`alice: vat ${alice.id.slice(0, 8)} listening on ${alice.address} (this process)`);
     log(`bob:   vat ${bob.vatId.slice(0, 8)} listening on ${bob.address} (process ${bob.child.pid})`);
@@ -44,7 +44,7 @@ export const runTwoVatDemo = async (say: (line: string) => void = console.log): 
       .echo('anyone there?')
       .catch((error: Error) => log(`alice: calls on the old reference fail too: ${error.message.slice(0, 60)}…`));
 
-    bob = await spawnVat({ dataDir: join(root, 'bob'), listen: bob.address, echo: true });
+    bob = await spawnStoaVat({ dataDir: join(root, 'bob'), listen: bob.address, echo: true });
     const again = await alice.fetch<Echo>(bob.echo!);
     log(`bob:   restarted with the same identity; the same sturdy ref works again: ${JSON.stringify(await E(again).echo('welcome back'))}`);
     return transcript;

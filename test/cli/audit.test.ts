@@ -3,8 +3,8 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
-import { joinRoom, type ChatMessage } from '../../unum/index.js';
-import { STOA_CLI_PATH } from '../../demo-community/spawn-vat.js';
+import { joinRoom, type ChatMessage } from '../../index.js';
+import { STOA_CLI_PATH } from '../../demo-community/cli/stoa-process.js';
 import { childVat, nextEvent, runStoa, stoaJson, tempDir, testVat } from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));

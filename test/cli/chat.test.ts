@@ -3,7 +3,7 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { STOA_CLI_PATH } from '../../demo-community/spawn-vat.js';
+import { STOA_CLI_PATH } from '../../demo-community/cli/stoa-process.js';
 import { childVat, stoaJson, tempDir } from '../helpers.js';
 
 const stoa = stoaJson;

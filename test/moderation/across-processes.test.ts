@@ -3,7 +3,7 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
-import { signAction, verifyReceipt, type Receipt } from '../../demo-community/moderation/index.js';
+import { signAction, verifyReceipt, type Receipt } from '../../moderation/index.js';
 import { childVat, roomVat, testVat } from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));

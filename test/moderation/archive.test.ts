@@ -6,9 +6,9 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openArchive, verifyGrowth, verifyReceipt } from '../../demo-community/moderation/archive.js';
-import { openArchiveStore } from '../../demo-community/moderation/service.js';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.js';
+import { openArchive, verifyGrowth, verifyReceipt } from '../../moderation/archive.js';
+import { openArchiveStore } from '../../moderation/service.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../harness/throwaway-postgres.js';
 import { tempDir, testVat } from '../helpers.js';
 
 let postgres: ThrowawayPostgres;

@@ -3,8 +3,8 @@
 // its index, and the log is consistent with every checkpoint handed out.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { joinRoom, type ChatMessage } from '../../unum/index.js';
-import { verifyGrowth, type Receipt, type SignedCheckpoint } from '../../demo-community/moderation/index.js';
+import { joinRoom, type ChatMessage } from '../../index.js';
+import { verifyGrowth, type Receipt, type SignedCheckpoint } from '../../moderation/index.js';
 import { childVat, nextEvent, tempDir, testVat } from '../helpers.js';
 import { fileURLToPath } from 'node:url';
 

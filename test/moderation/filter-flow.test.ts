@@ -3,8 +3,8 @@
 // and ruleset version that fired; an auditor kicks Mallory.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { joinRoom, type ChatMessage } from '../../unum/index.js';
-import { createModeratedRoom, signAction, startModeration } from '../../demo-community/moderation/index.js';
+import { joinRoom, type ChatMessage } from '../../index.js';
+import { createModeratedRoom, signAction, startModeration } from '../../moderation/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 test('a filter hit hides the line, auto-reports it, and an auditor acts on the case', async t => {

@@ -5,8 +5,8 @@
 // has its own identity and sessions.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { joinRoom, type ChatMessage } from '../../unum/index.js';
-import { createModeratedRoom, signAction, startModeration, verifyReceipt, type Receipt } from '../../demo-community/moderation/index.js';
+import { joinRoom, type ChatMessage } from '../../index.js';
+import { createModeratedRoom, signAction, startModeration, verifyReceipt, type Receipt } from '../../moderation/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 interface Auditor {

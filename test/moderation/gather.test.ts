@@ -3,8 +3,8 @@
 // is logged and then takes effect; a monitor joins visibly.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { joinRoom, type ChatMessage } from '../../unum/index.js';
-import { createModeratedRoom, startModeration } from '../../demo-community/moderation/index.js';
+import { joinRoom, type ChatMessage } from '../../index.js';
+import { createModeratedRoom, startModeration } from '../../moderation/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 const setUp = async (t: Parameters<typeof testVat>[0]) => {

@@ -4,8 +4,8 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { hostUnum, joinUnum, chatRoom, type Replica } from '../../unum/index.js';
 import { sealEnvelope, openEnvelope, type WireEnvelope, type KeptEnvelope, type Delivery } from '../../presence/index.js';
-import { sealReport, type ReportDraft } from '../../unum/index.js';
-import { verifyReport, type Verification } from '../../demo-community/moderation/verify-report.js';
+import { sealReport, type ReportDraft } from '../../moderation/report.js';
+import { verifyReport, type Verification } from '../../moderation/verify-report.js';
 import { nextEvent, testVat } from '../helpers.js';
 import type { ChatState } from '../../unum/chat-room.js';
 

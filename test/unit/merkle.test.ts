@@ -11,7 +11,7 @@ import {
   rootOf,
   verifyConsistency,
   verifyInclusion,
-} from '../../demo-community/moderation/merkle.js';
+} from '../../moderation/merkle.js';
 
 const VECTORS = fileURLToPath(new URL('../vectors/rfc9162/', import.meta.url));
 const b64 = (s: string) => Buffer.from(s, 'base64');

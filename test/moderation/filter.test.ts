@@ -1,5 +1,5 @@
 import test from '@endo/ses-ava/prepare-endo.js';
-import { checkRuleset, makeFilter } from '../../unum/index.js';
+import { checkRuleset, makeFilter } from '../../moderation/filter.js';
 
 test('keyword rules match whole words, substrings or the exact line', t => {
   const filter = makeFilter({

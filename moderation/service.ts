@@ -1,4 +1,4 @@
-// demo-community/moderation/service.ts: the operator's moderation service
+// moderation/service.ts: the operator's moderation service
 // (PROTOCOL.md §6). Room hosts register with it through its intake and
 // introduce each member to its own report facet (a gift only that member can
 // redeem); a report arrives through that facet, so the capability says who
@@ -8,12 +8,14 @@
 // a statement of reasons), admin (grant and revoke auditors). Every action is
 // signed by the auditor's vat and archived before it takes effect; the room's
 // enforcer then applies it only with the archive's receipt.
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
-import { short, type VatId } from '../../captp-transport/index.js';
-import { checkRuleset, openSnapshot, type SignedReport, type SignedSnapshot } from '../../unum/index.js';
-import type { Vat } from '../../vat/index.js';
+import { short, type VatId } from '../captp-transport/index.js';
+import { openSnapshot, type SignedSnapshot } from '../unum/index.js';
+import { checkRuleset } from './filter.js';
+import type { SignedReport } from './report.js';
+import type { Vat } from '../vat/index.js';
 import { openAction, type SignedAction } from './action.js';
 import { openArchive, type Archive, type EntryKind } from './archive.js';
 import { makeCases } from './cases.js';
@@ -23,7 +25,8 @@ import { openPgArchiveStore } from './pg-archive-store.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
 import { makeTokenBucket } from './token-bucket.js';
 import { verifyReport } from './verify-report.js';
-import { gatherContext, type Witness } from './gather.js';
+import { gatherContext } from './gather.js';
+import type { Witness } from './witness.js';
 
 export type AuditorRole = 'triage' | 'act' | 'admin';
 
@@ -77,7 +80,7 @@ export const openArchiveStore = async (spec: string): Promise<ArchiveStore> => {
 
 export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): Promise<Moderation> => {
   const limits: ModerationLimits = { ...DEFAULT_MODERATION_LIMITS, ...opts.limits };
-  const spec = opts.archive ?? `sqlite:${join(dirname(vat.database().name), 'moderation.db')}`;
+  const spec = opts.archive ?? `sqlite:${join(vat.dataDir, 'moderation.db')}`;
   const archive = await openArchive(await openArchiveStore(spec), vat);
   const cases = makeCases();
   const rooms = new Map<string, RoomRecord>();

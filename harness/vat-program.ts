@@ -1,4 +1,4 @@
-// demo-community/vat-program.ts: the end of every small vat program that a
+// harness/vat-program.ts: the end of every small vat program that a
 // parent process drives (the demo's participants, the test fixtures): stop
 // cleanly on SIGTERM/SIGINT, export the program's control object, and print
 // the ready line spawnVat waits for. The signal handlers come first: a signal

@@ -1,11 +1,11 @@
-// demo-community/moderation/enforcer.ts: the room host's side of moderation.
+// moderation/enforcer.ts: the room host's side of moderation.
 // It carries out an auditor's action only with the moderation archive's
 // receipt for it: the operator signed a checkpoint whose tree holds exactly
 // this action, signed by the auditor. An action that was not logged is
 // refused (`[not-logged]`), and a receipt is used once.
 import { makeExo } from '@endo/exo';
-import type { VatId } from '../../captp-transport/index.js';
-import type { Room } from '../../unum/index.js';
+import type { VatId } from '../captp-transport/index.js';
+import type { Room } from '../unum/index.js';
 import { openAction, type SignedAction } from './action.js';
 import { verifyReceipt, type Receipt } from './archive.js';
 import { RoomEnforcerI } from './facets.js';

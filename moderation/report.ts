@@ -1,4 +1,4 @@
-// unum/report.ts: a participant's signed report
+// moderation/report.ts: a participant's signed report
 // (PROTOCOL.md §6): the window it holds, as signed envelopes, with the
 // abusive lines disclosed and bystanders' content withheld (their body hashes
 // still commit to it), plus the host-signed roster it holds, so the report
@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
 import { canonical, withholdContent, type KeptEnvelope, type WireEnvelope } from '../presence/index.js';
-import type { SignedSnapshot } from './snapshot.js';
+import type { SignedSnapshot } from '../unum/index.js';
 
 export const REPORT_DOMAIN = 'stoa/report/v1\n';
 

@@ -1,12 +1,13 @@
-// demo-community/daemon/audit-desk.ts: what an auditor does with an auditor
+// moderation/audit-desk.ts: what an auditor does with an auditor
 // capability, for the `stoa audit` commands and the dashboard alike. Actions
 // are signed here, by the auditor's own vat; the log's growth is checked
 // against the last checkpoint this auditor saw (kept in a file of its own).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { E, type ERef } from '@endo/far';
-import type { Vat } from '../../vat/index.js';
-import { openCheckpoint, signAction, verifyGrowth, type AuditorFacet, type Sanction, type SignedCheckpoint } from '../moderation/index.js';
-import type { Handler } from './console-server.js';
+import type { Vat } from '../vat/index.js';
+import { openCheckpoint, signAction, verifyGrowth, type AuditorFacet, type Sanction, type SignedCheckpoint } from './index.js';
+/** A dashboard command: the page's arguments in, a passable answer out. */
+export type DeskCommand = (args: Record<string, unknown>) => Promise<unknown>;
 
 export interface ActRequest {
   caseId: string;
@@ -61,7 +62,7 @@ export const checkLogGrowth = async (auditor: ERef<AuditorFacet>, file: string) 
 };
 
 /** The dashboard's commands, acting with `auditor` from `vat`. */
-export const makeAuditDesk = (vat: Vat, auditor: ERef<AuditorFacet>, checkpointFile: string): Record<string, Handler> => {
+export const makeAuditDesk = (vat: Vat, auditor: ERef<AuditorFacet>, checkpointFile: string): Record<string, DeskCommand> => {
   const str = (value: unknown, what: string) => {
     if (typeof value !== 'string' || !value) throw Error(`[usage] needs ${what}`);
     return value;

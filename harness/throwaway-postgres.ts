@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL cluster for tests: initdb in a temporary folder,
+// harness/throwaway-postgres.ts: a throwaway PostgreSQL cluster for tests: initdb in a temporary folder,
 // listening on 127.0.0.1 on a free port, stopped and deleted afterwards. Uses
 // the installed server binaries (Debian: the postgresql package; .ci/run
 // installs it). PostgreSQL will not run as root, so as root it runs as the

@@ -1,4 +1,4 @@
-// demo-community/moderation/archive-store.ts: where the archive's entries live.
+// moderation/archive-store.ts: where the archive's entries live.
 // Append-only: entries are never updated or deleted. Each backend (SQLite by
 // default, PostgreSQL for larger operators) commits an append durably before
 // it resolves, so a receipt is never given for an entry a crash could lose.

@@ -1,4 +1,4 @@
-// demo-community/moderation/merkle.ts: the moderation archive's Merkle log
+// moderation/merkle.ts: the moderation archive's Merkle log
 // hashing and proofs, exactly RFC 9162 §2.1 (as RFC 6962):
 //   leaf = SHA-256(0x00 ‖ entry)      node = SHA-256(0x01 ‖ left ‖ right)
 // MTH, PATH (inclusion) and PROOF/SUBPROOF (consistency) over a list of leaf

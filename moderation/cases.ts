@@ -1,10 +1,10 @@
-// demo-community/moderation/cases.ts: reports grouped into cases, one per
+// moderation/cases.ts: reports grouped into cases, one per
 // (room, accused). A case's priority is the number of distinct reporters whose
 // reports were not rejected, so a flood from one member does not outrank two
 // members independently asking for help. A report repeating one already in a
 // case (same reporter, same flagged lines) is merged, not counted again.
 import { randomBytes } from 'node:crypto';
-import type { VatId } from '../../captp-transport/index.js';
+import type { VatId } from '../captp-transport/index.js';
 import type { Verdict } from './verify-report.js';
 
 export interface CaseReport {

@@ -1,4 +1,4 @@
-// unum/filter.ts: the local filter each member's vat applies to what it
+// moderation/filter.ts: the local filter each member's vat applies to what it
 // receives, from the room's ruleset (signed room state, so a report can name
 // the version that fired). Rules match keyword lists (whole word, substring
 // or exact line), a length-capped regex run under a time limit, or the

@@ -1,8 +1,8 @@
-// demo-community/moderation/sqlite-archive-store.ts: the archive in an
+// moderation/sqlite-archive-store.ts: the archive in an
 // embedded SQLite file (the default). WAL with synchronous=FULL: an append
 // that returned survives a crash of the process or the machine.
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../../vat/index.js';
+import { openSqliteFile } from '../vat/index.js';
 import type { ArchiveStore, StoredEntry } from './archive-store.js';
 
 export const openSqliteArchiveStore = (path: string): ArchiveStore => {

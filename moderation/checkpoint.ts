@@ -1,10 +1,10 @@
-// demo-community/moderation/checkpoint.ts: the operator's signed statement of
+// moderation/checkpoint.ts: the operator's signed statement of
 // its archive log: its size and root at a moment (after transparency logs'
 // checkpoints). Anyone holding two checkpoints and a consistency proof can
 // check the log only grew; anyone holding a receipt can check its entry is in.
 //   bytes = "stoa/checkpoint/v1\n" + canonical({ v:1, log, operator, size, root, ts })
-import { domainSignatureHolds, short, signWithDomain, type VatId } from '../../captp-transport/index.js';
-import { canonical } from '../../presence/index.js';
+import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
+import { canonical } from '../presence/index.js';
 
 export const CHECKPOINT_DOMAIN = 'stoa/checkpoint/v1\n';
 

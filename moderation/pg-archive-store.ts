@@ -1,4 +1,4 @@
-// demo-community/moderation/pg-archive-store.ts: the archive in PostgreSQL,
+// moderation/pg-archive-store.ts: the archive in PostgreSQL,
 // for operators who outgrow one machine. Same append-only table as SQLite;
 // each append is its own committed transaction (synchronous_commit on, the
 // server default), so it is durable when the promise resolves.

@@ -1,4 +1,4 @@
-// demo-community/moderation/verify-report.ts: what the moderation service
+// moderation/verify-report.ts: what the moderation service
 // checks before it believes a report (PROTOCOL.md §6). Every window item
 // stands on its own signature; the chains and heads between them show what a
 // reporter left out or moved. The verdict is `rejected` when the report itself
@@ -6,10 +6,10 @@
 // items are bad or missing (each problem listed), else `verified`.
 // Equivocation by a participant is a finding about that participant, not a
 // flaw of the report.
-import { short, type VatId } from '../../captp-transport/index.js';
-import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from '../../presence/index.js';
-import { openSnapshot, type Snapshot } from '../../unum/index.js';
-import { openReport, type Report, type SignedReport } from '../../unum/index.js';
+import { short, type VatId } from '../captp-transport/index.js';
+import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from '../presence/index.js';
+import { openSnapshot, type Snapshot } from '../unum/index.js';
+import { openReport, type Report, type SignedReport } from './report.js';
 
 export type Verdict = 'verified' | 'partial' | 'rejected';
 

@@ -1,4 +1,4 @@
-// demo-community/moderation/gather.ts: completing a report from other
+// moderation/gather.ts: completing a report from other
 // members' windows (PROTOCOL.md §6). For each accused it asks the room's
 // witnesses (members' offers to serve the public lines of their windows) for
 // the lines before the report's first line of that member (up to 50) and for
@@ -6,16 +6,13 @@
 // verifies on its own and chains backwards into the report's own lines; what
 // is kept is logged as `context`.
 import { E, type ERef } from '@endo/far';
-import type { VatId } from '../../captp-transport/index.js';
-import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type WireEnvelope } from '../../presence/index.js';
-import { openReport } from '../../unum/index.js';
+import type { VatId } from '../captp-transport/index.js';
+import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type WireEnvelope } from '../presence/index.js';
+import { openReport } from './report.js';
 import type { Archive, EntryKind, Receipt } from './archive.js';
 import type { Case } from './cases.js';
+import type { Witness } from './witness.js';
 
-/** A member's offer to serve the public lines of its window (unum's WitnessI). */
-export interface Witness {
-  range(author: VatId, fromSeq: number, toSeq: number): WireEnvelope[];
-}
 
 export interface GatherDeps {
   archive: Archive;

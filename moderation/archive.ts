@@ -1,12 +1,12 @@
-// demo-community/moderation/archive.ts: the append-only, tamper-evident
+// moderation/archive.ts: the append-only, tamper-evident
 // archive (PROTOCOL.md §6): entries (report received, verdict, context added,
 // auditor action, ruleset change, auditor granted or revoked) are leaves of an
 // RFC 9162 Merkle log whose checkpoints the operator signs. Appends are one at
 // a time; each resolves, once durable, with a receipt: the signed checkpoint
 // that covers the entry and the entry's inclusion proof.
 //   leaf = SHA-256(0x00 ‖ "stoa/archive/v1\n" ‖ canonical({ kind, body }))
-import { canonical } from '../../presence/index.js';
-import type { VatId } from '../../captp-transport/index.js';
+import { canonical } from '../presence/index.js';
+import type { VatId } from '../captp-transport/index.js';
 import type { ArchiveStore, StoredEntry } from './archive-store.js';
 import { openCheckpoint, signCheckpoint, type Checkpoint, type SignedCheckpoint } from './checkpoint.js';
 import { consistencyProof, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.js';

@@ -1,11 +1,11 @@
-// demo-community/moderation/facets.ts: interface guards of the moderation
+// moderation/facets.ts: interface guards of the moderation
 // service's far objects (they are also their types).
 //   Intake       (one per room host)      describe, registerRoom, reportGiftFor
 //   ReportFacet  (one per room member)    submit, checkpoint, consistency
 //   Auditor      (per grant, per auditor vat; methods by role)
 //   RoomEnforcer (the host's, held by the service)  apply
 import { M } from '@endo/patterns';
-import type { VatId } from '../../captp-transport/index.js';
+import type { VatId } from '../captp-transport/index.js';
 import type { Receipt } from './archive.js';
 import type { Case } from './cases.js';
 import type { SignedCheckpoint } from './checkpoint.js';

@@ -1,4 +1,4 @@
-// demo-community/moderation/token-bucket.ts: a report facet's flood limit.
+// moderation/token-bucket.ts: a report facet's flood limit.
 export const makeTokenBucket = (burst: number, refillMs: number, now = () => Date.now()) => {
   let tokens = burst;
   let at = now();

@@ -1,11 +1,10 @@
-// demo-community/spawn-vat.ts: runs `stoa vat start` in a child process and
-// waits for its ready line. The demo and the multi-process tests use it, so
-// vats really live in separate processes.
+// harness/spawn-vat.ts: runs a vat program in a child process and waits for
+// its ready line (harness/vat-program.ts prints it). The demo, the
+// multi-process tests and the benches use it, so vats really live in separate
+// processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 export interface VatProcess {
   vatId: string;
@@ -29,24 +28,20 @@ export interface SpawnVatOptions {
   listen?: string;
   echo?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** A vat program taking the same flags, instead of `stoa vat start` (tests use fixtures). */
-  program?: string;
-  /** Extra arguments for the program. */
+  /** The program to run: a vat program's file, or the `stoa` CLI (then `args` start with `vat start`). */
+  program: string;
+  /** The program's own arguments; the vat flags (`--data`, `--listen`, `--echo`) follow them. */
   args?: string[];
   /** Extra node flags (e.g. --expose-gc). */
   nodeArgs?: string[];
 }
 
-/** The `stoa` CLI, run the way this module runs: compiled .js, or .ts under tsx. */
-export const STOA_CLI_PATH = fileURLToPath(new URL(`./cli/stoa${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-
 export const spawnVat = async (opts: SpawnVatOptions): Promise<VatProcess> => {
   const { dataDir, listen, echo, env, program, nodeArgs = [] } = opts;
   // A program's own arguments come first (they may name a subcommand); the vat flags follow.
-  const args = [...process.execArgv, ...nodeArgs, ...(program ? [program, ...(opts.args ?? [])] : [STOA_CLI_PATH, 'vat', 'start']), '--data', dataDir];
+  const args = [...process.execArgv, ...nodeArgs, program, ...(opts.args ?? []), '--data', dataDir];
   if (listen) args.push('--listen', listen);
   if (echo) args.push('--echo');
-  if (!program) args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
