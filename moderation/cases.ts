@@ -5,6 +5,7 @@
 // case (same reporter, same flagged lines) is merged, not counted again.
 import { randomBytes } from 'node:crypto';
 import type { VatId } from '../captp-transport/index.js';
+import type { StoredEntry } from './archive-store.js';
 import type { Verdict } from './verify-report.js';
 
 export interface CaseReport {
@@ -60,3 +61,23 @@ export const makeCases = () => {
   });
 };
 export type Cases = ReturnType<typeof makeCases>;
+
+/**
+ * Rebuilds the cases from the archive: reports, notes and actions, in log
+ * order, so a restarted service has every case as it was.
+ */
+export const replayCases = (cases: Cases, entries: readonly StoredEntry[]): void => {
+  for (const entry of [...entries].sort((a, b) => a.index - b.index)) {
+    const body = JSON.parse(entry.body);
+    if (entry.kind === 'report') {
+      const { caseId } = cases.place(body.room, body.accused, body, body.caseId);
+      cases.add(caseId, { reportId: body.reportId, reporter: body.reporter, verdict: body.verdict, category: body.category, entry: entry.index, flagged: body.flagged });
+    } else if (entry.kind === 'context' && typeof body.note === 'string') {
+      cases.get(body.caseId)?.notes.push({ note: body.note, auditor: body.label, entry: entry.index });
+    } else if (entry.kind === 'action') {
+      const { action, target } = JSON.parse(body.signed.action) as { action: string; target: VatId };
+      cases.get(body.caseId)?.actions.push({ action, target, auditor: body.label, entry: entry.index });
+    }
+  }
+};
+harden(replayCases);

@@ -66,24 +66,29 @@ const makeRulesetCache = (context: MemberContext<ModerationEvents>) => {
   };
 };
 
-/** The member's report facet, redeemed once from the `report` service gift (again after a failure). */
+/**
+ * The member's report facet, redeemed from the `report` service gift: once,
+ * again after a failure, and again when the host introduced a new gift (it
+ * does at each re-attach, e.g. after it restarted).
+ */
 const makeReportService = (context: MemberContext<ModerationEvents>) => {
   const { vat, room } = context;
   const witness = makeWitness(`${vat.id.slice(0, 8)} in ${room}`, () => context.window());
-  let facet: Promise<ERef<ReportFacet>> | undefined;
+  let facet: { gift: string; redeeming: Promise<ERef<ReportFacet>> } | undefined;
   return () => {
     const gift = context.services().report;
-    if (gift && !facet) {
+    if (gift && facet?.gift !== gift) {
       const redeeming = vat.redeem<ReportFacet>(gift).then(async f => {
         await E(f).offerWitness(witness);
         return f;
       });
-      facet = redeeming;
+      const current = { gift, redeeming };
+      facet = current;
       redeeming.catch(() => {
-        if (facet === redeeming) facet = undefined; // try again at the next report
+        if (facet === current) facet = undefined; // try again at the next report
       });
     }
-    return facet;
+    return facet?.redeeming;
   };
 };
 

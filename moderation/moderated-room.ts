@@ -1,42 +1,53 @@
-// moderation/moderated-room.ts: a chat room that reports to an
-// operator's moderation service. The host registers the room (its signed
-// roster and its enforcer) through the service's intake, and introduces each
-// joining member to its own report facet there.
+// moderation/moderated-room.ts: a chat room that reports to an operator's
+// moderation service. The host registers the room with the service's intake:
+// its signed roster and a sturdy ref to its enforcer (only the operator's vat
+// gets the enforcer itself), so the service reaches the room again after
+// either side restarts. Each joining member is introduced to its own report
+// facet there. The intake is fetched again when its session broke, and a room
+// the service does not know (any more) is registered again.
 import { E } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
 import { createRoom as createChatRoom, type Room } from '../unum/index.js';
-import type { Vat } from '../vat/index.js';
-import { makeRoomEnforcer } from './enforcer.js';
+import { makeLiveRef, type Vat } from '../vat/index.js';
+import { makeRefusingEnforcer, makeRoomEnforcer, type RoomEnforcer } from './enforcer.js';
 import { moderationHost, type CreateRoomOptions } from './room.js';
 
 interface Intake {
   describe(): { operator: VatId };
-  registerRoom(signed: { snapshot: string; sig: string }, enforcer: unknown): void;
+  registerRoom(signed: { snapshot: string; sig: string }, enforcerRef: string): void;
   reportGiftFor(room: string, member: VatId): string;
 }
 
 export interface ModeratedRoom extends Room {
   /** The enforcer the moderation service acts through (it checks every receipt). */
-  readonly enforcer: ReturnType<typeof makeRoomEnforcer>;
+  readonly enforcer: RoomEnforcer;
   readonly operator: VatId;
 }
 
-export const createModeratedRoom = async (
-  vat: Vat,
-  opts: Omit<CreateRoomOptions, 'onReport'> & { moderation: string },
-): Promise<ModeratedRoom> => {
-  const intake = await vat.fetch<Intake>(opts.moderation);
-  const { operator } = await E(intake).describe();
-  let roomId = '';
+export const createModeratedRoom = async (vat: Vat, opts: Omit<CreateRoomOptions, 'onReport'> & { moderation: string }): Promise<ModeratedRoom> => {
   const { moderation, ...roomOpts } = opts;
-  void moderation;
+  const intake = makeLiveRef<Intake>(vat, moderation);
+  const { operator } = await E(await intake.get()).describe();
+  let roomId = '';
+  let register = async () => {};
+  const reportGiftFor = async (member: VatId) => {
+    try {
+      return await E(await intake.get()).reportGiftFor(roomId, member);
+    } catch (error) {
+      if (!/^\[unknown-room\]/.test((error as Error).message)) throw error;
+      await register(); // the service lost the room: tell it again
+      return E(await intake.get()).reportGiftFor(roomId, member);
+    }
+  };
   const room = await createChatRoom(vat, {
     ...roomOpts,
-    extension: moderationHost(async member => harden({ report: await E(intake).reportGiftFor(roomId, member) })),
+    extension: moderationHost(async member => harden({ report: await reportGiftFor(member) })),
   });
   roomId = room.room;
-  const enforcer = makeRoomEnforcer(room, operator);
-  await E(intake).registerRoom(room.signedRoster(), enforcer);
+  const enforcer = makeRoomEnforcer(vat, room, operator);
+  const enforcerRef = vat.exportPerPeer(peer => (peer === operator ? enforcer : makeRefusingEnforcer(room.room, peer)), { name: `moderation:enforcer:${room.room}` });
+  register = async () => E(await intake.get()).registerRoom(room.signedRoster(), enforcerRef);
+  await register();
   return harden({ ...room, enforcer, operator });
 };
 harden(createModeratedRoom);

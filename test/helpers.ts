@@ -73,7 +73,11 @@ export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.m
 
 /** The Control object of test/fixtures/room-vat.ts. */
 export interface Control {
-  createRoom(name: string, opts?: { capacity?: number; graceMs?: number }): { invite: string; room: string };
+  createRoom(name: string, opts?: { capacity?: number; graceMs?: number; moderation?: string }): { invite: string; room: string };
+  setCapacity(capacity: number): void;
+  setOpen(open: boolean): void;
+  setRuleset(ruleset: Record<string, unknown>): void;
+  hostedSnapshot(): import('../unum/index.js').Snapshot<{ ruleset: Record<string, unknown> }>;
   kick(vatId: string, reason: string): void;
   ban(vatId: string, durationMs: number, reason: string): void;
   mute(vatId: string, muted: boolean): void;

@@ -132,8 +132,8 @@ const toMessage = ({ envelope, history }: Delivery, names: ReadonlyMap<VatId, st
 /**
  * Joins the room behind `invite` with a presence in `vat`. Recent history
  * arrives from peers as `message` events with `history: true` right after.
- * An `extension` attaches before the join resolves; lines that arrive while
- * it attaches wait for it, so it sees every line.
+ * An `extension` attaches before the join resolves; lines that arrive before
+ * then wait for it (and for the caller's listeners), so nothing is missed.
  */
 export const joinRoom = async <Api extends object = Record<never, never>, Events extends Record<string, unknown> = Record<never, never>>(
   vat: Vat,
@@ -152,17 +152,21 @@ export const joinRoom = async <Api extends object = Record<never, never>, Events
   noteNames(replica.members());
 
   let hooks: MemberHooks | undefined;
-  const waiting: ChatMessage[] = [];
+  /** Lines wait until the caller has had its turn to listen (see the end). */
+  let waiting: ChatMessage[] | undefined = [];
   const show = (message: ChatMessage) => {
     const shown = hooks?.message ? hooks.message(message) : message;
     if (shown) emit('message', shown);
   };
-  presence.on('message', delivery => {
+  const receive = (delivery: Delivery) => {
     const message = toMessage(delivery, names);
     if (!message) return;
-    if (extension && !hooks) waiting.push(message);
+    if (waiting) waiting.push(message);
     else show(message);
-  });
+  };
+  // What the window already held (kept from before a restart) is shown again as history.
+  const kept = presence.window().map(({ envelope }) => toMessage(harden({ envelope, history: true }), names));
+  presence.on('message', receive);
   for (const name of ['dropped', 'equivocation', 'gap'] as const) {
     presence.on(name, event => emit(name, event));
   }
@@ -177,9 +181,6 @@ export const joinRoom = async <Api extends object = Record<never, never>, Events
     emit('removed', event);
   });
   replica.on('host', event => emit('host', event));
-  // History comes from peers once the caller has had its turn to listen:
-  // `message` events with `history: true`, soon after joinRoom resolves.
-  setImmediate(() => void presence.fetchHistory());
 
   let api = {} as Api;
   if (extension) {
@@ -196,8 +197,16 @@ export const joinRoom = async <Api extends object = Record<never, never>, Events
     );
     hooks = attached.hooks;
     api = attached.api;
-    for (const message of waiting.splice(0)) show(message);
   }
+  // Once the caller has had its turn to listen (soon after joinRoom
+  // resolves): what the window kept, the lines that arrived meanwhile, then
+  // recent history from peers, as `message` events.
+  setImmediate(() => {
+    const held = [...kept, ...(waiting ?? [])];
+    waiting = undefined;
+    for (const message of held) if (message) show(message);
+    void presence.fetchHistory();
+  });
 
   const member: RoomMember<Events> = {
     self: vat.id,

@@ -20,7 +20,8 @@ export const JoinRequestShape = M.splitRecord(
     link: M.remotable('MemberLink'),
   },
   // A monitor (EC's random monitoring) joins visibly: its role is in the roster for all to see.
-  { monitor: M.boolean() },
+  // `reattach`: a member coming back after a break, which must not re-admit one removed meanwhile.
+  { monitor: M.boolean(), reattach: M.boolean() },
 );
 
 export const JoinI = M.interface('Join', {

@@ -27,6 +27,7 @@ import { makeRosterView } from './roster-view.js';
 export interface HostOptions {
   /** The unum's name; hosting the same name again (after a restart) restores it. */
   name: string;
+  /** Members admitted at most (default 64); a value set through the admin facet outlives restarts and wins. */
   capacity?: number;
   limits?: Partial<UnumLimits>;
   /**
@@ -105,6 +106,13 @@ interface MemberRecord {
   grace?: NodeJS.Timeout;
 }
 
+/**
+ * A vat cannot be a member of a room it hosts: its member presence and the
+ * host presence would share one VatId, and peers key their links by VatId.
+ */
+export const ownRoom = (vatId: VatId, room: string) =>
+  Error(`[own-room] vat ${short(vatId)} hosts ${room} itself; join it from another vat (another data directory)`);
+
 const refuse = (code: 'banned' | 'full' | 'closed' | 'name-taken', room: string, why: string): never => {
   throw Error(`[${code}] join refused by room ${JSON.stringify(room)}: ${why}`);
 };
@@ -116,8 +124,8 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
   let signed: SignedSnapshot;
   let current: Snapshot<State>;
   if (restored) {
-    current = openSnapshot<State>(restored, vat.id);
-    signed = restored;
+    current = openSnapshot<State>(restored.signed, vat.id);
+    signed = restored.signed;
     if (current.type !== definition.type) {
       throw Error(`[bad-unum] ${JSON.stringify(opts.name)} is hosted here as a ${current.type}, not a ${definition.type}`);
     }
@@ -139,8 +147,9 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     store.save(opts.name, signed);
   }
   const room = current.room;
-  let capacity = opts.capacity ?? limits.capacity;
-  let open = true;
+  // What the admin facet set outlives restarts; the option is the starting value.
+  let capacity = restored?.capacity ?? opts.capacity ?? limits.capacity;
+  let open = restored?.open ?? true;
   const events = makeEmitter<HostEvents<State>>();
   const records = new Map<VatId, MemberRecord>();
   const serial = makeSerial();
@@ -225,12 +234,19 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     return pairs.filter((p): p is { other: VatId; toNewcomer: string; toOther: string } => p !== undefined);
   };
 
-  const join = (vatId: VatId, request: { name: string; address: string; link: unknown; monitor?: boolean }): Promise<JoinResult> =>
+  const join = (vatId: VatId, request: { name: string; address: string; link: unknown; monitor?: boolean; reattach?: boolean }): Promise<JoinResult> =>
     serial(async () => {
+      if (vatId === vat.id) throw ownRoom(vat.id, JSON.stringify(current.name));
       const link = request.link as ERef<MemberLink>;
       const name = request.name.trim();
       if (!name) throw Error('[bad-name] a member name must not be empty');
       const already = memberOf(vatId);
+      const removal = already ? undefined : store.removal(opts.name, vatId);
+      if (removal !== undefined && request.reattach) {
+        // Kicked while its vat was away: only the member itself, joining with the invite, comes back.
+        throw Error(`[removed] vat ${short(vatId)} was removed from ${JSON.stringify(current.name)} (${removal}); join again with the invite`);
+      }
+      if (removal !== undefined) store.dropRemoval(opts.name, vatId);
       if (!already) {
         const ban = current.bans.find(b => b.vatId === vatId && (b.until === 0 || b.until > Date.now()));
         if (ban) refuse('banned', current.name, ban.until ? `banned until ${new Date(ban.until).toISOString()}` : 'banned');
@@ -252,7 +268,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const pairs = await introduce(vatId, link);
       const member: Member = already
         ? { ...already, address: request.address }
-        : { vatId, name, role: request.monitor ? 'monitor' : vatId === vat.id ? 'owner' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
+        : { vatId, name, role: request.monitor ? 'monitor' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
       const changes = new Map<VatId, Change>(pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]));
       // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
       const members = already ? current.members.map(m => (m.vatId === vatId ? member : m)) : [...current.members, member];
@@ -271,7 +287,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     peer =>
       makeExo(`Join ${room} for ${short(peer)}`, JoinI, {
         describe: () => harden({ room, type: current.type, name: current.name, host: vat.id }),
-        join: request => join(peer, request as { name: string; address: string; link: unknown; monitor?: boolean }),
+        join: request => join(peer, request as { name: string; address: string; link: unknown; monitor?: boolean; reattach?: boolean }),
       }),
     { name: `unum:${opts.name}` },
   );
@@ -300,6 +316,7 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     kick: (vatId, reason) =>
       serial(async () => {
         inRoster(vatId);
+        store.saveRemoval(opts.name, vatId, `kicked: ${reason}`);
         await remove(vatId, `kicked: ${reason}`);
       }),
     ban: (vatId, durationMs, reason) =>
@@ -325,9 +342,11 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       }),
     setCapacity: async n => {
       if (!Number.isSafeInteger(n) || n < 1) throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);
+      store.saveCapacity(opts.name, n);
       capacity = n;
     },
     setOpen: async isOpen => {
+      store.saveOpen(opts.name, isOpen);
       open = isOpen;
     },
     signed: () => signed,

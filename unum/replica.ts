@@ -15,6 +15,7 @@ import { makeEmitter, makePresence, type Listener, type PeerInbox, type Presence
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
 import { MemberLinkI, type Change, type JoinResult, type PeerGift } from './facets.js';
+import { ownRoom } from './host.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeRosterView } from './roster-view.js';
 import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
@@ -63,7 +64,7 @@ export interface Replica<State> {
 
 interface Join {
   describe(): { room: string; type: string; name: string; host: VatId };
-  join(request: { name: string; address: string; link: MemberLink; monitor?: boolean }): JoinResult;
+  join(request: { name: string; address: string; link: MemberLink; monitor?: boolean; reattach?: boolean }): JoinResult;
 }
 interface MemberFacet {
   leave(): void;
@@ -83,6 +84,7 @@ export const joinUnum = async <State>(
 ): Promise<Replica<State>> => {
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
   const host = parseRef(invite, 's').vatId;
+  if (host === vat.id) throw ownRoom(vat.id, 'the room behind this invite');
   let join = await vat.fetch<Join>(invite);
   const info = await E(join).describe();
   if (info.type !== definition.type) {
@@ -154,8 +156,8 @@ export const joinUnum = async <State>(
     },
   }) as unknown as MemberLink;
 
-  const attach = async () => {
-    const result = await E(join).join(harden({ name: opts.name, address: vat.address, link, ...(opts.monitor ? { monitor: true } : {}) }));
+  const attach = async (again = false) => {
+    const result = await E(join).join(harden({ name: opts.name, address: vat.address, link, ...(opts.monitor ? { monitor: true } : {}), ...(again ? { reattach: true } : {}) }));
     member = result.member as ERef<MemberFacet>;
     services = { ...result.services };
     adopt(result.snapshot);
@@ -173,12 +175,12 @@ export const joinUnum = async <State>(
         await pause(wait);
         try {
           join = await vat.fetch<Join>(invite);
-          await attach();
+          await attach(true);
           reachable = true;
           events.emit('host', harden({ reachable: true }));
           return;
         } catch (error) {
-          if (/^\[(banned|full|closed|name-taken)\]/.test((error as Error).message)) {
+          if (/^\[(banned|full|closed|name-taken|removed)\]/.test((error as Error).message)) {
             markRemoved((error as Error).message);
             return;
           }

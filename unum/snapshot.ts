@@ -11,7 +11,7 @@ import { canonical } from '../presence/index.js';
 
 export const SNAPSHOT_DOMAIN = 'stoa/roster/v1\n';
 
-export type Role = 'owner' | 'member' | 'monitor';
+export type Role = 'member' | 'monitor';
 
 export interface Member {
   vatId: VatId;

@@ -5,6 +5,7 @@
 // attacker nothing: the vat-wide bucket bounds the guessing rate however many
 // identities it comes from. At most `maxTracked` peers are tracked.
 import { short, type VatId } from '../captp-transport/index.js';
+import { makeTokenBuckets } from './token-bucket.js';
 
 export interface FailureBudget {
   /** Throws `[rate-limited]` if `peer` has no failures left to spend. */
@@ -20,39 +21,19 @@ export const makeFailureBudget = (
   refillMs: number,
   { vatBurst = burst * 10, vatRefillMs = refillMs / 10, maxTracked = 10_000, now = () => Date.now() } = {},
 ): FailureBudget => {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const level = (peer: string) => {
-    const [full, every] = peer === VAT_WIDE ? [vatBurst, vatRefillMs] : [burst, refillMs];
-    const bucket = buckets.get(peer) ?? { tokens: full, at: now() };
-    const t = now();
-    bucket.tokens = Math.min(full, bucket.tokens + (t - bucket.at) / every);
-    bucket.at = t;
-    if (bucket.tokens >= full) buckets.delete(peer);
-    else buckets.set(peer, bucket);
-    return { bucket, every };
+  const perPeer = makeTokenBuckets({ burst, refillMs, maxTracked, now });
+  const vatWide = makeTokenBuckets({ burst: vatBurst, refillMs: vatRefillMs, now });
+  const refuse = (waitMs: number, from: string): never => {
+    throw Error(`[rate-limited] too many failed lookups ${from}; retry in ${Math.ceil(waitMs / 1000)} s`);
   };
   return harden({
     check(peer: VatId) {
-      for (const who of [peer, VAT_WIDE]) {
-        const { bucket, every } = level(who);
-        if (bucket.tokens < 1) {
-          const waitS = Math.ceil(((1 - bucket.tokens) * every) / 1000);
-          const from = who === VAT_WIDE ? 'from all peers together' : `from vat ${short(peer)}`;
-          throw Error(`[rate-limited] too many failed lookups ${from}; retry in ${waitS} s`);
-        }
-      }
+      if (perPeer.tokens(peer) < 1) refuse(perPeer.waitMs(peer), `from vat ${short(peer)}`);
+      if (vatWide.tokens(VAT_WIDE) < 1) refuse(vatWide.waitMs(VAT_WIDE), 'from all peers together');
     },
     spend(peer: VatId) {
-      for (const who of [peer, VAT_WIDE]) {
-        const { bucket } = level(who);
-        bucket.tokens -= 1;
-        buckets.delete(who); // re-insert: the map's order is least recently spent first
-        buckets.set(who, bucket);
-      }
-      for (const oldest of buckets.keys()) {
-        if (buckets.size <= maxTracked) break;
-        if (oldest !== VAT_WIDE) buckets.delete(oldest);
-      }
+      perPeer.spend(peer);
+      vatWide.spend(VAT_WIDE);
     },
   });
 };

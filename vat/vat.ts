@@ -89,8 +89,8 @@ export interface Vat {
   onBroken(ref: unknown, watcher: (reason: Error) => void): void;
   /**
    * Calls `watcher` once when the current session with `peer` ends (at once if
-   * there is none). For references that arrived as arguments or results,
-   * whose session is the one with the vat that sent them.
+   * there is none; never for this vat itself). For references that arrived as
+   * arguments or results, whose session is the one with the vat that sent them.
    */
   onPeerBroken(peer: VatId, watcher: (reason: Error) => void): void;
   /** Counts of sessions, exports and gifts, and bytes sent and received per peer. */
@@ -241,6 +241,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       session.onBroken(watcher);
     },
     onPeerBroken(peer, watcher) {
+      if (peer === self) return; // our own objects need no session: it never breaks
       const session = transport.sessions().find(s => s.peer === peer);
       if (session) session.onBroken(watcher);
       else queueMicrotask(() => watcher(Error(`[connection-lost] vat ${short(self)} has no session with vat ${short(peer)}`)));

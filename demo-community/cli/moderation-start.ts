@@ -11,7 +11,8 @@ export const moderationStartCommand: Command = {
   usage: '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...] [--dashboard]',
   summary:
     'Runs the moderation service (archive default: moderation.db in DIR). Prints {"event":"ready",...,"reportInbox":…,"grants":{label:ref}};\n' +
-    '      --grant triage|act|admin:LABEL grants an auditor capability (repeatable). Refs are secrets: keep the output private;\n' +
+    '      --grant triage|act|admin:LABEL grants an auditor capability (repeatable; a label\'s live grant is the same ref at every start,\n' +
+    '      a revoked one stays refused). Refs are secrets: keep the output private;\n' +
     '      --dashboard also serves the auditor dashboard to the operator on this machine (an admin grant, label "operator",\n' +
     '      logged like any other) on 127.0.0.1 behind a per-start token: "dashboard" in the ready line. Auditors elsewhere use stoa audit web.',
   async run(argv) {
@@ -38,6 +39,7 @@ export const moderationStartCommand: Command = {
         const operator = await vat.fetch<AuditorFacet>(mod.grant('admin', { label: 'operator' }));
         web = await serveWeb({ page: 'dashboard', title: 'Stoa moderation', handlers: makeAuditDesk(vat, operator, join(dataDir, 'dashboard-checkpoint.json')) });
       }
+      await mod.settled(); // every grant printed below is in the log
       const stopped = untilStopped(); // listening before we say ready
       console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, reportInbox: mod.reportInbox, grants: refs, ...(web ? { dashboard: web.url } : {}) }));
       await stopped;

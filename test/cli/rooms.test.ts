@@ -36,10 +36,19 @@ test('host a room, join it, chat and read history through running vats; a restar
   t.like((await stoa(['rooms', '--data', hostDir]))[0], { role: 'host', members: ['alice', 'bob'] });
 
   await alice.stop();
-  await childVat(t, { dataDir: aliceDir, listen: alice.address });
+  const again = await childVat(t, { dataDir: aliceDir, listen: alice.address });
   t.like((await stoa(['rooms', '--data', aliceDir]))[0], { role: 'member', as: 'alice', members: ['alice', 'bob'] }, 'joined again on start');
+  const before = await historyUntil(aliceDir, 'psst');
+  t.deepEqual(before.map(l => l.text), ['hello bob', 'psst'], 'what she saw before the restart, from her window');
   await stoa(['say', 'lobby', 'back again', '--data', aliceDir]);
   await historyUntil(bobDir, 'back again');
+
+  // SIGKILL right after a line was shown to her: it is in her window all the same.
+  await stoa(['whisper', 'lobby', 'alice', 'psst again', '--data', bobDir]);
+  await historyUntil(aliceDir, 'psst again');
+  await again.kill();
+  await childVat(t, { dataDir: aliceDir, listen: alice.address });
+  t.true((await historyUntil(aliceDir, 'psst again')).some(l => l.text === 'psst'), 'and so is what she saw before the first restart');
 });
 
 test('room commands without a running vat say how to start one', async t => {
