@@ -1,7 +1,7 @@
 // captp-transport/certificate.ts: the self-signed X.509 certificate over a vat's
-// Ed25519 key that TLS presents on both sides (PROTOCOL.md §2).
+// Ed25519 key that TLS presents on both sides (docs/protocol.md §2).
 // We encode the small DER structure here rather than use @peculiar/x509, whose
-// reflect-metadata dependency cannot survive lockdown() (STACK-NOTES.md).
+// reflect-metadata dependency adds a registry symbol to Reflect that lockdown() refuses.
 // Nothing in the certificate is trusted but its public key: peers pin the key
 // to the VatId, so names, validity and serial are informational.
 import { randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';

@@ -1,5 +1,5 @@
 // captp-transport/domain-signature.ts: Ed25519 signatures over a domain
-// prefix and a text (PROTOCOL.md §5, §6). Every signed document kind has its
+// prefix and a text (docs/protocol.md §5, §6). Every signed document kind has its
 // own prefix ("stoa/envelope/v1\n", "stoa/report/v1\n", …), so a signature made
 // for one kind can never be replayed as another.
 import { verify } from 'node:crypto';

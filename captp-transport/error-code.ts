@@ -1,6 +1,7 @@
 // captp-transport/error-code.ts: Stoa errors carry a stable code as a
 // `[code]` prefix of the message, the only part of an Error that survives
-// marshal (STACK-NOTES.md); callers branch on it with this.
+// marshal (cause, custom fields and an enumerable `code` do not); callers
+// branch on it with this.
 
 /** The `[code]` an error message starts with, or undefined. */
 export const errorCode = (error: unknown): string | undefined => {

@@ -2,7 +2,7 @@
 // connections in both directions.
 //
 // Crossed dials (both vats dial at once) end with one session, the one dialed
-// by the lower VatId (PROTOCOL.md §2). Each side decides at the moment an
+// by the lower VatId (docs/protocol.md §2). Each side decides at the moment an
 // upgrade arrives, before any CapTP traffic, so both reach the same answer:
 // - the lower vat refuses (HTTP 409) an inbound connection from a higher peer
 //   while a dial of its own to that peer is connecting, or while it holds a
@@ -16,7 +16,7 @@
 // Addresses come from references anyone may pass on, so dials are kept apart
 // per (VatId, host, port): a bogus address for a vat does not hold up, or set
 // the backoff of, dials to its real one. Reconnection is on the next use, with
-// backoff (PROTOCOL.md §2): after a failed dial the next one to that address
+// backoff (docs/protocol.md §2): after a failed dial the next one to that address
 // waits 250 ms, doubling to 10 s, and the failure says so; a success resets
 // it. Old references stay broken.
 import type { WebSocket } from 'ws';

@@ -1,4 +1,4 @@
-// captp-transport/vat-id.ts: the self-certifying vat identity (PROTOCOL.md §1).
+// captp-transport/vat-id.ts: the self-certifying vat identity (docs/protocol.md §1).
 // A VatId is the raw 32-byte Ed25519 public key in lower-case base32 without
 // padding. Every key that enters from outside (a sturdy ref, a peer
 // certificate) passes `checkVatId`, because node:crypto accepts a trivial

@@ -1,5 +1,5 @@
 // moderation/action.ts: an auditor's action, signed by the
-// auditor's own vat (PROTOCOL.md §6), so the log shows who decided what.
+// auditor's own vat (docs/protocol.md §6), so the log shows who decided what.
 //   bytes = "stoa/action/v1\n" + canonical(action); sig = Ed25519(auditor key, bytes)
 import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';

@@ -1,5 +1,5 @@
 // moderation/archive.ts: the append-only, tamper-evident
-// archive (PROTOCOL.md §6): entries (report received, verdict, context added,
+// archive (docs/protocol.md §6): entries (report received, verdict, context added,
 // auditor action, ruleset change, auditor granted or revoked) are leaves of an
 // RFC 9162 Merkle log whose checkpoints the operator signs. Appends are one at
 // a time; each resolves, once durable, with a receipt: the signed checkpoint

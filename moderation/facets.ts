@@ -6,6 +6,8 @@
 //   RoomEnforcer (the host's, held by the service)  apply
 import { M } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
+import { SignedSnapshotShape } from '../unum/index.js';
+import { SignatureShape, VatIdShape } from '../vat/index.js';
 import type { Receipt } from './archive.js';
 import type { Case } from './cases.js';
 import type { SignedCheckpoint } from './checkpoint.js';
@@ -75,12 +77,9 @@ export interface AuditorFacet {
   act(signed: { action: string; sig: string }): Receipt;
 }
 
-const VatIdShape = M.string({ stringLengthLimit: 52 });
-const Sig = M.string({ stringLengthLimit: 100 });
-export const SignedSnapshotShape = harden({ snapshot: M.string({ stringLengthLimit: 1 << 20 }), sig: Sig });
-export const SignedReportShape = harden({ report: M.string({ stringLengthLimit: 4 << 20 }), sig: Sig });
-export const SignedActionShape = harden({ action: M.string({ stringLengthLimit: 8000 }), sig: Sig });
-const SignedCheckpointShape = harden({ checkpoint: M.string({ stringLengthLimit: 2048 }), sig: Sig });
+export const SignedReportShape = harden({ report: M.string({ stringLengthLimit: 4 << 20 }), sig: SignatureShape });
+export const SignedActionShape = harden({ action: M.string({ stringLengthLimit: 8000 }), sig: SignatureShape });
+const SignedCheckpointShape = harden({ checkpoint: M.string({ stringLengthLimit: 2048 }), sig: SignatureShape });
 
 export const IntakeI = M.interface('Intake', {
   describe: M.call().returns(M.record()),

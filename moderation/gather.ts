@@ -1,5 +1,5 @@
 // moderation/gather.ts: completing a report from other
-// members' windows (PROTOCOL.md §6). For each accused it asks the room's
+// members' windows (docs/protocol.md §6). For each accused it asks the room's
 // witnesses (members' offers to serve the public lines of their windows) for
 // the lines before the report's first line of that member (up to 50) and for
 // any the report lacks in between. A gathered line is kept only if it

@@ -14,6 +14,6 @@ export { createRoom, moderationHost, type CreateRoomOptions } from './room.js';
 export { joinRoom, moderatedMember, type ModeratedMember, type ModerationApi, type ModerationEvents, type ReportRequest, type ReportFacet } from './moderated-member.js';
 export { makeFilter, checkRuleset, FILTER_LIMITS, type Filter, type FilterHit, type FilterAction, type Rule, type Ruleset } from './filter.js';
 export { sealReport, openReport, REPORT_DOMAIN, type Report, type SignedReport, type ReportDraft, type Trigger } from './report.js';
-export { makeWitness, WitnessI, MAX_WITNESS_RANGE, type Witness } from './witness.js';
+export { makeWitness, WitnessI, type Witness } from './witness.js';
 export { openArchiveStore } from './service.js';
 export { actOnCase, checkLogGrowth, makeAuditDesk, type ActRequest, type DeskCommand } from './audit-desk.js';

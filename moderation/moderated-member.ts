@@ -6,18 +6,16 @@
 // window (report.ts) and sends it through this member's own report facet,
 // a gift the host introduced as the `report` service.
 import { E, type ERef } from '@endo/far';
+import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
 import { joinRoom as joinChatRoom, type ChatMessage, type JoinRoomOptions, type MemberContext, type MemberExtension, type RoomMember } from '../unum/index.js';
+import type { ReportFacetI } from './facets.js';
 import { makeFilter, type Filter, type FilterHit, type Ruleset } from './filter.js';
 import { sealReport, type SignedReport, type Trigger } from './report.js';
 import { makeWitness } from './witness.js';
 
-/** A member's own report facet at a moderation service (facets.ts ReportFacetI), or a room's report hook. */
-export interface ReportFacet {
-  submit(report: SignedReport): unknown;
-  /** Lets the service gather context from this member's window (witness.ts). */
-  offerWitness(witness: unknown): void;
-}
+/** What a member uses of its report facet (facets.ts ReportFacetI), or of a room's report hook (room.ts). */
+export type ReportFacet = Pick<TypeFromInterfaceGuard<typeof ReportFacetI>, 'submit' | 'offerWitness'>;
 
 export interface ReportRequest {
   category: string;

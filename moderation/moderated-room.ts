@@ -6,17 +6,15 @@
 // facet there. The intake is fetched again when its session broke, and a room
 // the service does not know (any more) is registered again.
 import { E } from '@endo/far';
+import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
 import { createRoom as createChatRoom, type Room } from '../unum/index.js';
 import { makeLiveRef, type Vat } from '../vat/index.js';
 import { makeRefusingEnforcer, makeRoomEnforcer, type RoomEnforcer } from './enforcer.js';
+import type { IntakeI } from './facets.js';
 import { moderationHost, type CreateRoomOptions } from './room.js';
 
-interface Intake {
-  describe(): { operator: VatId };
-  registerRoom(signed: { snapshot: string; sig: string }, enforcerRef: string): void;
-  reportGiftFor(room: string, member: VatId): string;
-}
+type Intake = TypeFromInterfaceGuard<typeof IntakeI>;
 
 export interface ModeratedRoom extends Room {
   /** The enforcer the moderation service acts through (it checks every receipt). */
@@ -27,7 +25,7 @@ export interface ModeratedRoom extends Room {
 export const createModeratedRoom = async (vat: Vat, opts: Omit<CreateRoomOptions, 'onReport'> & { moderation: string }): Promise<ModeratedRoom> => {
   const { moderation, ...roomOpts } = opts;
   const intake = makeLiveRef<Intake>(vat, moderation);
-  const { operator } = await E(await intake.get()).describe();
+  const { operator } = (await E(await intake.get()).describe()) as { operator: VatId };
   let roomId = '';
   let register = async () => {};
   const reportGiftFor = async (member: VatId) => {

@@ -1,10 +1,10 @@
 // moderation/report.ts: a participant's signed report
-// (PROTOCOL.md §6): the window it holds, as signed envelopes, with the
+// (docs/protocol.md §6): the window it holds, as signed envelopes, with the
 // abusive lines disclosed and bystanders' content withheld (their body hashes
 // still commit to it), plus the host-signed roster it holds, so the report
 // carries its own evidence of who was a member.
 //   bytes = "stoa/report/v1\n" + canonical(report); sig = Ed25519(reporter key, bytes)
-// (PROTOCOL.md names a window item's header text `bytes`; here it is
+// (The design notes named a window item's header text `bytes`; here it is
 // `header`, as on the wire, without the domain prefix.)
 import { randomBytes } from 'node:crypto';
 import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';

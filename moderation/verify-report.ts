@@ -1,5 +1,5 @@
 // moderation/verify-report.ts: what the moderation service
-// checks before it believes a report (PROTOCOL.md §6). Every window item
+// checks before it believes a report (docs/protocol.md §6). Every window item
 // stands on its own signature; the chains and heads between them show what a
 // reporter left out or moved. The verdict is `rejected` when the report itself
 // cannot be trusted (its signature, its reporter, its roster), `partial` when

@@ -1,5 +1,5 @@
 // presence/envelope.ts: the signed, hash-chained message a presence originates
-// (PROTOCOL.md §5, after SSB).
+// (docs/protocol.md §5, after SSB).
 //
 //   header = { v:1, room, epoch, author, seq, prev, ts, heads, kind, body[, to] }
 //   bytes  = "stoa/envelope/v1\n" + canonical(header)      RFC 8785 JSON

@@ -5,10 +5,13 @@
 import { M } from '@endo/patterns';
 import { makeExo } from '@endo/exo';
 import { short, type VatId } from '../captp-transport/index.js';
+import { VatIdShape } from '../vat/index.js';
 import type { WireEnvelope } from './envelope.js';
 
-const MAX_BATCH = 64;
-const MAX_RANGE = 256;
+/** Envelopes in one delivery, at most: a wire limit (`maxBatch` may not exceed it). */
+export const MAX_BATCH = 64;
+/** Seqs one history call covers, at most (gap fill, witnesses). */
+export const HISTORY_RANGE = 256;
 
 export const WireEnvelopeShape = M.splitRecord(
   { header: M.string({ stringLengthLimit: 4096 }), sig: M.string({ stringLengthLimit: 90 }) },
@@ -19,7 +22,7 @@ const StreamHeadShape = harden({ seq: M.number(), id: M.string({ stringLengthLim
 export const PeerInboxI = M.interface('PeerInbox', {
   deliver: M.call(M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH })).returns(M.undefined()),
   heads: M.call().returns(harden({ public: StreamHeadShape, direct: StreamHeadShape })),
-  history: M.call(M.string({ stringLengthLimit: 52 }), M.string({ stringLengthLimit: 52 }), M.number(), M.number()).returns(
+  history: M.call(VatIdShape, VatIdShape, M.number(), M.number()).returns(
     M.arrayOf(WireEnvelopeShape),
   ),
   recent: M.call(M.number()).returns(M.arrayOf(WireEnvelopeShape)),
@@ -57,14 +60,14 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandle
     },
     history(author, stream, fromSeq, toSeq) {
       check();
-      if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq) || fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= MAX_RANGE) {
-        throw Error(`[bad-range] history ranges are 1 to ${MAX_RANGE} sequence numbers`);
+      if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq) || fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= HISTORY_RANGE) {
+        throw Error(`[bad-range] history ranges are 1 to ${HISTORY_RANGE} sequence numbers`);
       }
       return harden(handlers.history(peer, author, stream, fromSeq, toSeq));
     },
     recent(limit) {
       check();
-      return harden(handlers.recent(peer, Math.max(0, Math.min(MAX_RANGE, Math.floor(limit)))));
+      return harden(handlers.recent(peer, Math.max(0, Math.min(HISTORY_RANGE, Math.floor(limit)))));
     },
     position(x, y) {
       check();

@@ -18,7 +18,7 @@ export {
 } from './envelope.js';
 export type { RosterView } from './roster-view.js';
 export type { Delivery, Dropped, DropReason } from './receiver.js';
-export { WireEnvelopeShape, type PeerInbox } from './inbox.js';
+export { WireEnvelopeShape, HISTORY_RANGE, MAX_BATCH, type PeerInbox } from './inbox.js';
 export type { KeptEnvelope } from './window.js';
 export { selectInAura, type AuraPolicy, type Position } from './interest.js';
 export { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';

@@ -9,7 +9,7 @@ import { short, type VatId } from '../captp-transport/index.js';
 import type { Vat } from '../vat/index.js';
 import { makeEmitter, type Listener } from './emitter.js';
 import { GENESIS, PUBLIC, sealEnvelope, type Envelope, type Head, type WireEnvelope } from './envelope.js';
-import { makePeerInboxKit, type PeerInbox, type StreamHead } from './inbox.js';
+import { HISTORY_RANGE, makePeerInboxKit, MAX_BATCH, type PeerInbox, type StreamHead } from './inbox.js';
 import { selectInAura, type AuraPolicy, type Position } from './interest.js';
 import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
 import { makePeerLink, type PeerLink, type PeerLinkStats } from './peer-link.js';
@@ -95,6 +95,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const self = vat.id;
   const room = roster.room;
   const limits: PresenceLimits = { ...DEFAULT_PRESENCE_LIMITS, ...opts.limits };
+  if (!Number.isSafeInteger(limits.maxBatch) || limits.maxBatch < 1 || limits.maxBatch > MAX_BATCH) {
+    throw Error(`[bad-option] maxBatch is 1 to ${MAX_BATCH} envelopes (what a peer's inbox takes in one delivery), got ${limits.maxBatch}`);
+  }
   const events = makeEmitter<PresenceEvents>();
   const windowStore = openWindowStore(vat);
   const { window, heads: restored } = makeWindow(room, windowStore, limits);
@@ -118,7 +121,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       const link = links.get(peer);
       if (!link) continue;
       try {
-        const found = await E(link.inbox).history(author, stream, fromSeq, Math.min(toSeq, fromSeq + 255));
+        const found = await E(link.inbox).history(author, stream, fromSeq, Math.min(toSeq, fromSeq + HISTORY_RANGE - 1));
         for (const wire of found) receiver.receive(wire, peer, { live: false });
         if (receiver.head(author, stream)!.seq >= toSeq) return;
       } catch {

@@ -1,4 +1,4 @@
-// presence/receiver.ts: the receiver checks of PROTOCOL.md §5, in order:
+// presence/receiver.ts: the receiver checks of docs/protocol.md §5, in order:
 // well-formed; author in roster; signature; room and epoch; seq == last+1 and
 // prev == last id (else hold and fetch the gap); content hash; clock skew.
 // A bad envelope is dropped and counted by reason, never shown. Two different

@@ -5,11 +5,11 @@
 //   Admin       (the room owner's)                          kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster
 //   MemberLink  (each member's, held by the host)           update, inboxGiftFor
 import { M } from '@endo/patterns';
+import { SignatureShape, VatIdShape } from '../vat/index.js';
 
-const VatIdShape = M.string({ stringLengthLimit: 52 });
 export const SignedSnapshotShape = harden({
   snapshot: M.string({ stringLengthLimit: 1 << 20 }),
-  sig: M.string({ stringLengthLimit: 90 }),
+  sig: SignatureShape,
 });
 const GiftShape = harden({ vatId: VatIdShape, gift: M.string({ stringLengthLimit: 256 }) });
 

@@ -3,7 +3,7 @@
 // ruleset and the unum's own critical state, held in one snapshot it signs
 // and fans to every member at each change. It carries no replicated traffic:
 // members' presences talk directly, introduced by gifts the host passes on as
-// data (PROTOCOL.md §4):
+// data (docs/protocol.md §4):
 //   join: check bans and capacity (refusals `[banned]`, `[full]`, `[closed]`),
 //   tell existing members first (each gets a gift to the newcomer's inbox),
 //   then return the member facet, the signed roster and one gift per member.
@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
+import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
 import { canonical, makeEmitter, makePresence, type Listener, type PeerInbox } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
@@ -49,7 +50,6 @@ export interface HostEvents<State> extends Record<string, unknown> {
   refused: { author: VatId; kind: string; reason: string };
 }
 
-export type Admin = ReturnType<typeof makeAdmin>;
 
 export interface HostedUnum<State> {
   readonly room: string;
@@ -67,38 +67,8 @@ export interface HostedUnum<State> {
   close(): void;
 }
 
-type AdminPowers = {
-  kick(vatId: VatId, reason: string): Promise<void>;
-  ban(vatId: VatId, durationMs: number, reason: string): Promise<void>;
-  unban(vatId: VatId): Promise<void>;
-  mute(vatId: VatId, muted: boolean): Promise<void>;
-  setRuleset(ruleset: Record<string, unknown>): Promise<void>;
-  setCapacity(capacity: number): Promise<void>;
-  setOpen(open: boolean): Promise<void>;
-  /** The current state with the host's signature. */
-  signed(): SignedSnapshot;
-};
-
-const makeAdmin = (label: string, powers: AdminPowers) =>
-  makeExo(`Admin ${label}`, AdminI, {
-    kick: (vatId, reason) => powers.kick(vatId, reason),
-    ban: (vatId, { durationMs, reason }) => powers.ban(vatId, durationMs, reason),
-    unban: vatId => powers.unban(vatId),
-    mute: (vatId, muted) => powers.mute(vatId, muted),
-    setRuleset: ruleset => powers.setRuleset(ruleset),
-    setCapacity: capacity => powers.setCapacity(capacity),
-    setOpen: open => powers.setOpen(open),
-    roster: () => powers.signed(),
-  }) as unknown as {
-    kick(vatId: VatId, reason: string): Promise<void>;
-    ban(vatId: VatId, opts: { durationMs: number; reason: string }): Promise<void>;
-    unban(vatId: VatId): Promise<void>;
-    mute(vatId: VatId, muted: boolean): Promise<void>;
-    setRuleset(ruleset: Record<string, unknown>): Promise<void>;
-    setCapacity(capacity: number): Promise<void>;
-    setOpen(open: boolean): Promise<void>;
-    roster(): SignedSnapshot;
-  };
+/** The room owner's admin facet: its type is its guard's (facets.ts AdminI). */
+export type Admin = TypeFromInterfaceGuard<typeof AdminI>;
 
 interface MemberRecord {
   link: ERef<MemberLink>;
@@ -312,14 +282,14 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
   const inRoster = (vatId: VatId) => {
     if (!memberOf(vatId)) throw Error(`[not-a-member] vat ${short(vatId)} is not a member of ${JSON.stringify(current.name)}`);
   };
-  const admin = makeAdmin(room, {
+  const adminMethods: Admin = {
     kick: (vatId, reason) =>
       serial(async () => {
         inRoster(vatId);
         store.saveRemoval(opts.name, vatId, `kicked: ${reason}`);
         await remove(vatId, `kicked: ${reason}`);
       }),
-    ban: (vatId, durationMs, reason) =>
+    ban: (vatId, { durationMs, reason }) =>
       serial(async () => {
         const until = durationMs > 0 ? Date.now() + durationMs : 0;
         const bans = [...current.bans.filter(b => b.vatId !== vatId), { vatId, until, reason }];
@@ -349,8 +319,9 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       store.saveOpen(opts.name, isOpen);
       open = isOpen;
     },
-    signed: () => signed,
-  });
+    roster: () => signed,
+  };
+  const admin = makeExo(`Admin ${room}`, AdminI, adminMethods);
 
   return harden({
     room,

@@ -6,3 +6,4 @@ export { createRoom, joinRoom, chatRoom, type Room, type RoomMember, type RoomMe
 export type { ChatMessage, RosterUpdate, LineFlag, HostExtension, MemberExtension, MemberContext, MemberHooks } from './room-extension.js';
 export { openSnapshot, signSnapshot, SNAPSHOT_DOMAIN, type Snapshot, type SignedSnapshot, type Member, type Ban, type Role } from './snapshot.js';
 export { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
+export { SignedSnapshotShape } from './facets.js';

@@ -10,11 +10,12 @@
 // re-made from the peer's gift while the peer is in the roster.
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
+import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
 import { makeEmitter, makePresence, type Listener, type PeerInbox, type Presence, type PresenceLimits } from '../presence/index.js';
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
-import { MemberLinkI, type Change, type JoinResult, type PeerGift } from './facets.js';
+import { MemberFacetI, MemberLinkI, type Change, type JoinResult, type PeerGift } from './facets.js';
 import { ownRoom } from './host.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeRosterView } from './roster-view.js';
@@ -66,13 +67,9 @@ interface Join {
   describe(): { room: string; type: string; name: string; host: VatId };
   join(request: { name: string; address: string; link: MemberLink; monitor?: boolean; reattach?: boolean }): JoinResult;
 }
-interface MemberFacet {
-  leave(): void;
-}
-export interface MemberLink {
-  update(signed: SignedSnapshot, change?: Change): void;
-  inboxGiftFor(peer: VatId): string;
-}
+type MemberFacet = TypeFromInterfaceGuard<typeof MemberFacetI>;
+/** The member's link, held by the host: its type is its guard's (facets.ts MemberLinkI). */
+export type MemberLink = TypeFromInterfaceGuard<typeof MemberLinkI>;
 
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms).unref());
 
@@ -154,7 +151,7 @@ export const joinUnum = async <State>(
     inboxGiftFor(peer) {
       return vat.giftFor(presence.inboxFor(peer), peer, { ttlMs: limits.inboxGiftTtlMs });
     },
-  }) as unknown as MemberLink;
+  });
 
   const attach = async (again = false) => {
     const result = await E(join).join(harden({ name: opts.name, address: vat.address, link, ...(opts.monitor ? { monitor: true } : {}), ...(again ? { reattach: true } : {}) }));

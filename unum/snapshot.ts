@@ -1,4 +1,4 @@
-// unum/snapshot.ts: the host presence's critical state, signed (PROTOCOL.md §4).
+// unum/snapshot.ts: the host presence's critical state, signed (docs/protocol.md §4).
 //
 //   snapshot = { v:1, room, type, name, host, epoch, cseq, members, bans, rulesetHash, state }
 //   bytes    = "stoa/roster/v1\n" + canonical(snapshot); sig = Ed25519(host key, bytes)

@@ -1,4 +1,4 @@
-// vat/gift-table.ts: gifts for three-party introductions (PROTOCOL.md §3,
+// vat/gift-table.ts: gifts for three-party introductions (docs/protocol.md §3,
 // after OCapN's deposit/withdraw-gift). A gift is bound to one recipient VatId
 // and expires. Unlike OCapN's one-shot withdraw, the recipient may redeem it
 // again until it expires, so a recipient whose session broke can come back

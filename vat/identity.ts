@@ -1,4 +1,4 @@
-// vat/identity.ts: the vat's Ed25519 key pair and certificate (PROTOCOL.md §1),
+// vat/identity.ts: the vat's Ed25519 key pair and certificate (docs/protocol.md §1),
 // made on first start and kept in `<dataDir>/identity/`.
 // The private key file is mode 0600 and a looser mode is refused, as ssh does.
 // Creation is atomic: both files are written into a fresh folder that is then

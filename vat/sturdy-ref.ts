@@ -1,5 +1,5 @@
 // vat/sturdy-ref.ts: the URIs that designate objects across restarts and
-// introductions (PROTOCOL.md §3):
+// introductions (docs/protocol.md §3):
 //   stoa://<vatId>@<host>:<port>/s/<swissnum>   a sturdy ref
 //   stoa://<vatId>@<host>:<port>/g/<giftId>     a gift, redeemable by one vat
 // A parse error never echoes the URI: it holds a secret.
