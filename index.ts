@@ -6,8 +6,32 @@ export { startVat, type Vat, type VatOptions, type VatStats } from './vat/index.
 export { parseRef, makeEcho, type Echo } from './vat/index.js';
 export { errorCode, short, type VatId } from './captp-transport/index.js';
 export { defineUnum, hostUnum, joinUnum } from './unum/index.js';
-export type { Room, RoomMember, ChatMessage, RosterUpdate, UnumDefinition, HostedUnum, Replica, Member, Snapshot } from './unum/index.js';
+export type {
+  Room,
+  RoomMember,
+  ChatMessage,
+  RosterUpdate,
+  UnumDefinition,
+  HostedUnum,
+  Replica,
+  Member,
+  Snapshot,
+} from './unum/index.js';
 // Rooms as apps meet them: with moderation's member side (filters, the panic button).
-export { createRoom, joinRoom, startModeration, createModeratedRoom, signAction, verifyReceipt } from './moderation/index.js';
-export type { ModeratedMember, ReportRequest, Moderation, ModeratedRoom, Receipt, AuditorRole } from './moderation/index.js';
+export {
+  createRoom,
+  joinRoom,
+  startModeration,
+  createModeratedRoom,
+  signAction,
+  verifyReceipt,
+} from './moderation/index.js';
+export type {
+  ModeratedMember,
+  ReportRequest,
+  Moderation,
+  ModeratedRoom,
+  Receipt,
+  AuditorRole,
+} from './moderation/index.js';
 export { E, Far, type ERef } from '@endo/far';

@@ -54,7 +54,14 @@ export const makeRecorder = (): Recorder => {
 };
 
 /** Sends `count` lines, one every `intervalMs`, starting at `startAt` plus a per-sender phase. */
-export const sendLines = async (i: number, count: number, intervalMs: number, startAt: number, phase: number, send: (text: string) => unknown) => {
+export const sendLines = async (
+  i: number,
+  count: number,
+  intervalMs: number,
+  startAt: number,
+  phase: number,
+  send: (text: string) => unknown,
+) => {
   const first = startAt + phase;
   for (let s = 0; s < count; s += 1) {
     const wait = first + s * intervalMs - now();
@@ -64,7 +71,9 @@ export const sendLines = async (i: number, count: number, intervalMs: number, st
 };
 
 /** Reads commands (one JSON object per line) from the driver. */
-export const onCommands = (handle: (command: Record<string, unknown>) => Promise<unknown> | unknown) => {
+export const onCommands = (
+  handle: (command: Record<string, unknown>) => Promise<unknown> | unknown,
+) => {
   createInterface({ input: process.stdin }).on('line', async text => {
     const reply = await handle(JSON.parse(text));
     if (reply !== undefined) console.log(JSON.stringify(reply));

@@ -41,7 +41,8 @@ onCommands(command => {
     bytesAtStart = bytesSent();
     return undefined;
   }
-  if (command.cmd === 'report') return { event: 'report', cpuMs: cpuMs() - cpuAtStart, bytesSent: bytesSent() - bytesAtStart };
+  if (command.cmd === 'report')
+    return { event: 'report', cpuMs: cpuMs() - cpuAtStart, bytesSent: bytesSent() - bytesAtStart };
   if (command.cmd === 'exit') process.exit(0);
   return undefined;
 });

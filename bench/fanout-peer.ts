@@ -44,11 +44,23 @@ onCommands(async command => {
   if (command.cmd === 'start') {
     cpuAtStart = cpuMs();
     bytesAtStart = bytesSent();
-    await sendLines(i, Number(command.count), Number(command.intervalMs), Number(command.startAt), Number(command.phase), send);
+    await sendLines(
+      i,
+      Number(command.count),
+      Number(command.intervalMs),
+      Number(command.startAt),
+      Number(command.phase),
+      send,
+    );
     return { event: 'sent' };
   }
   if (command.cmd === 'report') {
-    return { event: 'report', ...recorder.report(), cpuMs: cpuMs() - cpuAtStart, bytesSent: bytesSent() - bytesAtStart };
+    return {
+      event: 'report',
+      ...recorder.report(),
+      cpuMs: cpuMs() - cpuAtStart,
+      bytesSent: bytesSent() - bytesAtStart,
+    };
   }
   if (command.cmd === 'exit') process.exit(0);
   return undefined;

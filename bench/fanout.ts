@@ -19,7 +19,12 @@ import { parseArgs } from 'node:util';
 import { now } from './fanout-common.js';
 
 const { values } = parseArgs({
-  options: { ns: { type: 'string' }, lines: { type: 'string' }, 'interval-ms': { type: 'string' }, 'max-n': { type: 'string' } },
+  options: {
+    ns: { type: 'string' },
+    lines: { type: 'string' },
+    'interval-ms': { type: 'string' },
+    'max-n': { type: 'string' },
+  },
 });
 const NS = (values.ns ?? '4,8,16,32').split(',').map(Number);
 const LINES = Number(values.lines ?? 10);
@@ -34,9 +39,13 @@ interface Proc {
 }
 
 const start = (script: string, args: string[]): Proc => {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL(script, import.meta.url)), ...args], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(new URL(script, import.meta.url)), ...args],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const waiting: Array<{ event: string; resolve: (e: Record<string, unknown>) => void }> = [];
   const backlog: Array<Record<string, unknown>> = [];
   createInterface({ input: child.stdout! }).on('line', text => {
@@ -75,14 +84,20 @@ interface Row {
   cpuUsPerDelivery: number;
 }
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
 const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
   const root = mkdtempSync(join(tmpdir(), `stoa-fanout-${mode}-${n}-`));
   const hub = start('./fanout-hub.ts', mode === 'stoa' ? ['stoa', join(root, 'host')] : ['relay']);
   const ready = await hub.next('ready');
   const peers = Array.from({ length: n }, (_, i) =>
-    start('./fanout-peer.ts', mode === 'stoa' ? ['stoa', join(root, `p${i}`), String(i)] : ['relay', String(ready.url), String(i)]),
+    start(
+      './fanout-peer.ts',
+      mode === 'stoa'
+        ? ['stoa', join(root, `p${i}`), String(i)]
+        : ['relay', String(ready.url), String(i)],
+    ),
   );
   try {
     await Promise.all(peers.map(p => p.next('ready')));
@@ -94,15 +109,27 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
     }
     const startAt = now() + 1_000;
     hub.send({ cmd: 'start' });
-    peers.forEach((peer, i) => peer.send({ cmd: 'start', count: LINES, intervalMs: INTERVAL, startAt, phase: (i * INTERVAL) / n }));
+    peers.forEach((peer, i) =>
+      peer.send({
+        cmd: 'start',
+        count: LINES,
+        intervalMs: INTERVAL,
+        startAt,
+        phase: (i * INTERVAL) / n,
+      }),
+    );
     await Promise.all(peers.map(p => p.next('sent')));
     await new Promise(resolve => setTimeout(resolve, LINGER_MS));
     hub.send({ cmd: 'report' });
     peers.forEach(p => p.send({ cmd: 'report' }));
-    const [hubReport, ...reports] = await Promise.all([hub.next('report'), ...peers.map(p => p.next('report'))]);
+    const [hubReport, ...reports] = await Promise.all([
+      hub.next('report'),
+      ...peers.map(p => p.next('report')),
+    ]);
     const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b);
     const received = reports.reduce((sum, r) => sum + (r.received as number), 0);
-    const cpuMs = reports.reduce((sum, r) => sum + (r.cpuMs as number), 0) + (hubReport!.cpuMs as number);
+    const cpuMs =
+      reports.reduce((sum, r) => sum + (r.cpuMs as number), 0) + (hubReport!.cpuMs as number);
     return {
       mode,
       n,
@@ -118,7 +145,10 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
   } finally {
     const all = [hub, ...peers];
     for (const p of all) p.send({ cmd: 'exit' });
-    await Promise.race([Promise.all(all.map(p => new Promise(resolve => p.child.once('exit', resolve)))), new Promise(resolve => setTimeout(resolve, 3_000))]);
+    await Promise.race([
+      Promise.all(all.map(p => new Promise(resolve => p.child.once('exit', resolve)))),
+      new Promise(resolve => setTimeout(resolve, 3_000)),
+    ]);
     for (const p of all) p.child.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });
   }
@@ -127,15 +157,22 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
 const rows: Row[] = [];
 const print = (row: Row) => {
   const relay = rows.find(r => r.mode === 'relay' && r.n === row.n);
-  const ratio = relay && row.mode === 'stoa' ? `  relay bytes = ${(relay.hubBytes / row.bytesPerPeer).toFixed(1)}x one Stoa peer's` : '';
+  const ratio =
+    relay && row.mode === 'stoa'
+      ? `  relay bytes = ${(relay.hubBytes / row.bytesPerPeer).toFixed(1)}x one Stoa peer's`
+      : '';
   console.log(
     `${row.mode.padEnd(6)}${String(row.n).padStart(4)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${row.max.toFixed(1).padStart(9)}` +
       `${String(row.lost).padStart(7)}${String(row.duplicates).padStart(6)}${String(row.hubBytes).padStart(12)}${row.bytesPerPeer.toFixed(0).padStart(12)}${row.cpuUsPerDelivery.toFixed(0).padStart(10)}${ratio}`,
   );
 };
 
-console.log(`bench:fanout  ${new Date().toISOString()}  node ${process.version}  one process per participant  ${LINES} lines each, one per ${INTERVAL} ms`);
-console.log('mode     N  p50 ms   p99 ms   max ms   lost  dups  hub B sent  B/particip  CPU us/msg');
+console.log(
+  `bench:fanout  ${new Date().toISOString()}  node ${process.version}  one process per participant  ${LINES} lines each, one per ${INTERVAL} ms`,
+);
+console.log(
+  'mode     N  p50 ms   p99 ms   max ms   lost  dups  hub B sent  B/particip  CPU us/msg',
+);
 for (const n of NS) {
   for (const mode of ['relay', 'stoa'] as const) {
     const row = await run(mode, n);
@@ -147,8 +184,19 @@ for (const n of NS) {
 // or narrow down (in steps of 4) between the last N that held and the first that did not.
 const holds = (row: Row) => row.p99 < 100;
 const stoaRows = () => rows.filter(r => r.mode === 'stoa');
-let capacity = Math.max(0, ...stoaRows().filter(holds).map(r => r.n));
-const firstFail = () => Math.min(Infinity, ...stoaRows().filter(r => !holds(r) && r.n > capacity).map(r => r.n));
+let capacity = Math.max(
+  0,
+  ...stoaRows()
+    .filter(holds)
+    .map(r => r.n),
+);
+const firstFail = () =>
+  Math.min(
+    Infinity,
+    ...stoaRows()
+      .filter(r => !holds(r) && r.n > capacity)
+      .map(r => r.n),
+  );
 if (INTERVAL === 1000) {
   while (firstFail() === Infinity && capacity + 8 <= MAX_N) {
     const row = await run('stoa', capacity + 8);
@@ -157,7 +205,10 @@ if (INTERVAL === 1000) {
     if (holds(row)) capacity = row.n;
   }
   while (firstFail() - capacity > 4) {
-    const row = await run('stoa', capacity + Math.floor((firstFail() - capacity) / 8) * 4 || capacity + 4);
+    const row = await run(
+      'stoa',
+      capacity + Math.floor((firstFail() - capacity) / 8) * 4 || capacity + 4,
+    );
     rows.push(row);
     print(row);
     if (holds(row)) capacity = row.n;

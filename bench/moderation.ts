@@ -18,20 +18,41 @@ import { openArchiveStore } from '../moderation/service.js';
 import { verifyReport } from '../moderation/verify-report.js';
 import { startThrowawayPostgres } from '../harness/throwaway-postgres.js';
 
-const { values } = parseArgs({ options: { reports: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { reports: { type: 'string' }, seconds: { type: 'string' } },
+});
 const REPORTS = Number(values.reports ?? 200);
 const SECONDS = Number(values.seconds ?? 10);
 
 const identity = () => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { id: vatIdOfKey(publicKey), sign: (m: Uint8Array) => sign(null, m, privateKey as KeyObject) };
+  return {
+    id: vatIdOfKey(publicKey),
+    sign: (m: Uint8Array) => sign(null, m, privateKey as KeyObject),
+  };
 };
 const [host, reporter, operator] = [identity(), identity(), identity()];
 const authors = [reporter, identity(), identity(), identity()];
 const room = 'bench~room';
 const snapshot: Snapshot = {
-  v: 1, room, type: 'chat-room', name: 'bench', host: host.id, epoch: 4, cseq: 4, rulesetHash: '', state: { ruleset: {} }, bans: [],
-  members: authors.map((a, i) => ({ vatId: a.id, name: `m${i}`, role: 'member' as const, address: '127.0.0.1:1', joinedAt: i + 1, muted: false })),
+  v: 1,
+  room,
+  type: 'chat-room',
+  name: 'bench',
+  host: host.id,
+  epoch: 4,
+  cseq: 4,
+  rulesetHash: '',
+  state: { ruleset: {} },
+  bans: [],
+  members: authors.map((a, i) => ({
+    vatId: a.id,
+    name: `m${i}`,
+    role: 'member' as const,
+    address: '127.0.0.1:1',
+    joinedAt: i + 1,
+    muted: false,
+  })),
 };
 const roster = signSnapshot(snapshot, host.sign);
 
@@ -42,9 +63,21 @@ const makeWindow = (size: number): KeptEnvelope[] => {
   for (let i = 0; i < size; i += 1) {
     const author = authors[i % authors.length]!;
     const prev = last.get(author.id);
-    const heads = [...last.entries()].filter(([id]) => id !== author.id).map(([id, e]) => [id, e.header.seq, e.id] as [string, number, string]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const heads = [...last.entries()]
+      .filter(([id]) => id !== author.id)
+      .map(([id, e]) => [id, e.header.seq, e.id] as [string, number, string])
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const envelope = sealEnvelope(
-      { room, epoch: 4, author: author.id, seq: (prev?.header.seq ?? 0) + 1, prev: prev?.id ?? GENESIS, ts: Date.now(), heads, kind: 'chat' },
+      {
+        room,
+        epoch: 4,
+        author: author.id,
+        seq: (prev?.header.seq ?? 0) + 1,
+        prev: prev?.id ?? GENESIS,
+        ts: Date.now(),
+        heads,
+        kind: 'chat',
+      },
       `line ${i}: a chat message of about the usual length, nothing special here`,
       author.sign,
     );
@@ -54,19 +87,38 @@ const makeWindow = (size: number): KeptEnvelope[] => {
   return kept;
 };
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 const postgres = await startThrowawayPostgres();
 const dir = mkdtempSync(join(tmpdir(), 'stoa-bench-mod-'));
 try {
-  console.log(`bench:moderation  ${new Date().toISOString()}  node ${process.version}  up to ${REPORTS} reports or ${SECONDS} s per row, one at a time`);
-  console.log('window  backend    report B  verify p50 ms  verify p99 ms  archive p50 ms  archive p99 ms  reports/s');
+  console.log(
+    `bench:moderation  ${new Date().toISOString()}  node ${process.version}  up to ${REPORTS} reports or ${SECONDS} s per row, one at a time`,
+  );
+  console.log(
+    'window  backend    report B  verify p50 ms  verify p99 ms  archive p50 ms  archive p99 ms  reports/s',
+  );
   for (const size of [20, 50, 200]) {
     const window = makeWindow(size);
-    const flagged = window.filter(k => k.envelope.header.author === authors[1]!.id).slice(0, 3).map(k => k.envelope.id);
-    const draft = { room, epoch: 4, reporter: reporter.id, accused: [authors[1]!.id], category: 'spam', trigger: { kind: 'panic' as const }, flagged, window, roster };
+    const flagged = window
+      .filter(k => k.envelope.header.author === authors[1]!.id)
+      .slice(0, 3)
+      .map(k => k.envelope.id);
+    const draft = {
+      room,
+      epoch: 4,
+      reporter: reporter.id,
+      accused: [authors[1]!.id],
+      category: 'spam',
+      trigger: { kind: 'panic' as const },
+      flagged,
+      window,
+      roster,
+    };
     for (const backend of ['sqlite', 'postgres']) {
-      const spec = backend === 'sqlite' ? `sqlite:${join(dir, `archive-${size}.db`)}` : postgres.url;
+      const spec =
+        backend === 'sqlite' ? `sqlite:${join(dir, `archive-${size}.db`)}` : postgres.url;
       const archive = await openArchive(await openArchiveStore(spec), operator, `bench-${size}`);
       const verifyMs: number[] = [];
       const archiveMs: number[] = [];
@@ -79,8 +131,15 @@ try {
         const a = performance.now();
         const verification = verifyReport(signed, { reporter: reporter.id, host: host.id });
         const b = performance.now();
-        if (verification.verdict !== 'verified') throw Error(`bench report did not verify: ${JSON.stringify(verification.problems.slice(0, 2))}`);
-        await archive.append('report', { reportId: verification.reportId, verdict: verification.verdict, signed });
+        if (verification.verdict !== 'verified')
+          throw Error(
+            `bench report did not verify: ${JSON.stringify(verification.problems.slice(0, 2))}`,
+          );
+        await archive.append('report', {
+          reportId: verification.reportId,
+          verdict: verification.verdict,
+          signed,
+        });
         archiveMs.push(performance.now() - b);
         verifyMs.push(b - a);
       }
@@ -93,7 +152,9 @@ try {
       await archive.close();
     }
   }
-  console.log('reports/s counts verification + durable append + receipt (proof and signed checkpoint), one report at a time.');
+  console.log(
+    'reports/s counts verification + durable append + receipt (proof and signed checkpoint), one report at a time.',
+  );
 } finally {
   postgres.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -10,9 +10,16 @@ const dataDir = process.argv[2]!;
 const { credentials } = loadOrCreateIdentity(dataDir);
 const server = createServer({ ...tlsOptions(credentials), requestCert: true });
 const wss = new WebSocketServer({ server, perMessageDeflate: false, maxPayload: 1 << 20 });
-wss.on('connection', ws => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+wss.on('connection', ws =>
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
+);
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  console.log(JSON.stringify({ event: 'ready', port: typeof address === 'object' && address ? address.port : 0 }));
+  console.log(
+    JSON.stringify({
+      event: 'ready',
+      port: typeof address === 'object' && address ? address.port : 0,
+    }),
+  );
 });
 process.once('SIGTERM', () => process.exit(0));

@@ -23,10 +23,17 @@ import { tlsOptions } from '../captp-transport/credentials.js';
 import { spawnStoaVat } from '../demo-community/cli/stoa-process.js';
 import { loadOrCreateIdentity, makeEcho, startVat, type Echo } from '../vat/index.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { calls: { type: 'string' }, seconds: { type: 'string' } },
+});
 const CALLS = Number(values.calls ?? 20_000);
 const SECONDS = Number(values.seconds ?? 15);
-const RECORD = harden({ room: 'lobby', author: 'alice', seq: 42, text: 'hello, this is about a hundred bytes!' });
+const RECORD = harden({
+  room: 'lobby',
+  author: 'alice',
+  seq: 42,
+  text: 'hello, this is about a hundred bytes!',
+});
 
 interface Result {
   name: string;
@@ -37,10 +44,15 @@ interface Result {
   perSecond: number;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 /** Runs `call` `CALLS` times (or until SECONDS pass) keeping `inFlight` outstanding. */
-const measure = async (name: string, inFlight: number, call: () => Promise<unknown>): Promise<Result> => {
+const measure = async (
+  name: string,
+  inFlight: number,
+  call: () => Promise<unknown>,
+): Promise<Result> => {
   for (let i = 0; i < 500; i += 1) await call(); // warm-up
   const latencies: number[] = [];
   const deadline = performance.now() + SECONDS * 1000;
@@ -57,11 +69,26 @@ const measure = async (name: string, inFlight: number, call: () => Promise<unkno
   await Promise.all(Array.from({ length: inFlight }, worker));
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  return { name, inFlight, calls: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), perSecond: latencies.length / elapsed };
+  return {
+    name,
+    inFlight,
+    calls: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    perSecond: latencies.length / elapsed,
+  };
 };
 
 const root = mkdtempSync(join(tmpdir(), 'stoa-bench-rtt-'));
-const rawServer = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./raw-echo-server.ts', import.meta.url)), join(root, 'raw')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const rawServer = spawn(
+  process.execPath,
+  [
+    ...process.execArgv,
+    fileURLToPath(new URL('./raw-echo-server.ts', import.meta.url)),
+    join(root, 'raw'),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const rawPort = await new Promise<number>(resolve =>
   createInterface({ input: rawServer.stdout! }).on('line', line => resolve(JSON.parse(line).port)),
 );
@@ -98,15 +125,21 @@ try {
   ws.close();
 
   const frameBytes = alice.stats().peers[0]!;
-  console.log(`\nbench:rtt  ${new Date().toISOString()}  node ${process.version}  record ${JSON.stringify(RECORD).length} B  up to ${CALLS} calls or ${SECONDS} s per row`);
-  console.log('scenario                in flight   calls    p50 ms   p99 ms     calls/s   p50 vs raw   calls/s vs raw');
+  console.log(
+    `\nbench:rtt  ${new Date().toISOString()}  node ${process.version}  record ${JSON.stringify(RECORD).length} B  up to ${CALLS} calls or ${SECONDS} s per row`,
+  );
+  console.log(
+    'scenario                in flight   calls    p50 ms   p99 ms     calls/s   p50 vs raw   calls/s vs raw',
+  );
   for (const r of results) {
     const raw = results.find(x => x.name === 'raw wss echo' && x.inFlight === r.inFlight)!;
     console.log(
       `${r.name.padEnd(24)}${String(r.inFlight).padStart(9)}${String(r.calls).padStart(8)}${r.p50.toFixed(3).padStart(10)}${r.p99.toFixed(3).padStart(9)}${r.perSecond.toFixed(0).padStart(12)}${`${(r.p50 / raw.p50).toFixed(2)}x`.padStart(13)}${`${(r.perSecond / raw.perSecond).toFixed(2)}x`.padStart(17)}`,
     );
   }
-  console.log(`stoa session totals: ${frameBytes.framesSent} frames / ${frameBytes.bytesSent} B sent, ${frameBytes.framesReceived} frames / ${frameBytes.bytesReceived} B received`);
+  console.log(
+    `stoa session totals: ${frameBytes.framesSent} frames / ${frameBytes.bytesSent} B sent, ${frameBytes.framesReceived} frames / ${frameBytes.bytesReceived} B received`,
+  );
 } finally {
   await alice.close();
   await bob.stop();

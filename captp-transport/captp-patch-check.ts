@@ -16,7 +16,9 @@ export const assertCapTPPatched = (): Promise<void> => {
     await E(far).ping();
     const drops = getFarStats().send.CTP_DROP + getNearStats().send.CTP_DROP;
     if (!(drops > 0)) {
-      throw Error('[unpatched-captp] @endo/captp lacks Stoa\'s answer-dropping fix; run `npm install` in the stoa folder (it applies patches/ with patch-package)');
+      throw Error(
+        "[unpatched-captp] @endo/captp lacks Stoa's answer-dropping fix; run `npm install` in the stoa folder (it applies patches/ with patch-package)",
+      );
     }
   })();
   return verdict;

@@ -47,7 +47,12 @@ export const dial = (
         found = undefined;
       }
       if (found !== peer) {
-        fail(dialError('wrong-peer', `${where}: the listener's key is ${found ? `vat ${short(found)}` : 'not a vat key'}, not the vat id in the reference`));
+        fail(
+          dialError(
+            'wrong-peer',
+            `${where}: the listener's key is ${found ? `vat ${short(found)}` : 'not a vat key'}, not the vat id in the reference`,
+          ),
+        );
       }
       return found === peer;
     };
@@ -65,7 +70,9 @@ export const dial = (
     });
     ws.on('error', (error: NodeJS.ErrnoException) => {
       const timedOut = /timed out/i.test(error.message);
-      fail(dialError(timedOut ? 'timeout' : 'unreachable', `${where}: ${error.code ?? error.message}`));
+      fail(
+        dialError(timedOut ? 'timeout' : 'unreachable', `${where}: ${error.code ?? error.message}`),
+      );
     });
   });
 harden(dial);

@@ -6,14 +6,27 @@ import { verify } from 'node:crypto';
 import { publicKeyOf, type VatId } from './vat-id.js';
 
 /** Signs `domain + text` with `sign` (a vat's signer); returns base64url. */
-export const signWithDomain = (domain: string, text: string, sign: (message: Uint8Array) => Uint8Array): string =>
-  Buffer.from(sign(Buffer.from(domain + text))).toString('base64url');
+export const signWithDomain = (
+  domain: string,
+  text: string,
+  sign: (message: Uint8Array) => Uint8Array,
+): string => Buffer.from(sign(Buffer.from(domain + text))).toString('base64url');
 harden(signWithDomain);
 
 /** True if `signer`'s key signed `domain + text`; false for a malformed key or signature too. */
-export const domainSignatureHolds = (domain: string, text: string, sig: string, signer: VatId): boolean => {
+export const domainSignatureHolds = (
+  domain: string,
+  text: string,
+  sig: string,
+  signer: VatId,
+): boolean => {
   try {
-    return verify(null, Buffer.from(domain + text), publicKeyOf(signer), Buffer.from(sig, 'base64url'));
+    return verify(
+      null,
+      Buffer.from(domain + text),
+      publicKeyOf(signer),
+      Buffer.from(sig, 'base64url'),
+    );
   } catch {
     return false;
   }

@@ -93,7 +93,11 @@ export const parseFrame = (text: string): Frame => {
   if (type === 'CTP_RETURN' && (record.result === undefined) === (record.exception === undefined)) {
     throw Fail`[bad-frame] CTP_RETURN needs exactly one of result and exception`;
   }
-  if (type === 'CTP_DISCONNECT' && record.reason !== undefined && typeof record.reason !== 'string') {
+  if (
+    type === 'CTP_DISCONNECT' &&
+    record.reason !== undefined &&
+    typeof record.reason !== 'string'
+  ) {
     throw Fail`[bad-frame] CTP_DISCONNECT reason must be a string`;
   }
   return record as Frame;

@@ -4,6 +4,13 @@ export type { PeerSession, SessionStats, FrameEvent, BreakCode } from './session
 export { DEFAULT_LIMITS, resolveLimits, type TransportLimits } from './limits.js';
 export type { Credentials } from './credentials.js';
 export { makeCertificate, vatIdOfCertificate } from './certificate.js';
-export { checkVatId, publicKeyOf, short, vatIdOfKey, vatIdFromRawKey, type VatId } from './vat-id.js';
+export {
+  checkVatId,
+  publicKeyOf,
+  short,
+  vatIdOfKey,
+  vatIdFromRawKey,
+  type VatId,
+} from './vat-id.js';
 export { errorCode } from './error-code.js';
 export { signWithDomain, domainSignatureHolds } from './domain-signature.js';

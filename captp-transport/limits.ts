@@ -21,7 +21,9 @@ export type TransportLimits = {
   -readonly [K in keyof typeof DEFAULT_LIMITS]: number;
 };
 
-export const resolveLimits = (overrides: Partial<TransportLimits> = {}): Readonly<TransportLimits> => {
+export const resolveLimits = (
+  overrides: Partial<TransportLimits> = {},
+): Readonly<TransportLimits> => {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0) {

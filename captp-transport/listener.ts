@@ -79,7 +79,10 @@ export const listen = async (opts: ListenerOptions): Promise<Listener> => {
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const what = error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${error.code ?? error.message})`;
+      const what =
+        error.code === 'EADDRINUSE'
+          ? 'is already in use'
+          : `cannot be bound (${error.code ?? error.message})`;
       reject(Error(`[listen-failed] address ${host}:${port} ${what}`));
     };
     server.once('error', onError);

@@ -101,13 +101,32 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   };
 
   /** A frame too large for the peer to take: fail that one exchange, not the session. */
-  const tooLarge = (frame: Record<string, unknown>, bytes: number): Record<string, unknown> | undefined => {
-    const error = harden(Error(`[too-large] a ${bytes}-byte message exceeds the ${limits.maxFrameBytes}-byte frame limit`));
-    if (frame.type === 'CTP_RETURN') return { type: 'CTP_RETURN', epoch: EPOCH, answerID: frame.answerID, exception: captp.serialize(error) };
-    if (frame.type === 'CTP_RESOLVE') return { type: 'CTP_RESOLVE', promiseID: frame.promiseID, rej: captp.serialize(error) };
+  const tooLarge = (
+    frame: Record<string, unknown>,
+    bytes: number,
+  ): Record<string, unknown> | undefined => {
+    const error = harden(
+      Error(
+        `[too-large] a ${bytes}-byte message exceeds the ${limits.maxFrameBytes}-byte frame limit`,
+      ),
+    );
+    if (frame.type === 'CTP_RETURN')
+      return {
+        type: 'CTP_RETURN',
+        epoch: EPOCH,
+        answerID: frame.answerID,
+        exception: captp.serialize(error),
+      };
+    if (frame.type === 'CTP_RESOLVE')
+      return { type: 'CTP_RESOLVE', promiseID: frame.promiseID, rej: captp.serialize(error) };
     if (frame.type === 'CTP_CALL') {
       // Never sent: answer our own question with the failure.
-      const answer = { type: 'CTP_RETURN', epoch: EPOCH, answerID: frame.questionID, exception: captp.serialize(error) };
+      const answer = {
+        type: 'CTP_RETURN',
+        epoch: EPOCH,
+        answerID: frame.questionID,
+        exception: captp.serialize(error),
+      };
       queueMicrotask(() => captp.dispatch(answer));
     }
     return undefined;
@@ -121,7 +140,9 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     }
     // captp hands the abort's Error to us; the peer gets our short reason instead
     // (an Error would cross JSON as `{}`).
-    let text = JSON.stringify(frame.type === 'CTP_DISCONNECT' ? { ...frame, reason: wireReason } : frame);
+    let text = JSON.stringify(
+      frame.type === 'CTP_DISCONNECT' ? { ...frame, reason: wireReason } : frame,
+    );
     if (text.length > limits.maxFrameBytes) {
       const replacement = tooLarge(frame, text.length);
       if (!replacement) return;
@@ -133,7 +154,9 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     ws.send(text);
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
       // Deferred: captp is in the middle of sending.
-      queueMicrotask(() => abort('peer-stalled', `more than ${limits.maxBufferedBytes} bytes queued unread`));
+      queueMicrotask(() =>
+        abort('peer-stalled', `more than ${limits.maxBufferedBytes} bytes queued unread`),
+      );
     }
   };
 
@@ -143,7 +166,12 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     importHook: () => {
       imports += 1;
       if (imports > limits.maxImportsPerSession) {
-        queueMicrotask(() => abort('too-many-imports', `peer handed us more than ${limits.maxImportsPerSession} references`));
+        queueMicrotask(() =>
+          abort(
+            'too-many-imports',
+            `peer handed us more than ${limits.maxImportsPerSession} references`,
+          ),
+        );
       }
     },
   });
@@ -173,7 +201,10 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       lastQuestion = n;
       answersHeld.add(frame.questionID as string);
       if (answersHeld.size > limits.maxQuestionsInFlight) {
-        abort('too-many-questions', `peer had us hold more than ${limits.maxQuestionsInFlight} answers`);
+        abort(
+          'too-many-questions',
+          `peer had us hold more than ${limits.maxQuestionsInFlight} answers`,
+        );
         return false;
       }
     } else if (frame.type === 'CTP_DROP') {
@@ -201,7 +232,8 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     }
     onFrame?.({ direction: 'in', peer, type: frame.type, bytes: data.length });
     if (frame.type === 'CTP_DISCONNECT') {
-      const said = typeof frame.reason === 'string' ? frame.reason.slice(0, 200) : 'no reason given';
+      const said =
+        typeof frame.reason === 'string' ? frame.reason.slice(0, 200) : 'no reason given';
       abort('disconnected', `peer said ${JSON.stringify(said)}`);
       return;
     }
@@ -214,7 +246,10 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   });
   ws.on('error', error => debugLog('transport', label, 'socket error', error.message));
   ws.on('close', (code, why) => {
-    abort('connection-lost', `socket closed (code ${code}${why.length ? `, ${why.toString('utf8').slice(0, 60)}` : ''})`);
+    abort(
+      'connection-lost',
+      `socket closed (code ${code}${why.length ? `, ${why.toString('utf8').slice(0, 60)}` : ''})`,
+    );
   });
 
   const heartbeat = setInterval(() => {
@@ -256,7 +291,8 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     get broken() {
       return broken;
     },
-    stats: () => harden({ peer, dialedBy, ...counters, questionsInFlight: answersHeld.size, imports }),
+    stats: () =>
+      harden({ peer, dialedBy, ...counters, questionsInFlight: answersHeld.size, imports }),
   });
 };
 harden(makeSession);

@@ -74,7 +74,15 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
 
   const adopt = (ws: WebSocket, peer: VatId, dialedBy: VatId): PeerSession => {
     live.get(peer)?.abort('replaced', `a newer connection with ${short(peer)} took over`);
-    const session = makeSession({ ws, self, peer, dialedBy, bootstrap: makeGateway(peer), limits, onFrame });
+    const session = makeSession({
+      ws,
+      self,
+      peer,
+      dialedBy,
+      bootstrap: makeGateway(peer),
+      limits,
+      onFrame,
+    });
     live.set(peer, session);
     session.onBroken(() => {
       if (live.get(peer) === session) live.delete(peer);
@@ -87,11 +95,15 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   const admit = (peer: VatId): Admission => {
     if (closing) return { admit: false, status: 503, code: 'vat closing' };
     if (peer === self) return { admit: false, status: 403, code: 'self connection' };
-    if (live.size >= limits.maxSessions && !live.has(peer)) return { admit: false, status: 503, code: 'too many sessions' };
+    if (live.size >= limits.maxSessions && !live.has(peer))
+      return { admit: false, status: 503, code: 'too many sessions' };
     const ours = live.get(peer);
     const weDialed = (connecting.get(peer) ?? 0) > 0 || ours?.dialedBy === self;
     if (weDialed && self < peer) {
-      debugLog('transport', `crossed dial: ${short(self)} keeps its own connection to ${short(peer)}`);
+      debugLog(
+        'transport',
+        `crossed dial: ${short(self)} keeps its own connection to ${short(peer)}`,
+      );
       ours?.probe(Math.ceil(limits.dialTimeoutMs / 2));
       return { admit: false, status: 409, code: 'duplicate' };
     }
@@ -140,7 +152,11 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     return adopt(ws, peer, self);
   };
 
-  const dialWithCrossing = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+  const dialWithCrossing = async (
+    peer: VatId,
+    host: string,
+    port: number,
+  ): Promise<PeerSession> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await dialOnce(peer, host, port);
@@ -149,13 +165,21 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
         debugLog('transport', `crossed dial: ${short(self)} waits for ${short(peer)}'s connection`);
         const arrived = live.get(peer) ?? (await awaitArrival(peer, limits.dialTimeoutMs));
         if (arrived) return arrived;
-        if (attempt === 2) throw Error(`[unreachable] vat ${short(peer)} at ${host}:${port} kept a crossed connection that never arrived`);
+        if (attempt === 2)
+          throw Error(
+            `[unreachable] vat ${short(peer)} at ${host}:${port} kept a crossed connection that never arrived`,
+          );
       }
     }
   };
 
   /** Waits out the address's backoff, dials, and adjusts the backoff by the outcome. */
-  const dialWithBackoff = async (peer: VatId, host: string, port: number, key: string): Promise<PeerSession> => {
+  const dialWithBackoff = async (
+    peer: VatId,
+    host: string,
+    port: number,
+    key: string,
+  ): Promise<PeerSession> => {
     const last = backoff.get(key);
     const wait = last ? last.notBefore - Date.now() : 0;
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
@@ -168,7 +192,9 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     } catch (error) {
       const waitMs = Math.min(MAX_BACKOFF_MS, last ? last.waitMs * 2 : MIN_BACKOFF_MS);
       backoff.set(key, { waitMs, notBefore: Date.now() + waitMs });
-      throw Error(`${(error as Error).message} (the next dial to ${short(peer)} there waits ${waitMs} ms)`);
+      throw Error(
+        `${(error as Error).message} (the next dial to ${short(peer)} there waits ${waitMs} ms)`,
+      );
     }
   };
 
@@ -176,7 +202,8 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     if (closing) return Promise.reject(Error(`[closed] vat ${short(self)} is closing`));
     const existing = live.get(peer);
     if (existing) return Promise.resolve(existing);
-    if (peer === self) return Promise.reject(Error(`[self-connection] vat ${short(self)} cannot dial itself`));
+    if (peer === self)
+      return Promise.reject(Error(`[self-connection] vat ${short(self)} cannot dial itself`));
     const key = `${peer}@${host}:${port}`;
     const pending = dialing.get(key);
     if (pending) return pending;

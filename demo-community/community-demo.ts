@@ -22,7 +22,9 @@ interface Participant {
   bytesSent(): Record<string, number>;
 }
 
-const PARTICIPANT = fileURLToPath(new URL(`./participant-vat${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+const PARTICIPANT = fileURLToPath(
+  new URL(`./participant-vat${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
 
 export interface DemoOptions {
   /** Play the script and stop (default); false keeps the community running with its web pages until `until`. */
@@ -33,7 +35,11 @@ export interface DemoOptions {
   until?: Promise<unknown>;
 }
 
-export const runCommunityDemo = async ({ exit = true, say = console.log, until }: DemoOptions = {}) => {
+export const runCommunityDemo = async ({
+  exit = true,
+  say = console.log,
+  until,
+}: DemoOptions = {}) => {
   const transcript: string[] = [];
   const step = (line: string) => {
     transcript.push(line);
@@ -46,22 +52,53 @@ export const runCommunityDemo = async ({ exit = true, say = console.log, until }
   const procs: VatProcess[] = [];
   try {
     const mod = await startModeration(operator);
-    const room = await createModeratedRoom(operator, { name: 'town-square', moderation: mod.reportInbox });
-    await room.admin.setRuleset({ rules: [{ id: 'insults', action: 'auto-report', category: 'harassment', keywords: ['idiot', 'loser'] }] });
-    step(`operator  vat ${operator.id.slice(0, 8)} on ${operator.address}: hosts "town-square" (roster only) and the moderation service`);
+    const room = await createModeratedRoom(operator, {
+      name: 'town-square',
+      moderation: mod.reportInbox,
+    });
+    await room.admin.setRuleset({
+      rules: [
+        {
+          id: 'insults',
+          action: 'auto-report',
+          category: 'harassment',
+          keywords: ['idiot', 'loser'],
+        },
+      ],
+    });
+    step(
+      `operator  vat ${operator.id.slice(0, 8)} on ${operator.address}: hosts "town-square" (roster only) and the moderation service`,
+    );
 
-    const people: Record<string, { proc: VatProcess; ref: Participant; id: string; web: string }> = {};
+    const people: Record<string, { proc: VatProcess; ref: Participant; id: string; web: string }> =
+      {};
     for (const name of ['alice', 'bob', 'mallory']) {
-      const proc = await spawnVat({ dataDir: join(root, name), program: PARTICIPANT, args: ['--name', name] });
+      const proc = await spawnVat({
+        dataDir: join(root, name),
+        program: PARTICIPANT,
+        args: ['--name', name],
+      });
       procs.push(proc);
-      const ref = (await director.fetch<Participant>(String(proc.ready.control))) as unknown as Participant;
+      const ref = (await director.fetch<Participant>(
+        String(proc.ready.control),
+      )) as unknown as Participant;
       const { web } = await E(ref).join(room.invite);
       people[name] = { proc, ref, id: proc.vatId, web };
-      step(`${name.padEnd(9)} vat ${proc.vatId.slice(0, 8)} (process ${proc.child.pid}) joined; roster: ${room.roster().map(m => m.name).join(', ')}`);
+      step(
+        `${name.padEnd(9)} vat ${proc.vatId.slice(0, 8)} (process ${proc.child.pid}) joined; roster: ${room
+          .roster()
+          .map(m => m.name)
+          .join(', ')}`,
+      );
     }
-    const { alice, bob, mallory } = people as Record<'alice' | 'bob' | 'mallory', (typeof people)[string]>;
+    const { alice, bob, mallory } = people as Record<
+      'alice' | 'bob' | 'mallory',
+      (typeof people)[string]
+    >;
     const hostChatBytes = () => {
-      const sent = operator.stats().peers.filter(p => [alice.id, bob.id, mallory.id].includes(p.peer));
+      const sent = operator
+        .stats()
+        .peers.filter(p => [alice.id, bob.id, mallory.id].includes(p.peer));
       return sent.reduce((n, p) => n + p.bytesSent, 0);
     };
     const before = hostChatBytes();
@@ -91,16 +128,36 @@ export const runCommunityDemo = async ({ exit = true, say = console.log, until }
     try {
       const ana = await auditorVat.fetch<AuditorFacet>(mod.grant('act', { label: 'ana' }));
       const [top] = await E(ana).list();
-      step(`auditor ana (an "act" capability, no password) sees case ${top!.caseId}: ${top!.reports} report(s) against mallory, priority ${top!.priority}`);
-      const receipt = await actOnCase(ana, auditorVat, { caseId: top!.caseId, action: 'kick', target: mallory.id, reason: 'insulting a member' });
-      step(`ana's kick, signed by her vat, is log entry ${receipt.index}; the room carries it out only with that receipt`);
+      step(
+        `auditor ana (an "act" capability, no password) sees case ${top!.caseId}: ${top!.reports} report(s) against mallory, priority ${top!.priority}`,
+      );
+      const receipt = await actOnCase(ana, auditorVat, {
+        caseId: top!.caseId,
+        action: 'kick',
+        target: mallory.id,
+        reason: 'insulting a member',
+      });
+      step(
+        `ana's kick, signed by her vat, is log entry ${receipt.index}; the room carries it out only with that receipt`,
+      );
       step(`mallory's vat: ${await E(mallory.ref).waitFor('removed:')}`);
       await E(alice.ref).waitFor('heard bob');
-      step(`roster now: ${room.roster().map(m => m.name).join(', ')}; every presence drops mallory's envelopes`);
+      step(
+        `roster now: ${room
+          .roster()
+          .map(m => m.name)
+          .join(', ')}; every presence drops mallory's envelopes`,
+      );
       if (!exit) {
-        dashboard = await serveWeb({ page: 'dashboard', title: 'Stoa auditor ana', handlers: makeAuditDesk(auditorVat, ana, join(root, 'auditor-ana', 'checkpoint.json')) });
+        dashboard = await serveWeb({
+          page: 'dashboard',
+          title: 'Stoa auditor ana',
+          handlers: makeAuditDesk(auditorVat, ana, join(root, 'auditor-ana', 'checkpoint.json')),
+        });
         step('');
-        step("web pages on this machine (127.0.0.1; each URL holds this run's token: keep them to yourself):");
+        step(
+          "web pages on this machine (127.0.0.1; each URL holds this run's token: keep them to yourself):",
+        );
         for (const [name, p] of Object.entries(people)) step(`  ${name.padEnd(9)} ${p.web}`);
         step(`  auditor   ${dashboard.url}`);
         step('the community keeps running; Ctrl-C to stop');

@@ -12,9 +12,14 @@ const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type
 const vat = await startVat({ dataDir: values.data! });
 const name = values.name ?? 'someone';
 const desk = makeRoomDesk(vat);
-const web = await serveWeb({ page: 'participant', title: `${name} · Stoa`, handlers: desk.handlers });
+const web = await serveWeb({
+  page: 'participant',
+  title: `${name} · Stoa`,
+  handlers: desk.handlers,
+});
 /** Runs a desk command as the page would (nothing streams; nothing hangs up). */
-const call = (cmd: string, args: Record<string, unknown>) => desk.handlers[cmd]!(args, () => {}, new Promise(() => {}));
+const call = (cmd: string, args: Record<string, unknown>) =>
+  desk.handlers[cmd]!(args, () => {}, new Promise(() => {}));
 let room: string | undefined;
 let me: ModeratedMember | undefined;
 const log: string[] = [];
@@ -38,24 +43,38 @@ const control = Far('Participant', {
     room = ((await call('room.join', { invite, name })) as { room: string }).room;
     me = desk.member(room);
     me.on('message', m => note(`heard ${m.name}: ${m.text}`));
-    me.on('filtered', f => note(`filtered ${f.message.name}: ${f.message.text} (rule ${f.hit.rule}, ${f.hit.action})`));
+    me.on('filtered', f =>
+      note(`filtered ${f.message.name}: ${f.message.text} (rule ${f.hit.rule}, ${f.hit.action})`),
+    );
     me.on('reported', r => {
-      const result = r.result as { verdict: string; receipt: { index: number; checkpoint: { checkpoint: string } } };
+      const result = r.result as {
+        verdict: string;
+        receipt: { index: number; checkpoint: { checkpoint: string } };
+      };
       const checkpoint = JSON.parse(result.receipt.checkpoint.checkpoint);
-      note(`reported: verdict ${result.verdict}, receipt for log entry ${result.receipt.index} in a log of ${checkpoint.size} (root ${checkpoint.root.slice(0, 16)}…)`);
+      note(
+        `reported: verdict ${result.verdict}, receipt for log entry ${result.receipt.index} in a log of ${checkpoint.size} (root ${checkpoint.root.slice(0, 16)}…)`,
+      );
     });
     me.on('removed', r => note(`removed: ${r.reason}`));
     return harden({ self: vat.id, web: web.url });
   },
   say: async (text: string) => ((await call('say', { room: need(), text })) as { to: number }).to,
-  whisper: async (to: string, text: string) => ((await call('whisper', { room: need(), to, text })) as { to: number }).to,
+  whisper: async (to: string, text: string) =>
+    ((await call('whisper', { room: need(), to, text })) as { to: number }).to,
   waitFor: (prefix: string, timeoutMs = 15_000) =>
     log.find(l => l.startsWith(prefix)) ??
     new Promise<string>((resolve, reject) => {
       waiters.push({ match: l => l.startsWith(prefix), resolve });
       setTimeout(() => reject(Error(`${name} never saw "${prefix}…"`)), timeoutMs).unref();
     }),
-  roster: () => harden(desk.member(need()).roster().map(m => m.name)),
+  roster: () =>
+    harden(
+      desk
+        .member(need())
+        .roster()
+        .map(m => m.name),
+    ),
   bytesSent: () => harden(Object.fromEntries(vat.stats().peers.map(p => [p.peer, p.bytesSent]))),
 });
 announceReady(vat, control, {

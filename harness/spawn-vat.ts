@@ -61,7 +61,9 @@ export const spawnVat = async (opts: SpawnVatOptions): Promise<VatProcess> => {
         // not an event line
       }
     });
-    void exited.then(([code]) => reject(Error(`vat process exited (${code}) before it was ready: ${stderr.trim()}`)));
+    void exited.then(([code]) =>
+      reject(Error(`vat process exited (${code}) before it was ready: ${stderr.trim()}`)),
+    );
   });
   return {
     vatId: String(ready.vatId),

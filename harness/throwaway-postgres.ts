@@ -14,8 +14,13 @@ const binDir = (): string => {
   if (onPath) return onPath.replace(/\/initdb$/, '');
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  const found = versions.map(v => join(root, v, 'bin')).find(dir => existsSync(join(dir, 'initdb')));
-  if (!found) throw Error('PostgreSQL server binaries (initdb, pg_ctl) not found; install them (Debian: apt-get install postgresql)');
+  const found = versions
+    .map(v => join(root, v, 'bin'))
+    .find(dir => existsSync(join(dir, 'initdb')));
+  if (!found)
+    throw Error(
+      'PostgreSQL server binaries (initdb, pg_ctl) not found; install them (Debian: apt-get install postgresql)',
+    );
   return found;
 };
 
@@ -39,17 +44,31 @@ export const startThrowawayPostgres = async (): Promise<ThrowawayPostgres> => {
   const dir = mkdtempSync(join(tmpdir(), 'stoa-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
-    const { uid, gid } = { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
+    const { uid, gid } = {
+      uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+      gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+    };
     chownSync(dir, uid, gid);
   }
   const run = (tool: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
+      : [join(bin, tool), args];
     execFileSync(cmd as string, argv as string[], { stdio: 'pipe' });
   };
   const data = join(dir, 'data');
   const port = await freePort();
   run('initdb', ['-D', data, '-U', 'stoa', '--auth=trust', '--encoding=UTF8', '--no-sync']);
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=on`, 'start']);
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-o',
+    `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=on`,
+    'start',
+  ]);
   return {
     url: `postgres://stoa@127.0.0.1:${port}/postgres`,
     stop() {

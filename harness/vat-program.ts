@@ -14,6 +14,8 @@ export const announceReady = (vat: Vat, control: object, { beforeClose = async (
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   const uri = vat.export(control, { name: 'control' });
-  console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, control: uri }));
+  console.log(
+    JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, control: uri }),
+  );
 };
 harden(announceReady);

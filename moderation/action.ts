@@ -1,7 +1,12 @@
 // moderation/action.ts: an auditor's action, signed by the
 // auditor's own vat (docs/protocol.md §6), so the log shows who decided what.
 //   bytes = "stoa/action/v1\n" + canonical(action); sig = Ed25519(auditor key, bytes)
-import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
+import {
+  domainSignatureHolds,
+  short,
+  signWithDomain,
+  type VatId,
+} from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';
 
 export const ACTION_DOMAIN = 'stoa/action/v1\n';
@@ -27,7 +32,10 @@ export interface SignedAction {
   sig: string;
 }
 
-export const signAction = (fields: Omit<Action, 'v' | 'ts'>, sign: (message: Uint8Array) => Uint8Array): SignedAction => {
+export const signAction = (
+  fields: Omit<Action, 'v' | 'ts'>,
+  sign: (message: Uint8Array) => Uint8Array,
+): SignedAction => {
   const text = canonical({ v: 1, ...fields, ts: Date.now() });
   return harden({ action: text, sig: signWithDomain(ACTION_DOMAIN, text, sign) });
 };
@@ -44,11 +52,18 @@ export const openAction = (signed: SignedAction, auditor: VatId): Action => {
   } catch {
     return bad('not JSON');
   }
-  if (action.v !== 1 || !['mute', 'kick', 'ban'].includes(action.action) || typeof action.reason !== 'string' || !action.reason.trim()) {
+  if (
+    action.v !== 1 ||
+    !['mute', 'kick', 'ban'].includes(action.action) ||
+    typeof action.reason !== 'string' ||
+    !action.reason.trim()
+  ) {
     bad('an action is mute, kick or ban, with a statement of reasons');
   }
-  if (!Number.isSafeInteger(action.durationMs) || action.durationMs < 0) bad('durationMs must be a whole number of ms, 0 for no end');
-  if (action.auditor !== auditor) bad(`signed for ${short(String(action.auditor))}, presented by ${short(auditor)}`);
+  if (!Number.isSafeInteger(action.durationMs) || action.durationMs < 0)
+    bad('durationMs must be a whole number of ms, 0 for no end');
+  if (action.auditor !== auditor)
+    bad(`signed for ${short(String(action.auditor))}, presented by ${short(auditor)}`);
   if (canonical(action) !== signed.action) bad('not in canonical form');
   if (!domainSignatureHolds(ACTION_DOMAIN, signed.action, signed.sig, auditor)) {
     bad(`the signature of auditor ${short(auditor)} does not hold`);

@@ -8,12 +8,31 @@
 import { canonical } from '../presence/index.js';
 import type { VatId } from '../captp-transport/index.js';
 import type { ArchiveStore, StoredEntry } from './archive-store.js';
-import { openCheckpoint, signCheckpoint, type Checkpoint, type SignedCheckpoint } from './checkpoint.js';
-import { consistencyProof, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.js';
+import {
+  openCheckpoint,
+  signCheckpoint,
+  type Checkpoint,
+  type SignedCheckpoint,
+} from './checkpoint.js';
+import {
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.js';
 
 export const ENTRY_DOMAIN = 'stoa/archive/v1\n';
 
-export type EntryKind = 'report' | 'verdict' | 'context' | 'action' | 'ruleset' | 'auditor-granted' | 'auditor-revoked';
+export type EntryKind =
+  | 'report'
+  | 'verdict'
+  | 'context'
+  | 'action'
+  | 'ruleset'
+  | 'auditor-granted'
+  | 'auditor-revoked';
 
 export interface Receipt {
   index: number;
@@ -53,21 +72,41 @@ export const openArchive = async (
   const leaves: Buffer[] = (await store.leaves()).map(hex => Buffer.from(hex, 'hex'));
   // Bodies are checked against their leaves as they are read: an edited row is caught.
   const checked = async (entry: StoredEntry | undefined) => {
-    if (entry && entryLeaf(entry.kind, JSON.parse(entry.body)).toString('hex') !== leaves[entry.index]?.toString('hex')) {
+    if (
+      entry &&
+      entryLeaf(entry.kind, JSON.parse(entry.body)).toString('hex') !==
+        leaves[entry.index]?.toString('hex')
+    ) {
       throw Error(`[tampered] archive entry ${entry.index} does not match its leaf in the log`);
     }
     return entry;
   };
   let tail: Promise<unknown> = Promise.resolve();
   const sign = (size: number) =>
-    signCheckpoint({ v: 1, log, operator: signer.id, size, root: rootOf(leaves, 0, size).toString('hex'), ts: Date.now() }, m => signer.sign(m));
+    signCheckpoint(
+      {
+        v: 1,
+        log,
+        operator: signer.id,
+        size,
+        root: rootOf(leaves, 0, size).toString('hex'),
+        ts: Date.now(),
+      },
+      m => signer.sign(m),
+    );
 
   const append = (kind: EntryKind, body: unknown): Promise<Receipt> => {
     const run = tail.then(async () => {
       const text = canonical(body);
       const leaf = entryLeaf(kind, JSON.parse(text));
       const index = leaves.length;
-      await store.append({ index, kind, body: text, leaf: leaf.toString('hex'), createdAt: Date.now() });
+      await store.append({
+        index,
+        kind,
+        body: text,
+        leaf: leaf.toString('hex'),
+        createdAt: Date.now(),
+      });
       leaves.push(leaf);
       return harden({
         index,
@@ -85,7 +124,8 @@ export const openArchive = async (
     checkpoint: () => sign(leaves.length),
     size: () => leaves.length,
     entry: async (index: number) => checked(await store.entry(index)),
-    list: async (kind: EntryKind, limit = 100) => Promise.all((await store.list(kind, limit)).map(checked)) as Promise<StoredEntry[]>,
+    list: async (kind: EntryKind, limit = 100) =>
+      Promise.all((await store.list(kind, limit)).map(checked)) as Promise<StoredEntry[]>,
     consistency: (size1: number) => consistencyProof(leaves, size1).map(h => h.toString('hex')),
     close: async () => {
       await tail;
@@ -96,19 +136,41 @@ export const openArchive = async (
 harden(openArchive);
 
 /** Checks a receipt: the operator signed the checkpoint, and the entry's leaf is in its tree. Throws if not. */
-export const verifyReceipt = (receipt: Receipt, operator: VatId, entry?: { kind: string; body: unknown }): Checkpoint => {
+export const verifyReceipt = (
+  receipt: Receipt,
+  operator: VatId,
+  entry?: { kind: string; body: unknown },
+): Checkpoint => {
   const checkpoint = openCheckpoint(receipt.checkpoint, operator);
   const leaf = Buffer.from(receipt.leaf, 'hex');
-  if (entry && !entryLeaf(entry.kind, entry.body).equals(leaf)) throw Error('[bad-receipt] the receipt is for another entry');
-  verifyInclusion(leaf, receipt.index, checkpoint.size, receipt.proof.map(h => Buffer.from(h, 'hex')), Buffer.from(checkpoint.root, 'hex'));
+  if (entry && !entryLeaf(entry.kind, entry.body).equals(leaf))
+    throw Error('[bad-receipt] the receipt is for another entry');
+  verifyInclusion(
+    leaf,
+    receipt.index,
+    checkpoint.size,
+    receipt.proof.map(h => Buffer.from(h, 'hex')),
+    Buffer.from(checkpoint.root, 'hex'),
+  );
   return checkpoint;
 };
 harden(verifyReceipt);
 
 /** Checks that the log behind `later` only grew since `earlier` (both signed by `operator`). Throws if not. */
-export const verifyGrowth = (earlier: SignedCheckpoint, later: SignedCheckpoint, proof: string[], operator: VatId): void => {
+export const verifyGrowth = (
+  earlier: SignedCheckpoint,
+  later: SignedCheckpoint,
+  proof: string[],
+  operator: VatId,
+): void => {
   const [a, b] = [openCheckpoint(earlier, operator), openCheckpoint(later, operator)];
   if (a.log !== b.log) throw Error(`[bad-checkpoint] checkpoints of two logs (${a.log}, ${b.log})`);
-  verifyConsistency(a.size, b.size, proof.map(h => Buffer.from(h, 'hex')), Buffer.from(a.root, 'hex'), Buffer.from(b.root, 'hex'));
+  verifyConsistency(
+    a.size,
+    b.size,
+    proof.map(h => Buffer.from(h, 'hex')),
+    Buffer.from(a.root, 'hex'),
+    Buffer.from(b.root, 'hex'),
+  );
 };
 harden(verifyGrowth);

@@ -32,7 +32,11 @@ export interface AuditorDeps {
 /** The most log entries one `log` call returns. */
 const MAX_LOG_PAGE = 500;
 
-const makeTriage = (grant: Grant, auditor: VatId, { archive, cases, rooms, reports, log }: AuditorDeps) => {
+const makeTriage = (
+  grant: Grant,
+  auditor: VatId,
+  { archive, cases, rooms, reports, log }: AuditorDeps,
+) => {
   const check = () => {
     if (grant.revoked) throw Error(`[revoked] auditor ${JSON.stringify(grant.label)} was revoked`);
   };
@@ -61,7 +65,16 @@ const makeTriage = (grant: Grant, auditor: VatId, { archive, cases, rooms, repor
     },
     list: () => {
       check();
-      return harden(cases.list().map(c => ({ caseId: c.caseId, room: c.room, accused: c.accused, priority: c.priority, reports: c.reports.length, actions: c.actions.length })));
+      return harden(
+        cases.list().map(c => ({
+          caseId: c.caseId,
+          room: c.room,
+          accused: c.accused,
+          priority: c.priority,
+          reports: c.reports.length,
+          actions: c.actions.length,
+        })),
+      );
     },
     show: (caseId: string) => harden(JSON.parse(JSON.stringify(caseOf(caseId)))),
     /** Verifies an archived report again, from the log, against the host that registered its room. */
@@ -70,7 +83,10 @@ const makeTriage = (grant: Grant, auditor: VatId, { archive, cases, rooms, repor
       const found = cases.findReport(reportId);
       if (!found) throw Error(`[unknown-report] no report ${JSON.stringify(reportId)}`);
       const body = JSON.parse((await archive.entry(found.r.entry))!.body);
-      const v = verifyReport(body.signed, { reporter: found.r.reporter, host: rooms.need(found.c.room).host });
+      const v = verifyReport(body.signed, {
+        reporter: found.r.reporter,
+        host: rooms.need(found.c.room).host,
+      });
       return harden({
         reportId,
         caseId: found.c.caseId,
@@ -80,7 +96,15 @@ const makeTriage = (grant: Grant, auditor: VatId, { archive, cases, rooms, repor
         problems: v.problems.map(p => ({ ...p })),
         findings: v.findings.map(f => ({ ...f })),
         items: v.items.map(i => ({ ...i })),
-        ...(v.report ? { category: v.report.category, note: v.report.note, trigger: { ...v.report.trigger }, reporter: v.report.reporter, accused: [...v.report.accused] } : {}),
+        ...(v.report
+          ? {
+              category: v.report.category,
+              note: v.report.note,
+              trigger: { ...v.report.trigger },
+              reporter: v.report.reporter,
+              accused: [...v.report.accused],
+            }
+          : {}),
         names: Object.fromEntries((v.roster?.members ?? []).map(m => [m.vatId, m.name])),
       });
     },
@@ -95,14 +119,30 @@ const makeTriage = (grant: Grant, auditor: VatId, { archive, cases, rooms, repor
     async gather(caseId: string) {
       await ready();
       const c = caseOf(caseId);
-      return gatherContext(c, { archive, witnesses: reports.witnessesOf(c.room), log, label: grant.label });
+      return gatherContext(c, {
+        archive,
+        witnesses: reports.witnessesOf(c.room),
+        log,
+        label: grant.label,
+      });
     },
     async log(from: number, count: number) {
       await ready();
       const entries = [];
-      for (let i = Math.max(0, from); i < Math.min(archive.size(), from + Math.min(count, MAX_LOG_PAGE)); i += 1) {
+      for (
+        let i = Math.max(0, from);
+        i < Math.min(archive.size(), from + Math.min(count, MAX_LOG_PAGE));
+        i += 1
+      ) {
         const e = await archive.entry(i);
-        if (e) entries.push({ index: e.index, kind: e.kind, body: e.body, leaf: e.leaf, createdAt: e.createdAt });
+        if (e)
+          entries.push({
+            index: e.index,
+            kind: e.kind,
+            body: e.body,
+            leaf: e.leaf,
+            createdAt: e.createdAt,
+          });
       }
       return harden(entries);
     },
@@ -110,23 +150,42 @@ const makeTriage = (grant: Grant, auditor: VatId, { archive, cases, rooms, repor
   return { methods, ready, caseOf };
 };
 
-const makeActing = (grant: Grant, auditor: VatId, deps: AuditorDeps, triage: ReturnType<typeof makeTriage>) => ({
+const makeActing = (
+  grant: Grant,
+  auditor: VatId,
+  deps: AuditorDeps,
+  triage: ReturnType<typeof makeTriage>,
+) => ({
   async act(signed: unknown) {
     await triage.ready();
     const action = openAction(signed as SignedAction, auditor);
     const c = triage.caseOf(action.caseId);
-    if (c.room !== action.room) throw Error(`[bad-action] case ${action.caseId} is about room ${c.room}`);
+    if (c.room !== action.room)
+      throw Error(`[bad-action] case ${action.caseId} is about room ${c.room}`);
     deps.rooms.need(action.room);
     // Logged first: the room applies it only with this receipt.
     const body = { caseId: c.caseId, label: grant.label, signed };
     const receipt = await deps.log('action', body);
-    c.actions.push({ action: action.action, target: action.target, auditor: grant.label, entry: receipt.index });
-    await E(await deps.rooms.enforcer(action.room)).apply(harden(body) as never, harden({ ...receipt }));
+    c.actions.push({
+      action: action.action,
+      target: action.target,
+      auditor: grant.label,
+      entry: receipt.index,
+    });
+    await E(await deps.rooms.enforcer(action.room)).apply(
+      harden(body) as never,
+      harden({ ...receipt }),
+    );
     return receipt;
   },
 });
 
-const makeAdministering = (grant: Grant, auditor: VatId, deps: AuditorDeps, triage: ReturnType<typeof makeTriage>) => ({
+const makeAdministering = (
+  grant: Grant,
+  auditor: VatId,
+  deps: AuditorDeps,
+  triage: ReturnType<typeof makeTriage>,
+) => ({
   async setRuleset(room: string, ruleset: Record<string, unknown>) {
     await triage.ready();
     checkRuleset(ruleset);
@@ -150,7 +209,12 @@ const makeAdministering = (grant: Grant, auditor: VatId, deps: AuditorDeps, tria
 export const makeAuditor = (grant: Grant, auditor: VatId, deps: AuditorDeps): ERef<object> => {
   const triage = makeTriage(grant, auditor, deps);
   const acting = grant.role === 'triage' ? {} : makeActing(grant, auditor, deps, triage);
-  const administering = grant.role === 'admin' ? makeAdministering(grant, auditor, deps, triage) : {};
-  return makeExo(`Auditor ${grant.label} (${grant.role})`, AuditorI[grant.role], { ...triage.methods, ...acting, ...administering } as never);
+  const administering =
+    grant.role === 'admin' ? makeAdministering(grant, auditor, deps, triage) : {};
+  return makeExo(`Auditor ${grant.label} (${grant.role})`, AuditorI[grant.role], {
+    ...triage.methods,
+    ...acting,
+    ...administering,
+  } as never);
 };
 harden(makeAuditor);

@@ -28,24 +28,42 @@ export interface Case {
   notes: Array<{ note: string; auditor: string; entry: number }>;
 }
 
-const caseKey = (room: string, accused: readonly VatId[]) => `${room}|${[...accused].sort().join(',')}`;
+const caseKey = (room: string, accused: readonly VatId[]) =>
+  `${room}|${[...accused].sort().join(',')}`;
 
 export const makeCases = () => {
   const byKey = new Map<string, Case>();
   const byId = new Map<string, Case>();
-  const priorityOf = (c: Case) => new Set(c.reports.filter(r => r.verdict !== 'rejected').map(r => r.reporter)).size;
+  const priorityOf = (c: Case) =>
+    new Set(c.reports.filter(r => r.verdict !== 'rejected').map(r => r.reporter)).size;
   return harden({
     /** The case a report belongs to, and whether it repeats one already there. */
-    place(room: string, accused: readonly VatId[], report: Omit<CaseReport, 'entry'>, caseId?: string): { caseId: string; duplicate: boolean } {
+    place(
+      room: string,
+      accused: readonly VatId[],
+      report: Omit<CaseReport, 'entry'>,
+      caseId?: string,
+    ): { caseId: string; duplicate: boolean } {
       const key = caseKey(room, accused);
       let found = byKey.get(key);
       if (!found) {
-        found = { caseId: caseId ?? randomBytes(9).toString('base64url'), room, accused: [...accused], reports: [], priority: 0, actions: [], notes: [] };
+        found = {
+          caseId: caseId ?? randomBytes(9).toString('base64url'),
+          room,
+          accused: [...accused],
+          reports: [],
+          priority: 0,
+          actions: [],
+          notes: [],
+        };
         byKey.set(key, found);
         byId.set(found.caseId, found);
       }
       const same = found.reports.find(
-        r => r.reportId === report.reportId || (r.reporter === report.reporter && [...r.flagged].sort().join() === [...report.flagged].sort().join()),
+        r =>
+          r.reportId === report.reportId ||
+          (r.reporter === report.reporter &&
+            [...r.flagged].sort().join() === [...report.flagged].sort().join()),
       );
       return { caseId: found.caseId, duplicate: same !== undefined };
     },
@@ -56,8 +74,14 @@ export const makeCases = () => {
     },
     get: (caseId: string) => byId.get(caseId),
     /** Open cases, highest priority first, then oldest first. */
-    list: () => [...byId.values()].sort((a, b) => b.priority - a.priority || a.reports[0]!.entry - b.reports[0]!.entry),
-    findReport: (reportId: string) => [...byId.values()].flatMap(c => c.reports.map(r => ({ c, r }))).find(({ r }) => r.reportId === reportId),
+    list: () =>
+      [...byId.values()].sort(
+        (a, b) => b.priority - a.priority || a.reports[0]!.entry - b.reports[0]!.entry,
+      ),
+    findReport: (reportId: string) =>
+      [...byId.values()]
+        .flatMap(c => c.reports.map(r => ({ c, r })))
+        .find(({ r }) => r.reportId === reportId),
   });
 };
 export type Cases = ReturnType<typeof makeCases>;
@@ -71,12 +95,26 @@ export const replayCases = (cases: Cases, entries: readonly StoredEntry[]): void
     const body = JSON.parse(entry.body);
     if (entry.kind === 'report') {
       const { caseId } = cases.place(body.room, body.accused, body, body.caseId);
-      cases.add(caseId, { reportId: body.reportId, reporter: body.reporter, verdict: body.verdict, category: body.category, entry: entry.index, flagged: body.flagged });
+      cases.add(caseId, {
+        reportId: body.reportId,
+        reporter: body.reporter,
+        verdict: body.verdict,
+        category: body.category,
+        entry: entry.index,
+        flagged: body.flagged,
+      });
     } else if (entry.kind === 'context' && typeof body.note === 'string') {
-      cases.get(body.caseId)?.notes.push({ note: body.note, auditor: body.label, entry: entry.index });
+      cases
+        .get(body.caseId)
+        ?.notes.push({ note: body.note, auditor: body.label, entry: entry.index });
     } else if (entry.kind === 'action') {
-      const { action, target } = JSON.parse(body.signed.action) as { action: string; target: VatId };
-      cases.get(body.caseId)?.actions.push({ action, target, auditor: body.label, entry: entry.index });
+      const { action, target } = JSON.parse(body.signed.action) as {
+        action: string;
+        target: VatId;
+      };
+      cases
+        .get(body.caseId)
+        ?.actions.push({ action, target, auditor: body.label, entry: entry.index });
     }
   }
 };

@@ -12,28 +12,52 @@ import { openAction, type SignedAction } from './action.js';
 import { verifyReceipt, type Receipt } from './archive.js';
 import { RoomEnforcerI } from './facets.js';
 
-const MIGRATIONS = harden(['CREATE TABLE IF NOT EXISTS moderation_applied (leaf TEXT PRIMARY KEY, room TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL)']);
+const MIGRATIONS = harden([
+  'CREATE TABLE IF NOT EXISTS moderation_applied (leaf TEXT PRIMARY KEY, room TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL)',
+]);
 
 export interface RoomEnforcer {
-  apply(body: { caseId: string; label: string; signed: SignedAction }, receipt: Receipt): Promise<void>;
-  applyRuleset(body: { room: string; ruleset: Record<string, unknown>; label: string }, receipt: Receipt): Promise<void>;
+  apply(
+    body: { caseId: string; label: string; signed: SignedAction },
+    receipt: Receipt,
+  ): Promise<void>;
+  applyRuleset(
+    body: { room: string; ruleset: Record<string, unknown>; label: string },
+    receipt: Receipt,
+  ): Promise<void>;
 }
 
-export const makeRoomEnforcer = (vat: Pick<Vat, 'tables'>, room: Room, operator: VatId): RoomEnforcer => {
+export const makeRoomEnforcer = (
+  vat: Pick<Vat, 'tables'>,
+  room: Room,
+  operator: VatId,
+): RoomEnforcer => {
   const db = vat.tables('moderation.enforcer', MIGRATIONS);
   const wasApplied = db.prepare('SELECT 1 FROM moderation_applied WHERE leaf = ?');
-  const markApplied = db.prepare('INSERT INTO moderation_applied (leaf, room, kind, at) VALUES (?, ?, ?, ?)');
+  const markApplied = db.prepare(
+    'INSERT INTO moderation_applied (leaf, room, kind, at) VALUES (?, ?, ?, ?)',
+  );
   /** Receipts being carried out now: a second presentation meanwhile is refused too. */
   const applying = new Set<string>();
   const name = () => JSON.stringify(room.snapshot().name);
 
-  const once = async (kind: 'action' | 'ruleset', body: unknown, receipt: Receipt, carryOut: () => Promise<void>) => {
+  const once = async (
+    kind: 'action' | 'ruleset',
+    body: unknown,
+    receipt: Receipt,
+    carryOut: () => Promise<void>,
+  ) => {
     try {
       verifyReceipt(receipt, operator, { kind, body });
     } catch (error) {
-      throw Error(`[not-logged] room ${name()} applies only logged ${kind}s: ${(error as Error).message}`);
+      throw Error(
+        `[not-logged] room ${name()} applies only logged ${kind}s: ${(error as Error).message}`,
+      );
     }
-    if (applying.has(receipt.leaf) || wasApplied.get(receipt.leaf)) throw Error(`[already-applied] that logged ${kind} was carried out already in room ${name()}`);
+    if (applying.has(receipt.leaf) || wasApplied.get(receipt.leaf))
+      throw Error(
+        `[already-applied] that logged ${kind} was carried out already in room ${name()}`,
+      );
     applying.add(receipt.leaf);
     try {
       await carryOut();
@@ -48,20 +72,27 @@ export const makeRoomEnforcer = (vat: Pick<Vat, 'tables'>, room: Room, operator:
       once('action', body, receipt, async () => {
         const signer = JSON.parse(body.signed.action).auditor as VatId;
         const action = openAction(body.signed, signer);
-        if (action.room !== room.room) throw Error(`[bad-action] the action is for room ${action.room}, not ${room.room}`);
+        if (action.room !== room.room)
+          throw Error(`[bad-action] the action is for room ${action.room}, not ${room.room}`);
         const reason = `${action.reason} (case ${action.caseId}, auditor ${body.label})`;
         if (action.action === 'kick') await room.admin.kick(action.target, reason);
-        else if (action.action === 'ban') await room.admin.ban(action.target, { durationMs: action.durationMs, reason });
+        else if (action.action === 'ban')
+          await room.admin.ban(action.target, { durationMs: action.durationMs, reason });
         else await room.admin.mute(action.target, true);
       }),
     /** A ruleset an admin auditor set: logged (kind `ruleset`) before it takes effect here. */
     applyRuleset: (body, receipt) =>
       once('ruleset', body, receipt, async () => {
-        if (body.room !== room.room) throw Error(`[bad-action] the ruleset is for room ${body.room}, not ${room.room}`);
+        if (body.room !== room.room)
+          throw Error(`[bad-action] the ruleset is for room ${body.room}, not ${room.room}`);
         await room.admin.setRuleset(body.ruleset);
       }),
   };
-  return makeExo(`RoomEnforcer ${room.room}`, RoomEnforcerI, methods as never) as unknown as RoomEnforcer;
+  return makeExo(
+    `RoomEnforcer ${room.room}`,
+    RoomEnforcerI,
+    methods as never,
+  ) as unknown as RoomEnforcer;
 };
 harden(makeRoomEnforcer);
 
@@ -70,6 +101,9 @@ export const makeRefusingEnforcer = (room: string, peer: VatId) => {
   const refuse = async () => {
     throw Error(`[not-yours] vat ${short(peer)} is not the moderation service of room ${room}`);
   };
-  return makeExo(`RoomEnforcer ${room} (refusing ${short(peer)})`, RoomEnforcerI, { apply: refuse, applyRuleset: refuse });
+  return makeExo(`RoomEnforcer ${room} (refusing ${short(peer)})`, RoomEnforcerI, {
+    apply: refuse,
+    applyRuleset: refuse,
+  });
 };
 harden(makeRefusingEnforcer);

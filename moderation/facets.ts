@@ -77,13 +77,24 @@ export interface AuditorFacet {
   act(signed: { action: string; sig: string }): Receipt;
 }
 
-export const SignedReportShape = harden({ report: M.string({ stringLengthLimit: 4 << 20 }), sig: SignatureShape });
-export const SignedActionShape = harden({ action: M.string({ stringLengthLimit: 8000 }), sig: SignatureShape });
-const SignedCheckpointShape = harden({ checkpoint: M.string({ stringLengthLimit: 2048 }), sig: SignatureShape });
+export const SignedReportShape = harden({
+  report: M.string({ stringLengthLimit: 4 << 20 }),
+  sig: SignatureShape,
+});
+export const SignedActionShape = harden({
+  action: M.string({ stringLengthLimit: 8000 }),
+  sig: SignatureShape,
+});
+const SignedCheckpointShape = harden({
+  checkpoint: M.string({ stringLengthLimit: 2048 }),
+  sig: SignatureShape,
+});
 
 export const IntakeI = M.interface('Intake', {
   describe: M.call().returns(M.record()),
-  registerRoom: M.callWhen(SignedSnapshotShape, M.string({ stringLengthLimit: 300 })).returns(M.undefined()),
+  registerRoom: M.callWhen(SignedSnapshotShape, M.string({ stringLengthLimit: 300 })).returns(
+    M.undefined(),
+  ),
   reportGiftFor: M.call(M.string({ stringLengthLimit: 128 }), VatIdShape).returns(M.string()),
 });
 
@@ -104,14 +115,20 @@ const TriageMethods = {
   list: M.call().returns(M.arrayOf(M.record())),
   show: M.call(M.string({ stringLengthLimit: 64 })).returns(M.record()),
   verify: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.record()),
-  annotate: M.callWhen(M.string({ stringLengthLimit: 64 }), M.string({ stringLengthLimit: 4000 })).returns(M.record()),
+  annotate: M.callWhen(
+    M.string({ stringLengthLimit: 64 }),
+    M.string({ stringLengthLimit: 4000 }),
+  ).returns(M.record()),
   log: M.callWhen(M.number(), M.number()).returns(M.arrayOf(M.record())),
   gather: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.record()),
 };
 const ActMethods = { ...TriageMethods, act: M.callWhen(SignedActionShape).returns(M.record()) };
 const AdminMethods = {
   ...ActMethods,
-  grant: M.callWhen(M.string({ stringLengthLimit: 16 }), M.string({ stringLengthLimit: 64 })).returns(M.string()),
+  grant: M.callWhen(
+    M.string({ stringLengthLimit: 16 }),
+    M.string({ stringLengthLimit: 64 }),
+  ).returns(M.string()),
   revoke: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.undefined()),
   setRuleset: M.callWhen(M.string({ stringLengthLimit: 128 }), M.record()).returns(M.record()),
 };

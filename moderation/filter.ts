@@ -38,7 +38,12 @@ export interface FilterHit {
   category: string;
 }
 
-export const FILTER_LIMITS = harden({ maxRules: 64, maxKeywords: 500, maxRegexChars: 200, regexTimeoutMs: 20 });
+export const FILTER_LIMITS = harden({
+  maxRules: 64,
+  maxKeywords: 500,
+  maxRegexChars: 200,
+  regexTimeoutMs: 20,
+});
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -52,22 +57,33 @@ export const checkRuleset = (ruleset: unknown): Ruleset => {
     throw Error(`[bad-ruleset] ${why}`);
   };
   const r = ruleset as Ruleset;
-  if (typeof r !== 'object' || r === null || !Array.isArray(r.rules)) bad('a ruleset is { rules: [...], allow?: [...] }');
+  if (typeof r !== 'object' || r === null || !Array.isArray(r.rules))
+    bad('a ruleset is { rules: [...], allow?: [...] }');
   if (r.rules.length > FILTER_LIMITS.maxRules) bad(`at most ${FILTER_LIMITS.maxRules} rules`);
   for (const rule of r.rules) {
     if (typeof rule?.id !== 'string' || !rule.id) bad('every rule needs an id');
-    if (!(rule.action in STRENGTH)) bad(`rule ${JSON.stringify(rule.id)}: action is warn, hide, hold or auto-report`);
-    if (!rule.keywords && !rule.regex && !rule.preset) bad(`rule ${JSON.stringify(rule.id)} matches nothing (keywords, regex or preset)`);
-    if (rule.keywords && (!Array.isArray(rule.keywords) || rule.keywords.length > FILTER_LIMITS.maxKeywords)) bad(`rule ${JSON.stringify(rule.id)}: at most ${FILTER_LIMITS.maxKeywords} keywords`);
+    if (!(rule.action in STRENGTH))
+      bad(`rule ${JSON.stringify(rule.id)}: action is warn, hide, hold or auto-report`);
+    if (!rule.keywords && !rule.regex && !rule.preset)
+      bad(`rule ${JSON.stringify(rule.id)} matches nothing (keywords, regex or preset)`);
+    if (
+      rule.keywords &&
+      (!Array.isArray(rule.keywords) || rule.keywords.length > FILTER_LIMITS.maxKeywords)
+    )
+      bad(`rule ${JSON.stringify(rule.id)}: at most ${FILTER_LIMITS.maxKeywords} keywords`);
     if (rule.regex !== undefined) {
-      if (typeof rule.regex !== 'string' || rule.regex.length > FILTER_LIMITS.maxRegexChars) bad(`rule ${JSON.stringify(rule.id)}: a regex is at most ${FILTER_LIMITS.maxRegexChars} characters`);
+      if (typeof rule.regex !== 'string' || rule.regex.length > FILTER_LIMITS.maxRegexChars)
+        bad(
+          `rule ${JSON.stringify(rule.id)}: a regex is at most ${FILTER_LIMITS.maxRegexChars} characters`,
+        );
       try {
         new RegExp(rule.regex, 'iu');
       } catch {
         bad(`rule ${JSON.stringify(rule.id)}: the regex does not compile`);
       }
     }
-    if (rule.preset !== undefined && rule.preset !== 'obscenity') bad(`rule ${JSON.stringify(rule.id)}: the only preset is obscenity`);
+    if (rule.preset !== undefined && rule.preset !== 'obscenity')
+      bad(`rule ${JSON.stringify(rule.id)}: the only preset is obscenity`);
   }
   return r;
 };
@@ -89,14 +105,25 @@ export const makeFilter = (ruleset: Ruleset): Filter => {
     if (rule.keywords?.length) {
       const words = rule.keywords.map(escape).join('|');
       const mode = rule.mode ?? 'word';
-      const re = new RegExp(mode === 'exact' ? `^(?:${words})$` : mode === 'word' ? `(?<![\\p{L}\\p{N}])(?:${words})(?![\\p{L}\\p{N}])` : `(?:${words})`, 'iu');
+      const re = new RegExp(
+        mode === 'exact'
+          ? `^(?:${words})$`
+          : mode === 'word'
+            ? `(?<![\\p{L}\\p{N}])(?:${words})(?![\\p{L}\\p{N}])`
+            : `(?:${words})`,
+        'iu',
+      );
       tests.push(text => re.test(mode === 'exact' ? text.trim() : text));
     }
     if (rule.regex) {
       const pattern = rule.regex;
       tests.push(text => {
         try {
-          return regexTest.runInContext(Object.assign(regexContext, { pattern, text }), { timeout: FILTER_LIMITS.regexTimeoutMs }) === true;
+          return (
+            regexTest.runInContext(Object.assign(regexContext, { pattern, text }), {
+              timeout: FILTER_LIMITS.regexTimeoutMs,
+            }) === true
+          );
         } catch {
           timeouts += 1;
           return false;
@@ -104,7 +131,10 @@ export const makeFilter = (ruleset: Ruleset): Filter => {
       });
     }
     if (rule.preset === 'obscenity') {
-      const matcher = new RegExpMatcher({ ...englishDataset.build(), ...(rule.severity === 'mild' ? {} : englishRecommendedTransformers) });
+      const matcher = new RegExpMatcher({
+        ...englishDataset.build(),
+        ...(rule.severity === 'mild' ? {} : englishRecommendedTransformers),
+      });
       tests.push(text => matcher.hasMatch(text));
     }
     return { rule, matches: (text: string) => tests.some(t => t(text)) };

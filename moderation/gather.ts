@@ -7,12 +7,17 @@
 // is kept is logged as `context`.
 import { E, type ERef } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
-import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type WireEnvelope } from '../presence/index.js';
+import {
+  contentMatches,
+  openEnvelope,
+  PUBLIC,
+  signatureHolds,
+  type WireEnvelope,
+} from '../presence/index.js';
 import { openReport } from './report.js';
 import type { Archive, EntryKind, Receipt } from './archive.js';
 import type { Case } from './cases.js';
 import type { Witness } from './witness.js';
-
 
 export interface GatherDeps {
   archive: Archive;
@@ -26,24 +31,38 @@ export interface GatherDeps {
 /** What gathering found: lines filled in from other members' windows (logged), and ranges still missing. */
 export interface GatherResult {
   caseId: string;
-  gathered: Array<{ author: VatId; fromSeq: number; toSeq: number; count: number; witness: VatId; lines: Array<{ seq: number; ts: number; text: string }> }>;
+  gathered: Array<{
+    author: VatId;
+    fromSeq: number;
+    toSeq: number;
+    count: number;
+    witness: VatId;
+    lines: Array<{ seq: number; ts: number; text: string }>;
+  }>;
   missing: Array<{ author: VatId; fromSeq: number; toSeq: number }>;
 }
 
-export const gatherContext = async (c: Case, { archive, witnesses, log, label }: GatherDeps): Promise<GatherResult> => {
+export const gatherContext = async (
+  c: Case,
+  { archive, witnesses, log, label }: GatherDeps,
+): Promise<GatherResult> => {
   const caseId = c.caseId;
   const latest = c.reports.at(-1)!;
   const body = JSON.parse((await archive.entry(latest.entry))!.body);
   const report = openReport(body.signed);
-  const items = report.window.map(w => openEnvelope(w)).filter(e => e.stream === PUBLIC && signatureHolds(e) && e.header.room === c.room);
+  const items = report.window
+    .map(w => openEnvelope(w))
+    .filter(e => e.stream === PUBLIC && signatureHolds(e) && e.header.room === c.room);
   const gathered: GatherResult['gathered'] = [];
   const missing: GatherResult['missing'] = [];
   for (const author of c.accused) {
     const have = new Map(items.filter(e => e.header.author === author).map(e => [e.header.seq, e]));
     const seqs = [...have.keys()].sort((a, b) => a - b);
     if (seqs.length === 0) continue;
-    const wanted: Array<[number, number]> = seqs[0]! > 1 ? [[Math.max(1, seqs[0]! - 50), seqs[0]! - 1]] : [];
-    for (let i = 1; i < seqs.length; i += 1) if (seqs[i]! > seqs[i - 1]! + 1) wanted.push([seqs[i - 1]! + 1, seqs[i]! - 1]);
+    const wanted: Array<[number, number]> =
+      seqs[0]! > 1 ? [[Math.max(1, seqs[0]! - 50), seqs[0]! - 1]] : [];
+    for (let i = 1; i < seqs.length; i += 1)
+      if (seqs[i]! > seqs[i - 1]! + 1) wanted.push([seqs[i - 1]! + 1, seqs[i]! - 1]);
     for (const [fromSeq, toSeq] of wanted) {
       let filled = 0;
       for (const [member, witness] of witnesses) {
@@ -58,7 +77,14 @@ export const gatherContext = async (c: Case, { archive, witnesses, log, label }:
         for (const wire of wires) {
           try {
             const e = openEnvelope(wire);
-            if (e.header.author === author && e.header.room === c.room && e.stream === PUBLIC && signatureHolds(e) && contentMatches(e)) got.set(e.header.seq, e);
+            if (
+              e.header.author === author &&
+              e.header.room === c.room &&
+              e.stream === PUBLIC &&
+              signatureHolds(e) &&
+              contentMatches(e)
+            )
+              got.set(e.header.seq, e);
           } catch {
             // not an envelope: ignore it
           }
@@ -74,14 +100,25 @@ export const gatherContext = async (c: Case, { archive, witnesses, log, label }:
         }
         if (chained.length === 0) continue;
         for (const e of chained) have.set(e.header.seq, e);
-        await log('context', { caseId, reportId: latest.reportId, author, witness: member, label, items: chained.map(e => e.wire) });
+        await log('context', {
+          caseId,
+          reportId: latest.reportId,
+          author,
+          witness: member,
+          label,
+          items: chained.map(e => e.wire),
+        });
         gathered.push({
           author,
           fromSeq: chained[0]!.header.seq,
           toSeq: chained.at(-1)!.header.seq,
           count: chained.length,
           witness: member,
-          lines: chained.map(e => ({ seq: e.header.seq, ts: e.header.ts, text: e.wire.content ?? '' })),
+          lines: chained.map(e => ({
+            seq: e.header.seq,
+            ts: e.header.ts,
+            text: e.wire.content ?? '',
+          })),
         });
         filled = chained.length;
         break;

@@ -41,28 +41,49 @@ export type MakeAuditor = (grant: Grant, auditor: VatId) => object;
 const exportName = (grantId: string) => `moderation:auditor:${grantId}`;
 
 export const checkGrant = (role: unknown, label: unknown): void => {
-  if (!ROLES.includes(role as AuditorRole)) throw Error(`[bad-role] an auditor role is triage, act or admin, not ${JSON.stringify(role)}`);
-  if (typeof label !== 'string' || !label.trim() || label.length > 64) throw Error('[bad-label] an auditor label is 1 to 64 characters');
+  if (!ROLES.includes(role as AuditorRole))
+    throw Error(`[bad-role] an auditor role is triage, act or admin, not ${JSON.stringify(role)}`);
+  if (typeof label !== 'string' || !label.trim() || label.length > 64)
+    throw Error('[bad-label] an auditor label is 1 to 64 characters');
 };
 harden(checkGrant);
 
 /** Replays the log's grants and revocations, in order, and exports each grant again under its name. */
-export const openGrants = async (vat: Vat, archive: Archive, log: (kind: EntryKind, body: unknown) => Promise<Receipt>, makeAuditor: MakeAuditor): Promise<Grants> => {
+export const openGrants = async (
+  vat: Vat,
+  archive: Archive,
+  log: (kind: EntryKind, body: unknown) => Promise<Receipt>,
+  makeAuditor: MakeAuditor,
+): Promise<Grants> => {
   const grants = new Map<string, Grant>();
   const refs = new Map<string, string>();
   let pending: Promise<unknown> = Promise.resolve();
   const exportGrant = (grant: Grant) => {
     grants.set(grant.grantId, grant);
-    refs.set(grant.grantId, vat.exportPerPeer(auditor => makeAuditor(grant, auditor), { name: exportName(grant.grantId) }));
+    refs.set(
+      grant.grantId,
+      vat.exportPerPeer(auditor => makeAuditor(grant, auditor), {
+        name: exportName(grant.grantId),
+      }),
+    );
   };
-  const entries = [...(await archive.list('auditor-granted', 1_000_000)), ...(await archive.list('auditor-revoked', 1_000_000))].sort((a, b) => a.index - b.index);
+  const entries = [
+    ...(await archive.list('auditor-granted', 1_000_000)),
+    ...(await archive.list('auditor-revoked', 1_000_000)),
+  ].sort((a, b) => a.index - b.index);
   for (const entry of entries) {
     const body = JSON.parse(entry.body) as { label: string; role?: AuditorRole; grantId?: string };
     if (entry.kind === 'auditor-revoked') {
       for (const g of grants.values()) if (g.label === body.label) g.revoked = true;
     } else if (body.grantId) {
       // Grants logged before grant ids existed had no stable sturdy ref; they are not brought back.
-      grants.set(body.grantId, { grantId: body.grantId, label: body.label, role: body.role!, revoked: false, logged: Promise.resolve() });
+      grants.set(body.grantId, {
+        grantId: body.grantId,
+        label: body.label,
+        role: body.role!,
+        revoked: false,
+        logged: Promise.resolve(),
+      });
     }
   }
   for (const grant of [...grants.values()]) exportGrant(grant);
@@ -76,7 +97,13 @@ export const openGrants = async (vat: Vat, archive: Archive, log: (kind: EntryKi
     const live = [...grants.values()].find(g => g.label === label && g.role === role && !g.revoked);
     if (live) return live;
     const grantId = randomBytes(12).toString('base64url');
-    const grant: Grant = { grantId, label, role, revoked: false, logged: later(log('auditor-granted', { label, role, grantId })) };
+    const grant: Grant = {
+      grantId,
+      label,
+      role,
+      revoked: false,
+      logged: later(log('auditor-granted', { label, role, grantId })),
+    };
     exportGrant(grant);
     return grant;
   };
@@ -89,7 +116,8 @@ export const openGrants = async (vat: Vat, archive: Archive, log: (kind: EntryKi
     },
     async revoke(label: string) {
       const matching = [...grants.values()].filter(g => g.label === label && !g.revoked);
-      if (matching.length === 0) throw Error(`[unknown-auditor] no auditor ${JSON.stringify(label)} to revoke`);
+      if (matching.length === 0)
+        throw Error(`[unknown-auditor] no auditor ${JSON.stringify(label)} to revoke`);
       await later(log('auditor-revoked', { label }));
       for (const g of matching) g.revoked = true;
     },

@@ -37,21 +37,33 @@ export const rootOf = (leaves: readonly Uint8Array[], lo = 0, hi = leaves.length
 harden(rootOf);
 
 /** PATH(m, D[0:size]): the inclusion proof of leaf `index` in the tree of the first `size` leaves. */
-export const inclusionProof = (leaves: readonly Uint8Array[], index: number, size = leaves.length): Buffer[] => {
-  if (!(index >= 0 && index < size && size <= leaves.length)) throw RangeError(`no leaf ${index} in a tree of ${size}`);
+export const inclusionProof = (
+  leaves: readonly Uint8Array[],
+  index: number,
+  size = leaves.length,
+): Buffer[] => {
+  if (!(index >= 0 && index < size && size <= leaves.length))
+    throw RangeError(`no leaf ${index} in a tree of ${size}`);
   const path = (m: number, lo: number, hi: number): Buffer[] => {
     const n = hi - lo;
     if (n === 1) return [];
     const k = split(n);
-    return m < k ? [...path(m, lo, lo + k), rootOf(leaves, lo + k, hi)] : [...path(m - k, lo + k, hi), rootOf(leaves, lo, lo + k)];
+    return m < k
+      ? [...path(m, lo, lo + k), rootOf(leaves, lo + k, hi)]
+      : [...path(m - k, lo + k, hi), rootOf(leaves, lo, lo + k)];
   };
   return path(index, 0, size);
 };
 harden(inclusionProof);
 
 /** PROOF(size1, D[0:size2]): that the tree of size1 leaves is a prefix of the tree of size2. */
-export const consistencyProof = (leaves: readonly Uint8Array[], size1: number, size2 = leaves.length): Buffer[] => {
-  if (!(size1 > 0 && size1 <= size2 && size2 <= leaves.length)) throw RangeError(`no consistency proof from ${size1} to ${size2}`);
+export const consistencyProof = (
+  leaves: readonly Uint8Array[],
+  size1: number,
+  size2 = leaves.length,
+): Buffer[] => {
+  if (!(size1 > 0 && size1 <= size2 && size2 <= leaves.length))
+    throw RangeError(`no consistency proof from ${size1} to ${size2}`);
   const subproof = (m: number, lo: number, hi: number, whole: boolean): Buffer[] => {
     const n = hi - lo;
     if (m === n) return whole ? [] : [rootOf(leaves, lo, hi)];
@@ -69,7 +81,13 @@ const isSize = (n: number) => Number.isSafeInteger(n) && n >= 0;
 const equal = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 
 /** RFC 9162 §2.1.3.2. Throws `[bad-proof] …` saying why, if the proof fails. */
-export const verifyInclusion = (leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): void => {
+export const verifyInclusion = (
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): void => {
   const fail = (why: string): never => {
     throw Error(`[bad-proof] inclusion of leaf ${index} in a tree of ${size}: ${why}`);
   };
@@ -101,7 +119,13 @@ export const verifyInclusion = (leaf: Uint8Array, index: number, size: number, p
 harden(verifyInclusion);
 
 /** RFC 9162 §2.1.4.2. Throws `[bad-proof] …` saying why, if the proof fails. */
-export const verifyConsistency = (size1: number, size2: number, proof: readonly Uint8Array[], root1: Uint8Array, root2: Uint8Array): void => {
+export const verifyConsistency = (
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): void => {
   const fail = (why: string): never => {
     throw Error(`[bad-proof] consistency of a tree of ${size1} with a tree of ${size2}: ${why}`);
   };

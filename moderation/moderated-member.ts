@@ -8,14 +8,24 @@
 import { E, type ERef } from '@endo/far';
 import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
-import { joinRoom as joinChatRoom, type ChatMessage, type JoinRoomOptions, type MemberContext, type MemberExtension, type RoomMember } from '../unum/index.js';
+import {
+  joinRoom as joinChatRoom,
+  type ChatMessage,
+  type JoinRoomOptions,
+  type MemberContext,
+  type MemberExtension,
+  type RoomMember,
+} from '../unum/index.js';
 import type { ReportFacetI } from './facets.js';
 import { makeFilter, type Filter, type FilterHit, type Ruleset } from './filter.js';
 import { sealReport, type SignedReport, type Trigger } from './report.js';
 import { makeWitness } from './witness.js';
 
 /** What a member uses of its report facet (facets.ts ReportFacetI), or of a room's report hook (room.ts). */
-export type ReportFacet = Pick<TypeFromInterfaceGuard<typeof ReportFacetI>, 'submit' | 'offerWitness'>;
+export type ReportFacet = Pick<
+  TypeFromInterfaceGuard<typeof ReportFacetI>,
+  'submit' | 'offerWitness'
+>;
 
 export interface ReportRequest {
   category: string;
@@ -58,7 +68,13 @@ const makeRulesetCache = (context: MemberContext<ModerationEvents>) => {
     const { rulesetHash, state } = context.snapshot();
     if (rulesetHash !== cached.hash) {
       const rules = state.ruleset as Partial<Ruleset>;
-      cached = { hash: rulesetHash, filter: Array.isArray(rules?.rules) && rules.rules.length ? makeFilter(rules as Ruleset) : undefined };
+      cached = {
+        hash: rulesetHash,
+        filter:
+          Array.isArray(rules?.rules) && rules.rules.length
+            ? makeFilter(rules as Ruleset)
+            : undefined,
+      };
     }
     return cached;
   };
@@ -90,11 +106,20 @@ const makeReportService = (context: MemberContext<ModerationEvents>) => {
   };
 };
 
-const sealFrom = (context: MemberContext<ModerationEvents>, request: ReportRequest): SignedReport => {
+const sealFrom = (
+  context: MemberContext<ModerationEvents>,
+  request: ReportRequest,
+): SignedReport => {
   const { vat } = context;
   const window = context.window();
   const flagged = [...(request.flagged ?? [])];
-  const accused = request.accused ?? [...new Set(window.filter(k => flagged.includes(k.envelope.id)).map(k => k.envelope.header.author))].filter(a => a !== vat.id);
+  const accused =
+    request.accused ??
+    [
+      ...new Set(
+        window.filter(k => flagged.includes(k.envelope.id)).map(k => k.envelope.header.author),
+      ),
+    ].filter(a => a !== vat.id);
   return sealReport(
     {
       room: context.room,
@@ -126,7 +151,11 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
       return E(await facet).submit(signed);
     };
     const autoReport = (message: ChatMessage, hit: FilterHit, rulesetHash: string) => {
-      report({ category: hit.category, flagged: [message.id], trigger: { kind: 'filter', rule: hit.rule, rulesetHash } }).then(
+      report({
+        category: hit.category,
+        flagged: [message.id],
+        trigger: { kind: 'filter', rule: hit.rule, rulesetHash },
+      }).then(
         result => context.emit('reported', harden({ hit, result })),
         error => (context.emit as (name: string, event: unknown) => void)('error', error),
       );
@@ -153,6 +182,9 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
  * Joins the room behind `invite` with moderation on the member's side: the
  * room's ruleset filters what arrives, and `report()` is the panic button.
  */
-export const joinRoom = (vat: MemberContext<ModerationEvents>['vat'], invite: string, opts: JoinRoomOptions): Promise<ModeratedMember> =>
-  joinChatRoom(vat, invite, { ...opts, extension: moderatedMember });
+export const joinRoom = (
+  vat: MemberContext<ModerationEvents>['vat'],
+  invite: string,
+  opts: JoinRoomOptions,
+): Promise<ModeratedMember> => joinChatRoom(vat, invite, { ...opts, extension: moderatedMember });
 harden(joinRoom);

@@ -22,7 +22,10 @@ export interface ModeratedRoom extends Room {
   readonly operator: VatId;
 }
 
-export const createModeratedRoom = async (vat: Vat, opts: Omit<CreateRoomOptions, 'onReport'> & { moderation: string }): Promise<ModeratedRoom> => {
+export const createModeratedRoom = async (
+  vat: Vat,
+  opts: Omit<CreateRoomOptions, 'onReport'> & { moderation: string },
+): Promise<ModeratedRoom> => {
   const { moderation, ...roomOpts } = opts;
   const intake = makeLiveRef<Intake>(vat, moderation);
   const { operator } = (await E(await intake.get()).describe()) as { operator: VatId };
@@ -43,7 +46,12 @@ export const createModeratedRoom = async (vat: Vat, opts: Omit<CreateRoomOptions
   });
   roomId = room.room;
   const enforcer = makeRoomEnforcer(vat, room, operator);
-  const enforcerRef = vat.exportPerPeer(peer => (peer === operator ? enforcer : makeRefusingEnforcer(room.room, peer)), { name: `moderation:enforcer:${room.room}` });
+  const enforcerRef = vat.exportPerPeer(
+    peer => (peer === operator ? enforcer : makeRefusingEnforcer(room.room, peer)),
+    {
+      name: `moderation:enforcer:${room.room}`,
+    },
+  );
   register = async () => E(await intake.get()).registerRoom(room.signedRoster(), enforcerRef);
   await register();
   return harden({ ...room, enforcer, operator });

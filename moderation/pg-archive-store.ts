@@ -14,22 +14,43 @@ export const openPgArchiveStore = async (url: string): Promise<ArchiveStore> => 
   } catch (error) {
     await pool.end();
     const where = url.replace(/\/\/[^@/]*@/, '//…@'); // never echo a password
-    throw Error(`[bad-archive] cannot open the PostgreSQL archive at ${where}: ${(error as Error).message}`);
+    throw Error(
+      `[bad-archive] cannot open the PostgreSQL archive at ${where}: ${(error as Error).message}`,
+    );
   }
   type Row = { idx: string; kind: string; body: string; leaf: string; created_at: string };
   const toEntry = (r: Row): StoredEntry =>
-    harden({ index: Number(r.idx), kind: r.kind, body: r.body, leaf: r.leaf, createdAt: Number(r.created_at) });
+    harden({
+      index: Number(r.idx),
+      kind: r.kind,
+      body: r.body,
+      leaf: r.leaf,
+      createdAt: Number(r.created_at),
+    });
   return harden({
     append: async (e: StoredEntry) => {
-      await pool.query('INSERT INTO archive_entries (idx, kind, body, leaf, created_at) VALUES ($1, $2, $3, $4, $5)', [e.index, e.kind, e.body, e.leaf, e.createdAt]);
+      await pool.query(
+        'INSERT INTO archive_entries (idx, kind, body, leaf, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [e.index, e.kind, e.body, e.leaf, e.createdAt],
+      );
     },
-    leaves: async () => (await pool.query<{ leaf: string }>('SELECT leaf FROM archive_entries ORDER BY idx')).rows.map(r => r.leaf),
+    leaves: async () =>
+      (
+        await pool.query<{ leaf: string }>('SELECT leaf FROM archive_entries ORDER BY idx')
+      ).rows.map(r => r.leaf),
     entry: async (index: number) => {
-      const { rows } = await pool.query<Row>('SELECT * FROM archive_entries WHERE idx = $1', [index]);
+      const { rows } = await pool.query<Row>('SELECT * FROM archive_entries WHERE idx = $1', [
+        index,
+      ]);
       return rows[0] ? toEntry(rows[0]) : undefined;
     },
     list: async (kind: string, limit: number) =>
-      (await pool.query<Row>('SELECT * FROM archive_entries WHERE kind = $1 ORDER BY idx DESC LIMIT $2', [kind, limit])).rows.map(toEntry),
+      (
+        await pool.query<Row>(
+          'SELECT * FROM archive_entries WHERE kind = $1 ORDER BY idx DESC LIMIT $2',
+          [kind, limit],
+        )
+      ).rows.map(toEntry),
     close: async () => {
       await pool.end();
     },

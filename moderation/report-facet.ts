@@ -16,7 +16,9 @@ import type { RoomRegistry } from './room-registry.js';
 import { verifyReport } from './verify-report.js';
 import type { Witness } from './witness.js';
 
-const MIGRATIONS = harden(['CREATE TABLE IF NOT EXISTS moderation_report_budget (reporter TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL)']);
+const MIGRATIONS = harden([
+  'CREATE TABLE IF NOT EXISTS moderation_report_budget (reporter TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL)',
+]);
 
 export interface ReportDesk {
   /** The report facet for `member` of `room`. */
@@ -34,10 +36,21 @@ export interface ReportDeskDeps {
   limits: { reportBurst: number; reportRefillMs: number };
 }
 
-export const makeReportDesk = ({ vat, archive, cases, rooms, log, limits }: ReportDeskDeps): ReportDesk => {
+export const makeReportDesk = ({
+  vat,
+  archive,
+  cases,
+  rooms,
+  log,
+  limits,
+}: ReportDeskDeps): ReportDesk => {
   const db = vat.tables('moderation.report-budget', MIGRATIONS);
-  const load = db.prepare<{ tokens: number; at: number }>('SELECT tokens, at FROM moderation_report_budget WHERE reporter = ?');
-  const save = db.prepare('INSERT OR REPLACE INTO moderation_report_budget (reporter, tokens, at) VALUES (?, ?, ?)');
+  const load = db.prepare<{ tokens: number; at: number }>(
+    'SELECT tokens, at FROM moderation_report_budget WHERE reporter = ?',
+  );
+  const save = db.prepare(
+    'INSERT OR REPLACE INTO moderation_report_budget (reporter, tokens, at) VALUES (?, ?, ?)',
+  );
   const drop = db.prepare('DELETE FROM moderation_report_budget WHERE reporter = ?');
   const budget = makeTokenBuckets({
     burst: limits.reportBurst,
@@ -52,13 +65,23 @@ export const makeReportDesk = ({ vat, archive, cases, rooms, log, limits }: Repo
 
   const submit = async (room: string, member: VatId, signed: SignedReport) => {
     if (!budget.take(member)) {
-      throw Error(`[rate-limited] too many reports from ${short(member)}; the next is accepted in ${Math.ceil(budget.waitMs(member) / 1000)} s`);
+      throw Error(
+        `[rate-limited] too many reports from ${short(member)}; the next is accepted in ${Math.ceil(budget.waitMs(member) / 1000)} s`,
+      );
     }
     const verification = verifyReport(signed, { reporter: member, host: rooms.need(room).host });
     const report = verification.report;
-    if (report && report.room !== room) throw Error(`[wrong-room] this facet takes reports on room ${room}`);
+    if (report && report.room !== room)
+      throw Error(`[wrong-room] this facet takes reports on room ${room}`);
     const accused = report?.accused ?? [];
-    const summary = { reportId: report?.reportId ?? '', room, reporter: member, accused, category: report?.category ?? '', flagged: report?.flagged ?? [] };
+    const summary = {
+      reportId: report?.reportId ?? '',
+      room,
+      reporter: member,
+      accused,
+      category: report?.category ?? '',
+      flagged: report?.flagged ?? [],
+    };
     const placed = cases.place(room, accused, { ...summary, verdict: verification.verdict });
     const problems = verification.problems.map(p => ({ code: p.code, detail: p.detail }));
     const receipt = await log('report', {

@@ -7,8 +7,18 @@
 // (The design notes named a window item's header text `bytes`; here it is
 // `header`, as on the wire, without the domain prefix.)
 import { randomBytes } from 'node:crypto';
-import { domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
-import { canonical, withholdContent, type KeptEnvelope, type WireEnvelope } from '../presence/index.js';
+import {
+  domainSignatureHolds,
+  short,
+  signWithDomain,
+  type VatId,
+} from '../captp-transport/index.js';
+import {
+  canonical,
+  withholdContent,
+  type KeptEnvelope,
+  type WireEnvelope,
+} from '../presence/index.js';
 import type { SignedSnapshot } from '../unum/index.js';
 
 export const REPORT_DOMAIN = 'stoa/report/v1\n';
@@ -56,11 +66,16 @@ export interface ReportDraft {
  * flagged ones and the reporter's own; every other line travels as header and
  * signature only.
  */
-export const sealReport = (draft: ReportDraft, sign: (message: Uint8Array) => Uint8Array): SignedReport => {
+export const sealReport = (
+  draft: ReportDraft,
+  sign: (message: Uint8Array) => Uint8Array,
+): SignedReport => {
   const disclose = new Set([...draft.accused, draft.reporter]);
   const flagged = new Set(draft.flagged);
   const window = draft.window.map(({ envelope }) =>
-    disclose.has(envelope.header.author) || flagged.has(envelope.id) ? envelope.wire : withholdContent(envelope.wire),
+    disclose.has(envelope.header.author) || flagged.has(envelope.id)
+      ? envelope.wire
+      : withholdContent(envelope.wire),
   );
   const report: Report = {
     v: 1,
@@ -87,16 +102,28 @@ export const openReport = (signed: SignedReport): Report => {
   const bad = (why: string): never => {
     throw Error(`[bad-report] ${why}`);
   };
-  if (typeof signed?.report !== 'string' || typeof signed.sig !== 'string' || signed.report.length > 8 << 20) bad('not a signed report');
+  if (
+    typeof signed?.report !== 'string' ||
+    typeof signed.sig !== 'string' ||
+    signed.report.length > 8 << 20
+  )
+    bad('not a signed report');
   let report: Report;
   try {
     report = JSON.parse(signed.report);
   } catch {
     return bad('not JSON');
   }
-  if (report.v !== 1 || !Array.isArray(report.window) || !Array.isArray(report.flagged) || !Array.isArray(report.accused)) bad('malformed');
+  if (
+    report.v !== 1 ||
+    !Array.isArray(report.window) ||
+    !Array.isArray(report.flagged) ||
+    !Array.isArray(report.accused)
+  )
+    bad('malformed');
   if (canonical(report) !== signed.report) bad('not in canonical form');
-  if (!domainSignatureHolds(REPORT_DOMAIN, signed.report, signed.sig, report.reporter)) bad(`signature of the reporter ${short(String(report.reporter))} does not hold`);
+  if (!domainSignatureHolds(REPORT_DOMAIN, signed.report, signed.sig, report.reporter))
+    bad(`signature of the reporter ${short(String(report.reporter))} does not hold`);
   return harden(report);
 };
 harden(openReport);

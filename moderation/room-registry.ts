@@ -9,7 +9,9 @@ import { openSnapshot, type SignedSnapshot } from '../unum/index.js';
 import { makeLiveRef, parseRef, type LiveRef, type Vat } from '../vat/index.js';
 import type { RoomEnforcer } from './enforcer.js';
 
-const MIGRATIONS = harden(['CREATE TABLE IF NOT EXISTS moderation_rooms (room TEXT PRIMARY KEY, host TEXT NOT NULL, enforcer TEXT NOT NULL)']);
+const MIGRATIONS = harden([
+  'CREATE TABLE IF NOT EXISTS moderation_rooms (room TEXT PRIMARY KEY, host TEXT NOT NULL, enforcer TEXT NOT NULL)',
+]);
 
 export interface RoomRecord {
   room: string;
@@ -29,8 +31,12 @@ export interface RoomRegistry {
 
 export const openRoomRegistry = (vat: Vat): RoomRegistry => {
   const db = vat.tables('moderation.rooms', MIGRATIONS);
-  const load = db.prepare<{ room: string; host: string; enforcer: string }>('SELECT room, host, enforcer FROM moderation_rooms WHERE room = ?');
-  const save = db.prepare('INSERT OR REPLACE INTO moderation_rooms (room, host, enforcer) VALUES (?, ?, ?)');
+  const load = db.prepare<{ room: string; host: string; enforcer: string }>(
+    'SELECT room, host, enforcer FROM moderation_rooms WHERE room = ?',
+  );
+  const save = db.prepare(
+    'INSERT OR REPLACE INTO moderation_rooms (room, host, enforcer) VALUES (?, ?, ?)',
+  );
   const enforcers = new Map<string, { ref: string; live: LiveRef<RoomEnforcer> }>();
   const get = (room: string): RoomRecord | undefined => {
     const row = load.get(room);
@@ -40,20 +46,32 @@ export const openRoomRegistry = (vat: Vat): RoomRegistry => {
     register(host: VatId, signed: SignedSnapshot, enforcerRef: string) {
       const { room } = openSnapshot(signed, host);
       const known = get(room);
-      if (known && known.host !== host) throw Error(`[not-yours] room ${room} is registered by another host than vat ${short(host)}`);
-      if (parseRef(enforcerRef, 's').vatId !== host) throw Error(`[bad-ref] the enforcer of room ${room} must be an object of its host, vat ${short(host)}`);
+      if (known && known.host !== host)
+        throw Error(
+          `[not-yours] room ${room} is registered by another host than vat ${short(host)}`,
+        );
+      if (parseRef(enforcerRef, 's').vatId !== host)
+        throw Error(
+          `[bad-ref] the enforcer of room ${room} must be an object of its host, vat ${short(host)}`,
+        );
       save.run(room, host, enforcerRef);
       enforcers.delete(room);
     },
     get,
     need(room: string) {
       const record = get(room);
-      if (!record) throw Error(`[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`);
+      if (!record)
+        throw Error(
+          `[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`,
+        );
       return record;
     },
     enforcer(room: string) {
       const row = load.get(room);
-      if (!row) throw Error(`[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`);
+      if (!row)
+        throw Error(
+          `[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`,
+        );
       let entry = enforcers.get(room);
       if (!entry || entry.ref !== row.enforcer) {
         entry = { ref: row.enforcer, live: makeLiveRef<RoomEnforcer>(vat, row.enforcer) };

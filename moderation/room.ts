@@ -7,7 +7,14 @@ import { makeExo } from '@endo/exo';
 import { M } from '@endo/patterns';
 import type { Passable } from '@endo/pass-style';
 import { short, type VatId } from '../captp-transport/index.js';
-import { createRoom as createChatRoom, DEFAULT_UNUM_LIMITS, type CreateRoomOptions as ChatRoomOptions, type HostExtension, type Member, type Room } from '../unum/index.js';
+import {
+  createRoom as createChatRoom,
+  DEFAULT_UNUM_LIMITS,
+  type CreateRoomOptions as ChatRoomOptions,
+  type HostExtension,
+  type Member,
+  type Room,
+} from '../unum/index.js';
 import type { Vat } from '../vat/index.js';
 import { checkRuleset } from './filter.js';
 import { SignedReportShape } from './facets.js';
@@ -39,7 +46,10 @@ export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Roo
     makeExo(`ReportHook ${short(vatId)}`, ReportHookI, {
       async submit(signed) {
         const from = room?.roster().find(m => m.vatId === vatId);
-        if (!from || !onReport) throw Error(`[removed] vat ${short(vatId)} is no longer a member of ${room?.room ?? 'the room'}`);
+        if (!from || !onReport)
+          throw Error(
+            `[removed] vat ${short(vatId)} is no longer a member of ${room?.room ?? 'the room'}`,
+          );
         return onReport(signed as SignedReport, from);
       },
       offerWitness() {}, // a hook does not gather context
@@ -47,7 +57,11 @@ export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Roo
   const ttlMs = { ...DEFAULT_UNUM_LIMITS, ...opts.limits }.inboxGiftTtlMs;
   room = await createChatRoom(vat, {
     ...roomOpts,
-    extension: moderationHost(onReport ? async member => harden({ report: vat.giftFor(hookFor(member), member, { ttlMs }) }) : undefined),
+    extension: moderationHost(
+      onReport
+        ? async member => harden({ report: vat.giftFor(hookFor(member), member, { ttlMs }) })
+        : undefined,
+    ),
   });
   return room;
 };

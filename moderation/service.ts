@@ -68,17 +68,31 @@ export const openArchiveStore = async (spec: string): Promise<ArchiveStore> => {
 
 const REPLAYED: readonly EntryKind[] = ['report', 'context', 'action'];
 
-export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): Promise<Moderation> => {
+export const startModeration = async (
+  vat: Vat,
+  opts: ModerationOptions = {},
+): Promise<Moderation> => {
   const limits: ModerationLimits = { ...DEFAULT_MODERATION_LIMITS, ...opts.limits };
   const spec = opts.archive ?? `sqlite:${join(vat.dataDir, 'moderation.db')}`;
   const archive = await openArchive(await openArchiveStore(spec), vat);
   const log = (kind: EntryKind, body: unknown) => archive.append(kind, body);
   const cases = makeCases();
-  replayCases(cases, (await Promise.all(REPLAYED.map(kind => archive.list(kind, 1_000_000)))).flat());
+  replayCases(
+    cases,
+    (await Promise.all(REPLAYED.map(kind => archive.list(kind, 1_000_000)))).flat(),
+  );
   const rooms = openRoomRegistry(vat);
   const reports = makeReportDesk({ vat, archive, cases, rooms, log, limits });
   const grants = await openGrants(vat, archive, log, (grant, auditor) =>
-    makeAuditor(grant, auditor, { archive, cases, rooms, reports, log, grant: (role, label) => grants.grantLogged(role, label), revoke: label => grants.revoke(label) }),
+    makeAuditor(grant, auditor, {
+      archive,
+      cases,
+      rooms,
+      reports,
+      log,
+      grant: (role, label) => grants.grantLogged(role, label),
+      revoke: label => grants.revoke(label),
+    }),
   );
 
   const reportInbox = vat.exportPerPeer(
@@ -90,8 +104,13 @@ export const startModeration = async (vat: Vat, opts: ModerationOptions = {}): P
         },
         reportGiftFor(room, member) {
           const record = rooms.get(room);
-          if (!record || record.host !== host) throw Error(`[unknown-room] vat ${host.slice(0, 8)} has registered no room ${JSON.stringify(room)}`);
-          return vat.giftFor(reports.facetFor(room, member), member, { ttlMs: limits.reportGiftTtlMs });
+          if (!record || record.host !== host)
+            throw Error(
+              `[unknown-room] vat ${host.slice(0, 8)} has registered no room ${JSON.stringify(room)}`,
+            );
+          return vat.giftFor(reports.facetFor(room, member), member, {
+            ttlMs: limits.reportGiftTtlMs,
+          });
         },
       }),
     { name: 'moderation:intake' },

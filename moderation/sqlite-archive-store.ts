@@ -12,14 +12,21 @@ export const openSqliteArchiveStore = (path: string): ArchiveStore => {
     db.exec(`CREATE TABLE IF NOT EXISTS archive_entries (
       idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, leaf TEXT NOT NULL, created_at INTEGER NOT NULL)`);
   } catch (error) {
-    throw Error(`[bad-archive] cannot open the SQLite archive ${path}: ${(error as Error).message}`);
+    throw Error(
+      `[bad-archive] cannot open the SQLite archive ${path}: ${(error as Error).message}`,
+    );
   }
-  const insert = db.prepare('INSERT INTO archive_entries (idx, kind, body, leaf, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO archive_entries (idx, kind, body, leaf, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const leaves = db.prepare<[], { leaf: string }>('SELECT leaf FROM archive_entries ORDER BY idx');
   type Row = { idx: number; kind: string; body: string; leaf: string; created_at: number };
   const one = db.prepare<[number], Row>('SELECT * FROM archive_entries WHERE idx = ?');
-  const byKind = db.prepare<[string, number], Row>('SELECT * FROM archive_entries WHERE kind = ? ORDER BY idx DESC LIMIT ?');
-  const toEntry = (r: Row): StoredEntry => harden({ index: r.idx, kind: r.kind, body: r.body, leaf: r.leaf, createdAt: r.created_at });
+  const byKind = db.prepare<[string, number], Row>(
+    'SELECT * FROM archive_entries WHERE kind = ? ORDER BY idx DESC LIMIT ?',
+  );
+  const toEntry = (r: Row): StoredEntry =>
+    harden({ index: r.idx, kind: r.kind, body: r.body, leaf: r.leaf, createdAt: r.created_at });
   return harden({
     append: async (e: StoredEntry) => {
       insert.run(e.index, e.kind, e.body, e.leaf, e.createdAt);

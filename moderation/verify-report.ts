@@ -7,7 +7,13 @@
 // Equivocation by a participant is a finding about that participant, not a
 // flaw of the report.
 import { short, type VatId } from '../captp-transport/index.js';
-import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from '../presence/index.js';
+import {
+  contentMatches,
+  openEnvelope,
+  PUBLIC,
+  signatureHolds,
+  type Envelope,
+} from '../presence/index.js';
 import { openSnapshot, type Snapshot } from '../unum/index.js';
 import { openReport, type Report, type SignedReport } from './report.js';
 
@@ -83,7 +89,14 @@ export interface VerifyOptions {
 
 export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verification => {
   const reject = (why: string, report?: Report): Verification =>
-    harden({ verdict: 'rejected', rejected: why, problems: [], findings: [], items: [], ...(report ? { report, reportId: report.reportId } : {}) });
+    harden({
+      verdict: 'rejected',
+      rejected: why,
+      problems: [],
+      findings: [],
+      items: [],
+      ...(report ? { report, reportId: report.reportId } : {}),
+    });
   let report: Report;
   try {
     report = openReport(signed);
@@ -91,7 +104,10 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     return reject((error as Error).message);
   }
   if (report.reporter !== opts.reporter) {
-    return reject(`[spoofed-reporter] the report names ${short(String(report.reporter))} but came through the facet of ${short(opts.reporter)}`, report);
+    return reject(
+      `[spoofed-reporter] the report names ${short(String(report.reporter))} but came through the facet of ${short(opts.reporter)}`,
+      report,
+    );
   }
   let roster: Snapshot;
   try {
@@ -100,7 +116,10 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     return reject((error as Error).message, report);
   }
   if (!roster.members.some(m => m.vatId === report.reporter)) {
-    return reject(`[not-a-member] reporter ${short(report.reporter)} is not in the roster it sent`, report);
+    return reject(
+      `[not-a-member] reporter ${short(report.reporter)} is not in the roster it sent`,
+      report,
+    );
   }
 
   const problems: Problem[] = [];
@@ -125,7 +144,10 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     try {
       envelope = openEnvelope(wire);
     } catch (error) {
-      problems.push({ code: 'malformed-item', detail: `item ${position}: ${(error as Error).message}` });
+      problems.push({
+        code: 'malformed-item',
+        detail: `item ${position}: ${(error as Error).message}`,
+      });
       items.push({ position, ok: false, disclosed: false });
       return;
     }
@@ -134,16 +156,30 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
       problems.push({ code, detail, id: envelope.id, author, seq });
       items.push({ position, ...lineOf(envelope), ok: false });
     };
-    if (seen.has(envelope.id)) return mark('duplicate-item', `item ${position} repeats an earlier item`);
+    if (seen.has(envelope.id))
+      return mark('duplicate-item', `item ${position} repeats an earlier item`);
     seen.add(envelope.id);
-    if (!signatureHolds(envelope)) return mark('bad-signature', `item ${position} is not signed by its author ${short(author)}`);
+    if (!signatureHolds(envelope))
+      return mark('bad-signature', `item ${position} is not signed by its author ${short(author)}`);
     if (room !== report.room) return mark('wrong-room', `item ${position} belongs to another room`);
     if (!members.has(author)) {
-      if (epoch >= roster.epoch) return mark('not-a-member', `item ${position} is by ${short(author)}, not in the roster`);
-      findings.push({ code: 'former-member', author, seq, ids: [envelope.id], detail: `item ${position} is by ${short(author)}, who was in the room at epoch ${epoch} and is not in the roster of epoch ${roster.epoch}` });
+      if (epoch >= roster.epoch)
+        return mark('not-a-member', `item ${position} is by ${short(author)}, not in the roster`);
+      findings.push({
+        code: 'former-member',
+        author,
+        seq,
+        ids: [envelope.id],
+        detail: `item ${position} is by ${short(author)}, who was in the room at epoch ${epoch} and is not in the roster of epoch ${roster.epoch}`,
+      });
     }
-    if (epoch > roster.epoch) return mark('future-epoch', `item ${position} claims epoch ${epoch}, after the roster's ${roster.epoch}`);
-    if (!contentMatches(envelope)) return mark('bad-content', `item ${position}'s content is not what its author signed`);
+    if (epoch > roster.epoch)
+      return mark(
+        'future-epoch',
+        `item ${position} claims epoch ${epoch}, after the roster's ${roster.epoch}`,
+      );
+    if (!contentMatches(envelope))
+      return mark('bad-content', `item ${position}'s content is not what its author signed`);
     items.push({ position, ...lineOf(envelope), ok: true });
     good.push({ envelope, position });
   });
@@ -158,43 +194,91 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     const inListOrder = chain.map(c => c.envelope.header.seq);
     if (inListOrder.some((seq, i) => i > 0 && seq < inListOrder[i - 1]!)) {
       const { author } = chain[0]!.envelope.header;
-      problems.push({ code: 'reordered', detail: `items by ${short(author)} are out of their chain's order`, author });
+      problems.push({
+        code: 'reordered',
+        detail: `items by ${short(author)} are out of their chain's order`,
+        author,
+      });
     }
     const sorted = [...chain].sort((a, b) => a.envelope.header.seq - b.envelope.header.seq);
     for (let i = 1; i < sorted.length; i += 1) {
       const [before, after] = [sorted[i - 1]!.envelope, sorted[i]!.envelope];
       const { author, seq } = after.header;
       if (seq === before.header.seq) {
-        findings.push({ code: 'equivocation', author, seq, ids: [before.id, after.id], detail: `${short(author)} signed two different lines as number ${seq}` });
+        findings.push({
+          code: 'equivocation',
+          author,
+          seq,
+          ids: [before.id, after.id],
+          detail: `${short(author)} signed two different lines as number ${seq}`,
+        });
       } else if (seq > before.header.seq + 1) {
-        problems.push({ code: 'omission', detail: `${short(author)}'s envelopes ${before.header.seq + 1} to ${seq - 1} are missing`, author, seq: before.header.seq + 1 });
+        problems.push({
+          code: 'omission',
+          detail: `${short(author)}'s envelopes ${before.header.seq + 1} to ${seq - 1} are missing`,
+          author,
+          seq: before.header.seq + 1,
+        });
       } else if (after.header.prev !== before.id) {
-        problems.push({ code: 'broken-chain', detail: `${short(author)}'s envelope ${seq} does not follow the ${seq - 1} in the report`, id: after.id, author, seq });
+        problems.push({
+          code: 'broken-chain',
+          detail: `${short(author)}'s envelope ${seq} does not follow the ${seq - 1} in the report`,
+          id: after.id,
+          author,
+          seq,
+        });
       }
     }
   }
 
   // Heads: what each author had seen of the others must match, and come first.
-  const byPlace = new Map(good.map(g => [`${g.envelope.header.author}|${g.envelope.stream}|${g.envelope.header.seq}`, g]));
+  const byPlace = new Map(
+    good.map(g => [`${g.envelope.header.author}|${g.envelope.stream}|${g.envelope.header.seq}`, g]),
+  );
   const authorsPresent = new Set(good.map(g => g.envelope.header.author));
   const missingParticipants = new Set<VatId>();
   for (const { envelope, position } of good) {
     for (const [author, seq, id] of envelope.header.heads) {
       const named = byPlace.get(`${author}|${PUBLIC}|${seq}`);
-      if (named && named.envelope.id !== id && !findings.some(f => f.author === author && f.seq === seq)) {
-        problems.push({ code: 'heads-mismatch', detail: `item ${position} saw ${short(author)}'s ${seq} as another envelope`, id: envelope.id, author, seq });
+      if (
+        named &&
+        named.envelope.id !== id &&
+        !findings.some(f => f.author === author && f.seq === seq)
+      ) {
+        problems.push({
+          code: 'heads-mismatch',
+          detail: `item ${position} saw ${short(author)}'s ${seq} as another envelope`,
+          id: envelope.id,
+          author,
+          seq,
+        });
       } else if (named && named.position > position) {
-        problems.push({ code: 'reordered', detail: `item ${position} comes before ${short(author)}'s ${seq}, which it had seen`, id: envelope.id, author, seq });
+        problems.push({
+          code: 'reordered',
+          detail: `item ${position} comes before ${short(author)}'s ${seq}, which it had seen`,
+          id: envelope.id,
+          author,
+          seq,
+        });
       } else if (!authorsPresent.has(author) && members.has(author) && author !== report.reporter) {
         missingParticipants.add(author);
       }
     }
   }
   for (const author of missingParticipants) {
-    problems.push({ code: 'omission', detail: `${short(author)} is named in heads but none of its envelopes is in the report`, author });
+    problems.push({
+      code: 'omission',
+      detail: `${short(author)} is named in heads but none of its envelopes is in the report`,
+      author,
+    });
   }
   for (const id of report.flagged) {
-    if (!good.some(g => g.envelope.id === id)) problems.push({ code: 'unknown-flagged', detail: 'a flagged envelope is not a good item of the window', id });
+    if (!good.some(g => g.envelope.id === id))
+      problems.push({
+        code: 'unknown-flagged',
+        detail: 'a flagged envelope is not a good item of the window',
+        id,
+      });
   }
   return harden({
     verdict: problems.length ? 'partial' : 'verified',

@@ -22,7 +22,13 @@ export const makeWitness = (label: string, window: () => readonly KeptEnvelope[]
       return harden(
         window()
           .map(k => k.envelope)
-          .filter(e => e.stream === PUBLIC && e.header.author === author && e.header.seq >= fromSeq && e.header.seq <= to)
+          .filter(
+            e =>
+              e.stream === PUBLIC &&
+              e.header.author === author &&
+              e.header.seq >= fromSeq &&
+              e.header.seq <= to,
+          )
           .map(e => e.wire),
       );
     },

@@ -27,7 +27,8 @@ export const makeEmitter = <Events extends Record<string, unknown>>(): Emitter<E
         try {
           (listener as Listener<Events[typeof name]>)(event);
         } catch (error) {
-          if (name !== 'error' && listeners.get('error' as keyof Events)?.size) emitter.emit('error' as keyof Events, error as Events[keyof Events]);
+          if (name !== 'error' && listeners.get('error' as keyof Events)?.size)
+            emitter.emit('error' as keyof Events, error as Events[keyof Events]);
           else console.error(`stoa: a ${String(name)} listener threw`, error);
         }
       }

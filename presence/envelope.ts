@@ -16,7 +16,12 @@
 // (room, author, to), so the public chain has no holes others cannot fill.
 import { createHash, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { checkVatId, domainSignatureHolds, signWithDomain, type VatId } from '../captp-transport/index.js';
+import {
+  checkVatId,
+  domainSignatureHolds,
+  signWithDomain,
+  type VatId,
+} from '../captp-transport/index.js';
 
 export const ENVELOPE_DOMAIN = 'stoa/envelope/v1\n';
 export const GENESIS = '0'.repeat(64);
@@ -61,7 +66,19 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 const B64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_HEADER_CHARS = 4096;
-const HEADER_KEYS = new Set(['v', 'room', 'epoch', 'author', 'seq', 'prev', 'ts', 'heads', 'kind', 'body', 'to']);
+const HEADER_KEYS = new Set([
+  'v',
+  'room',
+  'epoch',
+  'author',
+  'seq',
+  'prev',
+  'ts',
+  'heads',
+  'kind',
+  'body',
+  'to',
+]);
 
 const sha256hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -76,7 +93,8 @@ export const contentHash = (salt: string, content: string): string =>
   sha256hex(Buffer.concat([Buffer.from(salt, 'base64url'), Buffer.from(content, 'utf8')]));
 harden(contentHash);
 
-const isCount = (n: unknown, min: number): n is number => Number.isSafeInteger(n) && (n as number) >= min;
+const isCount = (n: unknown, min: number): n is number =>
+  Number.isSafeInteger(n) && (n as number) >= min;
 
 const malformed = (what: string): never => {
   throw Error(`[malformed] envelope ${what}`);
@@ -84,15 +102,19 @@ const malformed = (what: string): never => {
 
 /** Checks the header's form; returns it typed. */
 const checkHeader = (h: Record<string, unknown>): EnvelopeHeader => {
-  for (const key of Object.keys(h)) if (!HEADER_KEYS.has(key)) malformed(`has an unknown field ${JSON.stringify(key.slice(0, 20))}`);
+  for (const key of Object.keys(h))
+    if (!HEADER_KEYS.has(key))
+      malformed(`has an unknown field ${JSON.stringify(key.slice(0, 20))}`);
   if (h.v !== 1) malformed('version is not 1');
-  if (typeof h.room !== 'string' || h.room.length === 0 || h.room.length > 128) malformed('room is not a string of 1 to 128 characters');
+  if (typeof h.room !== 'string' || h.room.length === 0 || h.room.length > 128)
+    malformed('room is not a string of 1 to 128 characters');
   if (!isCount(h.epoch, 0)) malformed('epoch is not a count');
   if (!isCount(h.seq, 1)) malformed('seq is not a positive integer');
   if (typeof h.prev !== 'string' || !HEX64.test(h.prev)) malformed('prev is not a hex id');
   if (h.seq === 1 && h.prev !== GENESIS) malformed('seq 1 does not follow genesis');
   if (!isCount(h.ts, 0)) malformed('ts is not a time');
-  if (typeof h.kind !== 'string' || !KIND.test(h.kind)) malformed('kind is not a short lower-case name');
+  if (typeof h.kind !== 'string' || !KIND.test(h.kind))
+    malformed('kind is not a short lower-case name');
   if (typeof h.body !== 'string' || !HEX64.test(h.body)) malformed('body is not a hex hash');
   for (const field of ['author', 'to'] as const) {
     if (field === 'to' && h.to === undefined) continue;
@@ -107,7 +129,13 @@ const checkHeader = (h: Record<string, unknown>): EnvelopeHeader => {
   for (const head of h.heads as unknown[]) {
     if (!Array.isArray(head) || head.length !== 3) malformed('head is not [author, seq, id]');
     const [author, seq, id] = head as unknown[];
-    if (typeof author !== 'string' || !/^[a-z2-7]{52}$/.test(author) || !isCount(seq, 1) || typeof id !== 'string' || !HEX64.test(id)) {
+    if (
+      typeof author !== 'string' ||
+      !/^[a-z2-7]{52}$/.test(author) ||
+      !isCount(seq, 1) ||
+      typeof id !== 'string' ||
+      !HEX64.test(id)
+    ) {
       malformed('head is not [author, seq, id]');
     }
     if ((author as string) <= last) malformed('heads are not sorted by author');
@@ -120,34 +148,53 @@ const checkHeader = (h: Record<string, unknown>): EnvelopeHeader => {
 export const openEnvelope = (wire: unknown): Envelope => {
   if (typeof wire !== 'object' || wire === null) malformed('is not a record');
   const { header, sig, content, salt } = wire as Record<string, unknown>;
-  if (typeof header !== 'string' || header.length > MAX_HEADER_CHARS) malformed('header is not a string');
-  if (typeof sig !== 'string' || sig.length !== 86 || !B64URL.test(sig)) malformed('signature is not 64 bytes of base64url');
-  if ((content === undefined) !== (salt === undefined)) malformed('carries content without its salt, or a salt without content');
+  if (typeof header !== 'string' || header.length > MAX_HEADER_CHARS)
+    malformed('header is not a string');
+  if (typeof sig !== 'string' || sig.length !== 86 || !B64URL.test(sig))
+    malformed('signature is not 64 bytes of base64url');
+  if ((content === undefined) !== (salt === undefined))
+    malformed('carries content without its salt, or a salt without content');
   if (content !== undefined && typeof content !== 'string') malformed('content is not a string');
-  if (salt !== undefined && (typeof salt !== 'string' || salt.length !== 22 || !B64URL.test(salt))) malformed('salt is not 16 bytes of base64url');
+  if (salt !== undefined && (typeof salt !== 'string' || salt.length !== 22 || !B64URL.test(salt)))
+    malformed('salt is not 16 bytes of base64url');
   let parsed: unknown;
   try {
     parsed = JSON.parse(header as string);
   } catch {
     malformed('header is not JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) malformed('header is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    malformed('header is not a JSON object');
   const checked = checkHeader(parsed as Record<string, unknown>);
   if (canonical(checked) !== header) malformed('header is not in canonical form');
   const id = sha256hex(ENVELOPE_DOMAIN + (header as string));
-  const cleanWire: WireEnvelope = content === undefined ? { header: header as string, sig: sig as string } : { header: header as string, sig: sig as string, content: content as string, salt: salt as string };
+  const cleanWire: WireEnvelope =
+    content === undefined
+      ? { header: header as string, sig: sig as string }
+      : {
+          header: header as string,
+          sig: sig as string,
+          content: content as string,
+          salt: salt as string,
+        };
   return harden({ header: checked, id, wire: cleanWire, stream: checked.to ?? PUBLIC });
 };
 harden(openEnvelope);
 
 /** True if the author's signature holds over the envelope's bytes. */
 export const signatureHolds = (envelope: Envelope): boolean =>
-  domainSignatureHolds(ENVELOPE_DOMAIN, envelope.wire.header, envelope.wire.sig, envelope.header.author);
+  domainSignatureHolds(
+    ENVELOPE_DOMAIN,
+    envelope.wire.header,
+    envelope.wire.sig,
+    envelope.header.author,
+  );
 harden(signatureHolds);
 
 /** True if the content beside the header is what the body commits to (or is withheld). */
 export const contentMatches = (envelope: Envelope): boolean =>
-  envelope.wire.content === undefined || contentHash(envelope.wire.salt!, envelope.wire.content) === envelope.header.body;
+  envelope.wire.content === undefined ||
+  contentHash(envelope.wire.salt!, envelope.wire.content) === envelope.header.body;
 harden(contentMatches);
 
 /** Makes and signs an envelope. `sign` is the author vat's signer. */
@@ -166,5 +213,6 @@ export const sealEnvelope = (
 harden(sealEnvelope);
 
 /** The envelope as a report shows a bystander's line: header and signature, content withheld. */
-export const withholdContent = (wire: WireEnvelope): WireEnvelope => harden({ header: wire.header, sig: wire.sig });
+export const withholdContent = (wire: WireEnvelope): WireEnvelope =>
+  harden({ header: wire.header, sig: wire.sig });
 harden(withholdContent);

@@ -20,7 +20,9 @@ export const WireEnvelopeShape = M.splitRecord(
 const StreamHeadShape = harden({ seq: M.number(), id: M.string({ stringLengthLimit: 64 }) });
 
 export const PeerInboxI = M.interface('PeerInbox', {
-  deliver: M.call(M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH })).returns(M.undefined()),
+  deliver: M.call(M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH })).returns(
+    M.undefined(),
+  ),
   heads: M.call().returns(harden({ public: StreamHeadShape, direct: StreamHeadShape })),
   history: M.call(VatIdShape, VatIdShape, M.number(), M.number()).returns(
     M.arrayOf(WireEnvelopeShape),
@@ -39,7 +41,13 @@ export interface InboxHandlers {
   deliver(from: VatId, envelopes: WireEnvelope[]): void;
   /** Our heads `from` may know: our public stream and our direct stream to it. */
   heads(from: VatId): { public: StreamHead; direct: StreamHead };
-  history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number): WireEnvelope[];
+  history(
+    from: VatId,
+    author: VatId,
+    stream: string,
+    fromSeq: number,
+    toSeq: number,
+  ): WireEnvelope[];
   recent(from: VatId, limit: number): WireEnvelope[];
   position(from: VatId, x: number, y: number): void;
 }
@@ -47,7 +55,10 @@ export interface InboxHandlers {
 export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandlers) => {
   let revoked = false;
   const check = () => {
-    if (revoked) throw Error(`[revoked] vat ${short(self)} no longer accepts messages from vat ${short(peer)}`);
+    if (revoked)
+      throw Error(
+        `[revoked] vat ${short(self)} no longer accepts messages from vat ${short(peer)}`,
+      );
   };
   const inbox = makeExo(`PeerInbox ${short(self)} for ${short(peer)}`, PeerInboxI, {
     deliver(envelopes) {
@@ -60,7 +71,13 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandle
     },
     history(author, stream, fromSeq, toSeq) {
       check();
-      if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq) || fromSeq < 1 || toSeq < fromSeq || toSeq - fromSeq >= HISTORY_RANGE) {
+      if (
+        !Number.isSafeInteger(fromSeq) ||
+        !Number.isSafeInteger(toSeq) ||
+        fromSeq < 1 ||
+        toSeq < fromSeq ||
+        toSeq - fromSeq >= HISTORY_RANGE
+      ) {
         throw Error(`[bad-range] history ranges are 1 to ${HISTORY_RANGE} sequence numbers`);
       }
       return harden(handlers.history(peer, author, stream, fromSeq, toSeq));

@@ -1,5 +1,13 @@
 // presence/: fan-out between presences: signed, hash-chained envelopes; windows; interest.
-export { makePresence, type Presence, type PresenceEvents, type PresenceOptions, type PresenceStats, type SendResult, type Target } from './presence.js';
+export {
+  makePresence,
+  type Presence,
+  type PresenceEvents,
+  type PresenceOptions,
+  type PresenceStats,
+  type SendResult,
+  type Target,
+} from './presence.js';
 export {
   canonical,
   contentHash,

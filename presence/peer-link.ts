@@ -100,7 +100,14 @@ export const makePeerLink = (
       }),
     fail,
     stats: () =>
-      harden({ peer, queued: queue.length, inFlight, sent, droppedForBackpressure: dropped, broken: broken !== undefined }),
+      harden({
+        peer,
+        queued: queue.length,
+        inFlight,
+        sent,
+        droppedForBackpressure: dropped,
+        broken: broken !== undefined,
+      }),
   });
 };
 harden(makePeerLink);

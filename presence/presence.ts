@@ -8,8 +8,21 @@ import { E, type ERef } from '@endo/far';
 import { short, type VatId } from '../captp-transport/index.js';
 import type { Vat } from '../vat/index.js';
 import { makeEmitter, type Listener } from './emitter.js';
-import { GENESIS, PUBLIC, sealEnvelope, type Envelope, type Head, type WireEnvelope } from './envelope.js';
-import { HISTORY_RANGE, makePeerInboxKit, MAX_BATCH, type PeerInbox, type StreamHead } from './inbox.js';
+import {
+  GENESIS,
+  PUBLIC,
+  sealEnvelope,
+  type Envelope,
+  type Head,
+  type WireEnvelope,
+} from './envelope.js';
+import {
+  HISTORY_RANGE,
+  makePeerInboxKit,
+  MAX_BATCH,
+  type PeerInbox,
+  type StreamHead,
+} from './inbox.js';
 import { selectInAura, type AuraPolicy, type Position } from './interest.js';
 import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
 import { makePeerLink, type PeerLink, type PeerLinkStats } from './peer-link.js';
@@ -95,8 +108,14 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const self = vat.id;
   const room = roster.room;
   const limits: PresenceLimits = { ...DEFAULT_PRESENCE_LIMITS, ...opts.limits };
-  if (!Number.isSafeInteger(limits.maxBatch) || limits.maxBatch < 1 || limits.maxBatch > MAX_BATCH) {
-    throw Error(`[bad-option] maxBatch is 1 to ${MAX_BATCH} envelopes (what a peer's inbox takes in one delivery), got ${limits.maxBatch}`);
+  if (
+    !Number.isSafeInteger(limits.maxBatch) ||
+    limits.maxBatch < 1 ||
+    limits.maxBatch > MAX_BATCH
+  ) {
+    throw Error(
+      `[bad-option] maxBatch is 1 to ${MAX_BATCH} envelopes (what a peer's inbox takes in one delivery), got ${limits.maxBatch}`,
+    );
   }
   const events = makeEmitter<PresenceEvents>();
   const windowStore = openWindowStore(vat);
@@ -116,12 +135,18 @@ export const makePresence = (opts: PresenceOptions): Presence => {
 
   const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
     // Our direct stream from `author` only the author has; public streams anyone may.
-    const candidates = stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
+    const candidates =
+      stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
     for (const peer of candidates) {
       const link = links.get(peer);
       if (!link) continue;
       try {
-        const found = await E(link.inbox).history(author, stream, fromSeq, Math.min(toSeq, fromSeq + HISTORY_RANGE - 1));
+        const found = await E(link.inbox).history(
+          author,
+          stream,
+          fromSeq,
+          Math.min(toSeq, fromSeq + HISTORY_RANGE - 1),
+        );
         for (const wire of found) receiver.receive(wire, peer, { live: false });
         if (receiver.head(author, stream)!.seq >= toSeq) return;
       } catch {
@@ -152,18 +177,23 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     },
   });
 
-  const ownHead = (stream: string): StreamHead => receiver.head(self, stream) ?? { seq: 0, id: GENESIS };
+  const ownHead = (stream: string): StreamHead =>
+    receiver.head(self, stream) ?? { seq: 0, id: GENESIS };
 
-  const sweeper = setInterval(() => {
-    receiver.sweep();
-    if (positionDirty && myPosition) {
-      positionDirty = false;
-      for (const link of links.values()) {
-        if (link.stats().queued > 0) positionDirty = true; // low priority: chat first
-        else E.sendOnly(link.inbox).position(myPosition.x, myPosition.y);
+  const sweeper = setInterval(
+    () => {
+      receiver.sweep();
+      if (positionDirty && myPosition) {
+        positionDirty = false;
+        for (const link of links.values()) {
+          if (link.stats().queued > 0)
+            positionDirty = true; // low priority: chat first
+          else E.sendOnly(link.inbox).position(myPosition.x, myPosition.y);
+        }
       }
-    }
-  }, Math.min(limits.positionIntervalMs, limits.holdMs / 2));
+    },
+    Math.min(limits.positionIntervalMs, limits.holdMs / 2),
+  );
   sweeper.unref();
 
   const handlers = {
@@ -193,7 +223,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
 
   const pickTargets = (target: Target): VatId[] => {
     if (target === 'host') {
-      if (!host) throw Error(`[no-host] presence of ${short(self)} in ${room} has no host to send to`);
+      if (!host)
+        throw Error(`[no-host] presence of ${short(self)} in ${room} has no host to send to`);
       return [host];
     }
     if (typeof target === 'object') return [target.to];
@@ -252,22 +283,38 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         heads.sort((a, b) => (a[0] < b[0] ? -1 : 1));
       }
       const envelope = sealEnvelope(
-        { room, epoch: roster.epoch(), author: self, seq: last.seq + 1, prev: last.id, ts: Date.now(), heads, kind, ...(direct ? { to: direct } : {}) },
+        {
+          room,
+          epoch: roster.epoch(),
+          author: self,
+          seq: last.seq + 1,
+          prev: last.id,
+          ts: Date.now(),
+          heads,
+          kind,
+          ...(direct ? { to: direct } : {}),
+        },
         content,
         message => vat.sign(message),
       );
       const targets = pickTargets(target);
       receiver.own(envelope, target === 'all');
       for (const peer of targets) links.get(peer)?.send(envelope.wire);
-      return harden({ id: envelope.id, seq: envelope.header.seq, to: targets.filter(p => links.has(p)) });
+      return harden({
+        id: envelope.id,
+        seq: envelope.header.seq,
+        to: targets.filter(p => links.has(p)),
+      });
     },
     forward(peer, wire) {
       const link = links.get(peer);
-      if (!link) throw Error(`[not-linked] presence of ${short(self)} has no link to ${short(peer)}`);
+      if (!link)
+        throw Error(`[not-linked] presence of ${short(self)} has no link to ${short(peer)}`);
       link.send(harden({ ...wire }));
     },
     flush: async peer => {
-      const which = peer === undefined ? [...links.values()] : [links.get(peer)].filter(l => l !== undefined);
+      const which =
+        peer === undefined ? [...links.values()] : [links.get(peer)].filter(l => l !== undefined);
       await Promise.all(which.map(link => link.drain()));
     },
     async fetchHistory(limit = limits.windowEnvelopes) {

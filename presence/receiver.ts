@@ -13,13 +13,7 @@
 // late joiner does not wait for history it never saw. History older than the
 // baseline is accepted when it links backwards into what we hold.
 import type { VatId } from '../captp-transport/index.js';
-import {
-  contentMatches,
-  openEnvelope,
-  PUBLIC,
-  signatureHolds,
-  type Envelope,
-} from './envelope.js';
+import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from './envelope.js';
 import type { PresenceLimits } from './limits.js';
 import type { RosterView } from './roster-view.js';
 import type { ConversationWindow } from './window.js';
@@ -140,13 +134,22 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       const rest: typeof unshown = [];
       for (const item of unshown) {
         const overdue = force || now() - item.since > limits.holdMs;
-        if (overdue ? !blocked.has(keyOf(item.envelope.header.author, item.envelope.stream)) : showable(item, blocked)) {
+        if (
+          overdue
+            ? !blocked.has(keyOf(item.envelope.header.author, item.envelope.stream))
+            : showable(item, blocked)
+        ) {
           if (item.envelope.stream === PUBLIC) {
             const { author, seq } = item.envelope.header;
             shown.set(author, Math.max(shown.get(author) ?? 0, seq));
           }
           if (roster.isMuted(item.envelope.header.author)) {
-            drop({ reason: 'muted', from: item.envelope.header.author, author: item.envelope.header.author, seq: item.envelope.header.seq });
+            drop({
+              reason: 'muted',
+              from: item.envelope.header.author,
+              author: item.envelope.header.author,
+              seq: item.envelope.header.seq,
+            });
           } else {
             hooks.deliver(harden({ envelope: item.envelope, history: item.history }));
           }
@@ -176,7 +179,12 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
   const holdFor = (key: string, item: Held) => {
     const waiting = held.get(key) ?? new Map<number, Held>();
     if (waiting.size >= limits.maxHeldPerAuthor && !waiting.has(item.envelope.header.seq)) {
-      drop({ reason: 'hold-overflow', from: item.from, author: item.envelope.header.author, seq: item.envelope.header.seq });
+      drop({
+        reason: 'hold-overflow',
+        from: item.from,
+        author: item.envelope.header.author,
+        seq: item.envelope.header.seq,
+      });
       return;
     }
     waiting.set(item.envelope.header.seq, item);
@@ -206,7 +214,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         return false;
       }
       if (live && Math.abs(envelope.header.ts - now()) > limits.maxClockSkewMs) {
-        drop({ reason: 'clock-skew', from, author, seq, detail: `${Math.round((envelope.header.ts - now()) / 1000)} s` });
+        drop({
+          reason: 'clock-skew',
+          from,
+          author,
+          seq,
+          detail: `${Math.round((envelope.header.ts - now()) / 1000)} s`,
+        });
         return false;
       }
       commit(envelope, history, advance, show);
@@ -215,7 +229,11 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     if (seq === state.seq + 1) {
       if (prev !== state.id) {
         // Signed over a predecessor other than the one we hold: the author forked its chain.
-        if (finish(false, false, false)) hooks.equivocation(author, envelope.stream, seq, [...window.at(author, envelope.stream, seq - 1), envelope]);
+        if (finish(false, false, false))
+          hooks.equivocation(author, envelope.stream, seq, [
+            ...window.at(author, envelope.stream, seq - 1),
+            envelope,
+          ]);
         return;
       }
       if (finish(true, !live)) releaseHeld(key);
@@ -229,7 +247,8 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       }
       if (kept.length > 0) {
         // Kept as evidence, never shown.
-        if (finish(false, false, false)) hooks.equivocation(author, envelope.stream, seq, [...kept, envelope]);
+        if (finish(false, false, false))
+          hooks.equivocation(author, envelope.stream, seq, [...kept, envelope]);
         return;
       }
       // History older than what we hold: it must link backwards into it.
@@ -239,7 +258,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         finish(false, true);
         return;
       }
-      drop({ reason: 'replay', from, author, seq, detail: 'older than the window and not linked to it' });
+      drop({
+        reason: 'replay',
+        from,
+        author,
+        seq,
+        detail: 'older than the window and not linked to it',
+      });
       return;
     }
     // A gap: seq > state.seq + 1.
@@ -270,7 +295,8 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       }
     }
     if (waiting.size === 0) held.delete(key);
-    else if (continuity === 'strict') askForGap(state.author, state.stream, state.seq + 1, Math.min(...waiting.keys()) - 1);
+    else if (continuity === 'strict')
+      askForGap(state.author, state.stream, state.seq + 1, Math.min(...waiting.keys()) - 1);
   };
 
   const admit = (item: Held): void => {
@@ -293,7 +319,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       return;
     }
     if (epoch < (roster.joinedAt(author) ?? 0)) {
-      drop({ reason: 'wrong-epoch', from, author, seq, detail: `epoch ${epoch} is before the author joined` });
+      drop({
+        reason: 'wrong-epoch',
+        from,
+        author,
+        seq,
+        detail: `epoch ${epoch} is before the author joined`,
+      });
       return;
     }
     if (envelope.stream !== PUBLIC && envelope.stream !== self) {
@@ -327,8 +359,15 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       opened.sort((a, b) => b.header.seq - a.header.seq);
       const before = unshown.length;
       // Our own lines we hold already; a peer's copy of them is no news.
-      for (const envelope of opened.filter(e => e.header.author !== self)) admit({ envelope, from, live: false, since: now() });
-      const added = unshown.splice(before).sort((a, b) => a.envelope.header.ts - b.envelope.header.ts || a.envelope.header.seq - b.envelope.header.seq);
+      for (const envelope of opened.filter(e => e.header.author !== self))
+        admit({ envelope, from, live: false, since: now() });
+      const added = unshown
+        .splice(before)
+        .sort(
+          (a, b) =>
+            a.envelope.header.ts - b.envelope.header.ts ||
+            a.envelope.header.seq - b.envelope.header.seq,
+        );
       unshown.push(...added);
       flushShown();
     },
@@ -352,7 +391,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       for (const item of waitingOnEpoch) {
         if (item.envelope.header.epoch <= roster.epoch()) admit(item);
         else if (t - item.since > limits.holdMs) {
-          drop({ reason: 'held-too-long', from: item.from, author: item.envelope.header.author, seq: item.envelope.header.seq, detail: 'its epoch never arrived' });
+          drop({
+            reason: 'held-too-long',
+            from: item.from,
+            author: item.envelope.header.author,
+            seq: item.envelope.header.seq,
+            detail: 'its epoch never arrived',
+          });
         } else epochHeld.push(item);
       }
       for (const [key, waiting] of held) {
@@ -361,7 +406,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         if (t - oldest <= limits.holdMs) continue;
         if (!state) {
           for (const item of waiting.values()) {
-            drop({ reason: 'held-too-long', from: item.from, author: item.envelope.header.author, seq: item.envelope.header.seq, detail: 'no link to its author' });
+            drop({
+              reason: 'held-too-long',
+              from: item.from,
+              author: item.envelope.header.author,
+              seq: item.envelope.header.seq,
+              detail: 'no link to its author',
+            });
           }
           held.delete(key);
           continue;
@@ -369,7 +420,11 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         // The gap did not fill: move past it, and say so.
         const first = Math.min(...waiting.keys());
         hooks.gap(state.author, state.stream, state.seq + 1, first - 1);
-        streams.set(key, { ...state, seq: first - 1, id: waiting.get(first)!.envelope.header.prev });
+        streams.set(key, {
+          ...state,
+          seq: first - 1,
+          id: waiting.get(first)!.envelope.header.prev,
+        });
         releaseHeld(key);
       }
       flushShown();

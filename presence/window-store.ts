@@ -25,7 +25,11 @@ export interface StreamRecord {
 
 export interface WindowStore {
   /** Saves envelopes and stream heads in one transaction. */
-  save(room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, heads: StreamRecord[]): void;
+  save(
+    room: string,
+    envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>,
+    heads: StreamRecord[],
+  ): void;
   forget(room: string, ids: string[]): void;
   load(room: string): { envelopes: StoredEnvelope[]; heads: StreamRecord[] };
   /** Runs `work` in one transaction: one commit for a whole batch of deliveries. */
@@ -45,21 +49,46 @@ const MIGRATIONS = harden([
 
 export const openWindowStore = (vat: Pick<Vat, 'tables'>): WindowStore => {
   const db = vat.tables('presence.window', MIGRATIONS, { durability: 'process-crash' });
-  const next = db.prepare<{ n: number | null }>('SELECT max(n) AS n FROM presence_window WHERE room = ?');
+  const next = db.prepare<{ n: number | null }>(
+    'SELECT max(n) AS n FROM presence_window WHERE room = ?',
+  );
   const insert = db.prepare(
     'INSERT OR IGNORE INTO presence_window (room, id, n, header, sig, content, salt, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const head = db.prepare('INSERT OR REPLACE INTO presence_streams (room, author, stream, seq, id) VALUES (?, ?, ?, ?, ?)');
+  const head = db.prepare(
+    'INSERT OR REPLACE INTO presence_streams (room, author, stream, seq, id) VALUES (?, ?, ?, ?, ?)',
+  );
   const drop = db.prepare('DELETE FROM presence_window WHERE room = ? AND id = ?');
-  const all = db.prepare<{ header: string; sig: string; content: string | null; salt: string | null; received_at: number }>(
+  const all = db.prepare<{
+    header: string;
+    sig: string;
+    content: string | null;
+    salt: string | null;
+    received_at: number;
+  }>(
     'SELECT header, sig, content, salt, received_at FROM presence_window WHERE room = ? ORDER BY n',
   );
-  const heads = db.prepare<StreamRecord>('SELECT author, stream, seq, id FROM presence_streams WHERE room = ?');
-  const save = (room: string, envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>, streamHeads: StreamRecord[]) =>
+  const heads = db.prepare<StreamRecord>(
+    'SELECT author, stream, seq, id FROM presence_streams WHERE room = ?',
+  );
+  const save = (
+    room: string,
+    envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>,
+    streamHeads: StreamRecord[],
+  ) =>
     db.atomically(() => {
       let n = (next.get(room)?.n ?? 0) + 1;
       for (const { id, wire, receivedAt } of envelopes) {
-        insert.run(room, id, n, wire.header, wire.sig, wire.content ?? null, wire.salt ?? null, receivedAt);
+        insert.run(
+          room,
+          id,
+          n,
+          wire.header,
+          wire.sig,
+          wire.content ?? null,
+          wire.salt ?? null,
+          receivedAt,
+        );
         n += 1;
       }
       for (const h of streamHeads) head.run(room, h.author, h.stream, h.seq, h.id);
@@ -74,7 +103,10 @@ export const openWindowStore = (vat: Pick<Vat, 'tables'>): WindowStore => {
     forget,
     load: room => ({
       envelopes: all.all(room).map(r => ({
-        wire: r.content === null ? { header: r.header, sig: r.sig } : { header: r.header, sig: r.sig, content: r.content, salt: r.salt! },
+        wire:
+          r.content === null
+            ? { header: r.header, sig: r.sig }
+            : { header: r.header, sig: r.sig, content: r.content, salt: r.salt! },
         receivedAt: r.received_at,
       })),
       heads: heads.all(room),

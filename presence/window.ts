@@ -39,13 +39,18 @@ export const makeWindow = (
     index.set(key, [...(index.get(key) ?? []), item.envelope]);
   };
   const loaded = store.load(room);
-  for (const { wire, receivedAt } of loaded.envelopes) remember({ envelope: openEnvelope(wire), receivedAt });
+  for (const { wire, receivedAt } of loaded.envelopes)
+    remember({ envelope: openEnvelope(wire), receivedAt });
 
   const trim = (now: number) => {
     let excess = 0;
     while (excess < kept.length - limits.windowEnvelopes) {
       const oldest = kept[excess]!;
-      if (kept.length - excess <= limits.windowHardCap && oldest.receivedAt >= now - limits.windowMs) break;
+      if (
+        kept.length - excess <= limits.windowHardCap &&
+        oldest.receivedAt >= now - limits.windowMs
+      )
+        break;
       excess += 1;
     }
     if (excess === 0) return;
@@ -56,20 +61,33 @@ export const makeWindow = (
       if (rest.length) index.set(key, rest);
       else index.delete(key);
     }
-    store.forget(room, gone.map(g => g.envelope.id));
+    store.forget(
+      room,
+      gone.map(g => g.envelope.id),
+    );
   };
 
   const window: ConversationWindow = {
     add(envelopes, heads, now) {
-      const fresh = envelopes.filter(e => !(index.get(keyOf(e.header.author, e.stream, e.header.seq)) ?? []).some(k => k.id === e.id));
-      store.save(room, fresh.map(e => ({ id: e.id, wire: e.wire, receivedAt: now })), heads);
+      const fresh = envelopes.filter(
+        e =>
+          !(index.get(keyOf(e.header.author, e.stream, e.header.seq)) ?? []).some(
+            k => k.id === e.id,
+          ),
+      );
+      store.save(
+        room,
+        fresh.map(e => ({ id: e.id, wire: e.wire, receivedAt: now })),
+        heads,
+      );
       for (const envelope of fresh) remember({ envelope, receivedAt: now });
       trim(now);
     },
     at: (author, stream, seq) => index.get(keyOf(author, stream, seq)) ?? [],
     range(author, stream, fromSeq, toSeq) {
       const found: Envelope[] = [];
-      for (let seq = fromSeq; seq <= toSeq; seq += 1) found.push(...(index.get(keyOf(author, stream, seq)) ?? []));
+      for (let seq = fromSeq; seq <= toSeq; seq += 1)
+        found.push(...(index.get(keyOf(author, stream, seq)) ?? []));
       return found;
     },
     snapshot: () => harden(kept.map(k => ({ envelope: k.envelope, receivedAt: k.receivedAt }))),

@@ -4,7 +4,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['demo-community/web/ui/participant.ts', 'demo-community/web/ui/dashboard.ts', 'demo-community/web/ui/style.css'],
+  entryPoints: [
+    'demo-community/web/ui/participant.ts',
+    'demo-community/web/ui/dashboard.ts',
+    'demo-community/web/ui/style.css',
+  ],
   outdir: 'dist/ui',
   bundle: true,
   format: 'esm',

@@ -19,7 +19,10 @@ export const tempDir = (t: ExecutionContext, prefix = 'stoa-test-'): string => {
 };
 
 /** A vat in this process, closed when the test ends. */
-export const testVat = async (t: ExecutionContext, opts: Partial<VatOptions> = {}): Promise<Vat> => {
+export const testVat = async (
+  t: ExecutionContext,
+  opts: Partial<VatOptions> = {},
+): Promise<Vat> => {
   const vat = await startVat({ dataDir: opts.dataDir ?? tempDir(t), ...opts });
   t.teardown(() => vat.close());
   return vat;
@@ -41,7 +44,10 @@ export const childVat = async (
 };
 
 /** A fixture vat (test/fixtures/fixture-vat.ts) in a child process. */
-export const fixtureVat = (t: ExecutionContext, opts: Partial<SpawnVatOptions> & { limits?: object } = {}) =>
+export const fixtureVat = (
+  t: ExecutionContext,
+  opts: Partial<SpawnVatOptions> & { limits?: object } = {},
+) =>
   childVat(t, {
     program: FIXTURE_VAT,
     ...opts,
@@ -49,16 +55,23 @@ export const fixtureVat = (t: ExecutionContext, opts: Partial<SpawnVatOptions> &
   });
 
 /** Resolves when `predicate` holds for an event `subscribe` reports. */
-export const nextEvent = <T>(subscribe: (listener: (event: T) => void) => void, predicate: (event: T) => boolean) =>
-  new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));
+export const nextEvent = <T>(
+  subscribe: (listener: (event: T) => void) => void,
+  predicate: (event: T) => boolean,
+) => new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));
 
 /** Runs the `stoa` CLI to completion in a child process. */
 export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}, stdin = '') =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = execFile(process.execPath, [...process.execArgv, STOA_CLI_PATH, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [...process.execArgv, STOA_CLI_PATH, ...args],
+      { env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.end(stdin);
   });
 
@@ -73,7 +86,10 @@ export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.m
 
 /** The Control object of test/fixtures/room-vat.ts. */
 export interface Control {
-  createRoom(name: string, opts?: { capacity?: number; graceMs?: number; moderation?: string }): { invite: string; room: string };
+  createRoom(
+    name: string,
+    opts?: { capacity?: number; graceMs?: number; moderation?: string },
+  ): { invite: string; room: string };
   setCapacity(capacity: number): void;
   setOpen(open: boolean): void;
   setRuleset(ruleset: Record<string, unknown>): void;
@@ -82,16 +98,34 @@ export interface Control {
   ban(vatId: string, durationMs: number, reason: string): void;
   mute(vatId: string, muted: boolean): void;
   hostedRoster(): string[];
-  join(invite: string, name: string, presenceLimits?: Record<string, number>): { self: string; roster: string[] };
+  join(
+    invite: string,
+    name: string,
+    presenceLimits?: Record<string, number>,
+  ): { self: string; roster: string[] };
   say(text: string): { id: string; seq: number; to: string[] };
   sayMany(prefix: string, count: number): void;
   whisper(to: string, text: string): { id: string; seq: number; to: string[] };
   leave(): void;
   report(category: string, texts: string[]): { verdict: string; caseId: string; receipt: unknown };
   events(type?: string): Array<Record<string, unknown> & { type: string }>;
-  waitFor(type: string, match?: Record<string, unknown>, timeoutMs?: number): Record<string, unknown> & { type: string };
+  waitFor(
+    type: string,
+    match?: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Record<string, unknown> & { type: string };
   bytesSent(): Record<string, number>;
-  presenceStats(): { window: number; dropped: Record<string, number>; peers: Array<{ peer: string; queued: number; inFlight: number; sent: number; droppedForBackpressure: number }> };
+  presenceStats(): {
+    window: number;
+    dropped: Record<string, number>;
+    peers: Array<{
+      peer: string;
+      queued: number;
+      inFlight: number;
+      sent: number;
+      droppedForBackpressure: number;
+    }>;
+  };
   hostReachable(): boolean;
   roster(): string[];
   windowSize(): number;

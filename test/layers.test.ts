@@ -28,16 +28,25 @@ const sources = (dir: string): string[] =>
   });
 
 /** The top-level folder (or file) a path is in; `index.js` is how sources name `index.ts`. */
-const layerOf = (path: string) => relative(ROOT, path).split(sep)[0]!.replace(/^index\.js$/, 'index.ts');
+const layerOf = (path: string) =>
+  relative(ROOT, path)
+    .split(sep)[0]!
+    .replace(/^index\.js$/, 'index.ts');
 
 /** Every module specifier in a file: static and dynamic imports, re-exports. */
 export const importsOf = (text: string): string[] =>
-  [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map(m => m[1]!);
+  [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map(
+    m => m[1]!,
+  );
 
-const layered = () => Object.keys(RANK).flatMap(layer => (layer.endsWith('.ts') ? [join(ROOT, layer)] : sources(join(ROOT, layer))));
+const layered = () =>
+  Object.keys(RANK).flatMap(layer =>
+    layer.endsWith('.ts') ? [join(ROOT, layer)] : sources(join(ROOT, layer)),
+  );
 
 test('the import reader finds static, dynamic and side-effect imports and re-exports', t => {
-  const text = "import a from '../unum/a.js';\nexport { b } from \"./b.js\";\nimport './lockdown.js';\nconst c = await import('../moderation/c.js');";
+  const text =
+    "import a from '../unum/a.js';\nexport { b } from \"./b.js\";\nimport './lockdown.js';\nconst c = await import('../moderation/c.js');";
   t.deepEqual(importsOf(text), ['../unum/a.js', './b.js', './lockdown.js', '../moderation/c.js']);
 });
 
@@ -49,15 +58,24 @@ test('no layer imports a layer above its own', t => {
       if (!spec.startsWith('.')) continue;
       const target = layerOf(resolve(dirname(file), spec));
       const rank = RANK[target];
-      if (rank === undefined) violations.push(`${relative(ROOT, file)} imports ${spec}, outside the layers`);
-      else if (rank > own) violations.push(`${relative(ROOT, file)} (${layerOf(file)}) imports ${spec} (${target})`);
+      if (rank === undefined)
+        violations.push(`${relative(ROOT, file)} imports ${spec}, outside the layers`);
+      else if (rank > own)
+        violations.push(`${relative(ROOT, file)} (${layerOf(file)}) imports ${spec} (${target})`);
     }
   }
   t.deepEqual(violations, []);
 });
 
-test('only the vat layer and the moderation archive\'s own store use SQLite', t => {
-  const allowed = (file: string) => layerOf(file) === 'vat' || relative(ROOT, file) === join('moderation', 'sqlite-archive-store.ts');
-  const users = layered().filter(file => importsOf(readFileSync(file, 'utf8')).includes('better-sqlite3') && !allowed(file));
-  t.deepEqual(users.map(f => relative(ROOT, f)), []);
+test("only the vat layer and the moderation archive's own store use SQLite", t => {
+  const allowed = (file: string) =>
+    layerOf(file) === 'vat' ||
+    relative(ROOT, file) === join('moderation', 'sqlite-archive-store.ts');
+  const users = layered().filter(
+    file => importsOf(readFileSync(file, 'utf8')).includes('better-sqlite3') && !allowed(file),
+  );
+  t.deepEqual(
+    users.map(f => relative(ROOT, f)),
+    [],
+  );
 });

@@ -3,13 +3,31 @@
 // and whispers, fanned peer to peer. The host sends no chat at all. What rides
 // on a room (moderation) plugs in through room-extension.ts.
 import type { VatId } from '../captp-transport/index.js';
-import { makeEmitter, PUBLIC, type Delivery, type Dropped, type KeptEnvelope, type Listener, type PresenceEvents, type PresenceLimits, type PresenceStats, type SendResult } from '../presence/index.js';
+import {
+  makeEmitter,
+  PUBLIC,
+  type Delivery,
+  type Dropped,
+  type KeptEnvelope,
+  type Listener,
+  type PresenceEvents,
+  type PresenceLimits,
+  type PresenceStats,
+  type SendResult,
+} from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
 import { defineUnum } from './define-unum.js';
 import { hostUnum, type Admin, type HostOptions } from './host.js';
 import type { UnumLimits } from './limits.js';
 import { joinUnum } from './replica.js';
-import type { ChatMessage, HostExtension, MemberContext, MemberExtension, MemberHooks, RosterUpdate } from './room-extension.js';
+import type {
+  ChatMessage,
+  HostExtension,
+  MemberContext,
+  MemberExtension,
+  MemberHooks,
+  RosterUpdate,
+} from './room-extension.js';
 import type { Member, SignedSnapshot, Snapshot } from './snapshot.js';
 
 export interface ChatState {
@@ -42,7 +60,10 @@ export interface RoomMember<Extra extends Record<string, unknown> = Record<never
   say(text: string): Promise<SendResult>;
   /** A line only `to` receives. */
   whisper(to: VatId, text: string): Promise<SendResult>;
-  on<K extends keyof (RoomMemberEvents & Extra)>(name: K, listener: Listener<(RoomMemberEvents & Extra)[K]>): () => void;
+  on<K extends keyof (RoomMemberEvents & Extra)>(
+    name: K,
+    listener: Listener<(RoomMemberEvents & Extra)[K]>,
+  ): () => void;
   /** The verified envelopes kept as evidence. */
   window(): KeptEnvelope[];
   /** The members as the host last signed them. */
@@ -78,7 +99,8 @@ export interface Room {
   close(): void;
 }
 
-export interface CreateRoomOptions extends Omit<HostOptions, 'limits' | 'introduce' | 'checkRuleset' | 'onSigned'> {
+export interface CreateRoomOptions
+  extends Omit<HostOptions, 'limits' | 'introduce' | 'checkRuleset' | 'onSigned'> {
   limits?: Partial<UnumLimits>;
   /** What rides on the room (moderation): see room-extension.ts. */
   extension?: HostExtension;
@@ -114,7 +136,10 @@ export interface JoinRoomOptions {
 }
 
 /** The line a delivery carries, if it is chat, with the sender's roster name. */
-const toMessage = ({ envelope, history }: Delivery, names: ReadonlyMap<VatId, string>): ChatMessage | undefined => {
+const toMessage = (
+  { envelope, history }: Delivery,
+  names: ReadonlyMap<VatId, string>,
+): ChatMessage | undefined => {
   const { header, wire, id, stream } = envelope;
   if (header.kind !== 'chat' && header.kind !== 'whisper') return undefined;
   return harden({
@@ -135,7 +160,10 @@ const toMessage = ({ envelope, history }: Delivery, names: ReadonlyMap<VatId, st
  * An `extension` attaches before the join resolves; lines that arrive before
  * then wait for it (and for the caller's listeners), so nothing is missed.
  */
-export const joinRoom = async <Api extends object = Record<never, never>, Events extends Record<string, unknown> = Record<never, never>>(
+export const joinRoom = async <
+  Api extends object = Record<never, never>,
+  Events extends Record<string, unknown> = Record<never, never>,
+>(
   vat: Vat,
   invite: string,
   opts: JoinRoomOptions & { extension?: MemberExtension<Api, Events> },
@@ -165,7 +193,9 @@ export const joinRoom = async <Api extends object = Record<never, never>, Events
     else show(message);
   };
   // What the window already held (kept from before a restart) is shown again as history.
-  const kept = presence.window().map(({ envelope }) => toMessage(harden({ envelope, history: true }), names));
+  const kept = presence
+    .window()
+    .map(({ envelope }) => toMessage(harden({ envelope, history: true }), names));
   presence.on('message', receive);
   for (const name of ['dropped', 'equivocation', 'gap'] as const) {
     presence.on(name, event => emit(name, event));
@@ -224,7 +254,12 @@ export const joinRoom = async <Api extends object = Record<never, never>, Events
     hostReachable: () => replica.hostReachable(),
     unreachable() {
       const linked = new Set(presence.linked());
-      return harden(replica.members().filter(m => m.vatId !== vat.id && !linked.has(m.vatId)).map(m => m.vatId));
+      return harden(
+        replica
+          .members()
+          .filter(m => m.vatId !== vat.id && !linked.has(m.vatId))
+          .map(m => m.vatId),
+      );
     },
     stats: () => presence.stats(),
     leave: () => replica.leave(),

@@ -29,7 +29,8 @@ export interface UnumDefinition<State> {
 
 export const defineUnum = <State>(definition: UnumDefinition<State>): UnumDefinition<State> => {
   for (const kind of [...definition.kinds, ...Object.keys(definition.operations ?? {})]) {
-    if (!/^[a-z][a-z0-9-]{0,31}$/.test(kind)) throw Error(`[bad-unum] kind ${JSON.stringify(kind)} must be a short lower-case name`);
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(kind))
+      throw Error(`[bad-unum] kind ${JSON.stringify(kind)} must be a short lower-case name`);
   }
   return harden(definition);
 };

@@ -35,7 +35,10 @@ export const MemberFacetI = M.interface('MemberFacet', {
 
 export const AdminI = M.interface('Admin', {
   kick: M.callWhen(VatIdShape, M.string({ stringLengthLimit: 1000 })).returns(M.undefined()),
-  ban: M.callWhen(VatIdShape, harden({ durationMs: M.number(), reason: M.string({ stringLengthLimit: 1000 }) })).returns(M.undefined()),
+  ban: M.callWhen(
+    VatIdShape,
+    harden({ durationMs: M.number(), reason: M.string({ stringLengthLimit: 1000 }) }),
+  ).returns(M.undefined()),
   unban: M.callWhen(VatIdShape).returns(M.undefined()),
   mute: M.callWhen(VatIdShape, M.boolean()).returns(M.undefined()),
   setRuleset: M.callWhen(M.record()).returns(M.undefined()),
@@ -44,10 +47,13 @@ export const AdminI = M.interface('Admin', {
   roster: M.call().returns(SignedSnapshotShape),
 });
 
-export const ChangeShape = M.splitRecord({}, {
-  linkTo: M.arrayOf(GiftShape),
-  removed: M.string({ stringLengthLimit: 1000 }),
-});
+export const ChangeShape = M.splitRecord(
+  {},
+  {
+    linkTo: M.arrayOf(GiftShape),
+    removed: M.string({ stringLengthLimit: 1000 }),
+  },
+);
 
 export const MemberLinkI = M.interface('MemberLink', {
   update: M.call(SignedSnapshotShape).optional(ChangeShape).returns(M.undefined()),

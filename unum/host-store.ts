@@ -31,24 +31,37 @@ export interface HostStore {
 
 export const openHostStore = (vat: Pick<Vat, 'tables'>): HostStore => {
   const db = vat.tables('unum.host', MIGRATIONS);
-  const get = db.prepare<{ snapshot: string; sig: string; capacity: number | null; open: number }>('SELECT snapshot, sig, capacity, open FROM unum_hosts WHERE name = ?');
-  const put = db.prepare('INSERT INTO unum_hosts (name, snapshot, sig) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, sig = excluded.sig');
+  const get = db.prepare<{ snapshot: string; sig: string; capacity: number | null; open: number }>(
+    'SELECT snapshot, sig, capacity, open FROM unum_hosts WHERE name = ?',
+  );
+  const put = db.prepare(
+    'INSERT INTO unum_hosts (name, snapshot, sig) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, sig = excluded.sig',
+  );
   const putCapacity = db.prepare('UPDATE unum_hosts SET capacity = ? WHERE name = ?');
   const putOpen = db.prepare('UPDATE unum_hosts SET open = ? WHERE name = ?');
-  const getRemoval = db.prepare<{ reason: string }>('SELECT reason FROM unum_removed WHERE name = ? AND vat_id = ?');
-  const putRemoval = db.prepare('INSERT OR REPLACE INTO unum_removed (name, vat_id, reason) VALUES (?, ?, ?)');
+  const getRemoval = db.prepare<{ reason: string }>(
+    'SELECT reason FROM unum_removed WHERE name = ? AND vat_id = ?',
+  );
+  const putRemoval = db.prepare(
+    'INSERT OR REPLACE INTO unum_removed (name, vat_id, reason) VALUES (?, ?, ?)',
+  );
   const delRemoval = db.prepare('DELETE FROM unum_removed WHERE name = ? AND vat_id = ?');
   return harden({
     load: (name: string) => {
       const row = get.get(name);
       if (!row) return undefined;
-      return harden({ signed: harden({ snapshot: row.snapshot, sig: row.sig }), ...(row.capacity === null ? {} : { capacity: row.capacity }), open: row.open === 1 });
+      return harden({
+        signed: harden({ snapshot: row.snapshot, sig: row.sig }),
+        ...(row.capacity === null ? {} : { capacity: row.capacity }),
+        open: row.open === 1,
+      });
     },
     save: (name: string, signed: SignedSnapshot) => void put.run(name, signed.snapshot, signed.sig),
     saveCapacity: (name: string, capacity: number) => void putCapacity.run(capacity, name),
     saveOpen: (name: string, open: boolean) => void putOpen.run(open ? 1 : 0, name),
     removal: (name: string, vatId: string) => getRemoval.get(name, vatId)?.reason,
-    saveRemoval: (name: string, vatId: string, reason: string) => void putRemoval.run(name, vatId, reason),
+    saveRemoval: (name: string, vatId: string, reason: string) =>
+      void putRemoval.run(name, vatId, reason),
     dropRemoval: (name: string, vatId: string) => void delRemoval.run(name, vatId),
   });
 };

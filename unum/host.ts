@@ -14,15 +14,34 @@ import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
 import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
-import { canonical, makeEmitter, makePresence, type Listener, type PeerInbox } from '../presence/index.js';
+import {
+  canonical,
+  makeEmitter,
+  makePresence,
+  type Listener,
+  type PeerInbox,
+} from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
-import { AdminI, JoinI, MemberFacetI, type Change, type JoinResult, type PeerGift } from './facets.js';
+import {
+  AdminI,
+  JoinI,
+  MemberFacetI,
+  type Change,
+  type JoinResult,
+  type PeerGift,
+} from './facets.js';
 import { openHostStore } from './host-store.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import type { MemberLink } from './replica.js';
 import { makeSerial, withTimeout } from './serial.js';
-import { openSnapshot, signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
+import {
+  openSnapshot,
+  signSnapshot,
+  type Member,
+  type SignedSnapshot,
+  type Snapshot,
+} from './snapshot.js';
 import { makeRosterView } from './roster-view.js';
 
 export interface HostOptions {
@@ -50,7 +69,6 @@ export interface HostEvents<State> extends Record<string, unknown> {
   refused: { author: VatId; kind: string; reason: string };
 }
 
-
 export interface HostedUnum<State> {
   readonly room: string;
   /** Sturdy ref to the join facet: the room's invite. */
@@ -62,7 +80,10 @@ export interface HostedUnum<State> {
   /** The current state with the host's signature, as members receive it. */
   signed(): SignedSnapshot;
   /** Subscribes to the host's events (each newly signed state, refused requests); returns the unsubscribe function. */
-  on<K extends keyof HostEvents<State>>(name: K, listener: Listener<HostEvents<State>[K]>): () => void;
+  on<K extends keyof HostEvents<State>>(
+    name: K,
+    listener: Listener<HostEvents<State>[K]>,
+  ): () => void;
   /** Stops hosting in this process (the state stays in the store for a restart). */
   close(): void;
 }
@@ -81,13 +102,23 @@ interface MemberRecord {
  * host presence would share one VatId, and peers key their links by VatId.
  */
 export const ownRoom = (vatId: VatId, room: string) =>
-  Error(`[own-room] vat ${short(vatId)} hosts ${room} itself; join it from another vat (another data directory)`);
+  Error(
+    `[own-room] vat ${short(vatId)} hosts ${room} itself; join it from another vat (another data directory)`,
+  );
 
-const refuse = (code: 'banned' | 'full' | 'closed' | 'name-taken', room: string, why: string): never => {
+const refuse = (
+  code: 'banned' | 'full' | 'closed' | 'name-taken',
+  room: string,
+  why: string,
+): never => {
   throw Error(`[${code}] join refused by room ${JSON.stringify(room)}: ${why}`);
 };
 
-export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State>, opts: HostOptions): Promise<HostedUnum<State>> => {
+export const hostUnum = async <State>(
+  vat: Vat,
+  definition: UnumDefinition<State>,
+  opts: HostOptions,
+): Promise<HostedUnum<State>> => {
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
   const store = openHostStore(vat);
   const restored = store.load(opts.name);
@@ -97,7 +128,9 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     current = openSnapshot<State>(restored.signed, vat.id);
     signed = restored.signed;
     if (current.type !== definition.type) {
-      throw Error(`[bad-unum] ${JSON.stringify(opts.name)} is hosted here as a ${current.type}, not a ${definition.type}`);
+      throw Error(
+        `[bad-unum] ${JSON.stringify(opts.name)} is hosted here as a ${current.type}, not a ${definition.type}`,
+      );
     }
   } else {
     current = harden({
@@ -131,8 +164,16 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
    * Signs and stores a new snapshot, then fans it (with per-member changes).
    * Resolves when every reachable member has taken it, each bounded in time.
    */
-  const commit = (next: Omit<Snapshot<State>, 'cseq'>, changes = new Map<VatId, Change>(), rosterChanged = true): Promise<void> => {
-    current = harden({ ...next, epoch: rosterChanged ? current.epoch + 1 : current.epoch, cseq: current.cseq + 1 }) as Snapshot<State>;
+  const commit = (
+    next: Omit<Snapshot<State>, 'cseq'>,
+    changes = new Map<VatId, Change>(),
+    rosterChanged = true,
+  ): Promise<void> => {
+    current = harden({
+      ...next,
+      epoch: rosterChanged ? current.epoch + 1 : current.epoch,
+      cseq: current.cseq + 1,
+    }) as Snapshot<State>;
     signed = signSnapshot(current, m => vat.sign(m));
     store.save(opts.name, signed);
     presence.rosterChanged();
@@ -140,7 +181,11 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     opts.onSigned?.(current, signed);
     const told = [...records].map(([vatId, record]) => {
       const change = changes.get(vatId);
-      return withTimeout(Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))), limits.introductionTimeoutMs, `telling ${short(vatId)}`).catch(
+      return withTimeout(
+        Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))),
+        limits.introductionTimeoutMs,
+        `telling ${short(vatId)}`,
+      ).catch(
         () => {}, // an unreachable member catches up when it re-attaches
       );
     });
@@ -155,7 +200,10 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     clearTimeout(record?.grace);
     presence.unlink(vatId);
     const removedChange = new Map([[vatId, { removed: reason }]]);
-    const told = commit({ ...current, members: current.members.filter(m => m.vatId !== vatId) }, removedChange);
+    const told = commit(
+      { ...current, members: current.members.filter(m => m.vatId !== vatId) },
+      removedChange,
+    );
     records.delete(vatId);
     return told;
   };
@@ -165,9 +213,14 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const record = records.get(vatId);
       if (!record || record.link !== link) return; // it re-attached since
       clearTimeout(record.grace);
-      record.grace = setTimeout(() => void serial(async () => {
-        if (records.get(vatId)?.link === link) await remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
-      }), limits.graceMs);
+      record.grace = setTimeout(
+        () =>
+          void serial(async () => {
+            if (records.get(vatId)?.link === link)
+              await remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
+          }),
+        limits.graceMs,
+      );
       record.grace.unref();
     });
   };
@@ -201,10 +254,21 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
         }
       }),
     );
-    return pairs.filter((p): p is { other: VatId; toNewcomer: string; toOther: string } => p !== undefined);
+    return pairs.filter(
+      (p): p is { other: VatId; toNewcomer: string; toOther: string } => p !== undefined,
+    );
   };
 
-  const join = (vatId: VatId, request: { name: string; address: string; link: unknown; monitor?: boolean; reattach?: boolean }): Promise<JoinResult> =>
+  const join = (
+    vatId: VatId,
+    request: {
+      name: string;
+      address: string;
+      link: unknown;
+      monitor?: boolean;
+      reattach?: boolean;
+    },
+  ): Promise<JoinResult> =>
     serial(async () => {
       if (vatId === vat.id) throw ownRoom(vat.id, JSON.stringify(current.name));
       const link = request.link as ERef<MemberLink>;
@@ -214,20 +278,41 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const removal = already ? undefined : store.removal(opts.name, vatId);
       if (removal !== undefined && request.reattach) {
         // Kicked while its vat was away: only the member itself, joining with the invite, comes back.
-        throw Error(`[removed] vat ${short(vatId)} was removed from ${JSON.stringify(current.name)} (${removal}); join again with the invite`);
+        throw Error(
+          `[removed] vat ${short(vatId)} was removed from ${JSON.stringify(current.name)} (${removal}); join again with the invite`,
+        );
       }
       if (removal !== undefined) store.dropRemoval(opts.name, vatId);
       if (!already) {
-        const ban = current.bans.find(b => b.vatId === vatId && (b.until === 0 || b.until > Date.now()));
-        if (ban) refuse('banned', current.name, ban.until ? `banned until ${new Date(ban.until).toISOString()}` : 'banned');
+        const ban = current.bans.find(
+          b => b.vatId === vatId && (b.until === 0 || b.until > Date.now()),
+        );
+        if (ban)
+          refuse(
+            'banned',
+            current.name,
+            ban.until ? `banned until ${new Date(ban.until).toISOString()}` : 'banned',
+          );
         if (!open) refuse('closed', current.name, 'the room is not admitting members');
-        if (current.members.length >= capacity) refuse('full', current.name, `it holds ${capacity} members`);
-        if (current.members.some(m => m.name === name)) refuse('name-taken', current.name, `a member is already called ${JSON.stringify(name)}`);
+        if (current.members.length >= capacity)
+          refuse('full', current.name, `it holds ${capacity} members`);
+        if (current.members.some(m => m.name === name))
+          refuse('name-taken', current.name, `a member is already called ${JSON.stringify(name)}`);
       }
       // Services first: if one cannot be introduced, the join fails before the roster changes.
-      const services = opts.introduce ? await withTimeout(opts.introduce(vatId), limits.introductionTimeoutMs, `introducing services to ${short(vatId)}`) : {};
+      const services = opts.introduce
+        ? await withTimeout(
+            opts.introduce(vatId),
+            limits.introductionTimeoutMs,
+            `introducing services to ${short(vatId)}`,
+          )
+        : {};
       // Our own presence's link to the member, for its requests to the host.
-      const ownGift = await withTimeout(E(link).inboxGiftFor(vat.id), limits.introductionTimeoutMs, `asking ${short(vatId)} for an inbox`);
+      const ownGift = await withTimeout(
+        E(link).inboxGiftFor(vat.id),
+        limits.introductionTimeoutMs,
+        `asking ${short(vatId)} for an inbox`,
+      );
       const previous = records.get(vatId);
       previous?.revokeFacet();
       clearTimeout(previous?.grace);
@@ -238,10 +323,21 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
       const pairs = await introduce(vatId, link);
       const member: Member = already
         ? { ...already, address: request.address }
-        : { vatId, name, role: request.monitor ? 'monitor' : 'member', address: request.address, joinedAt: current.epoch + 1, muted: false };
-      const changes = new Map<VatId, Change>(pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]));
+        : {
+            vatId,
+            name,
+            role: request.monitor ? 'monitor' : 'member',
+            address: request.address,
+            joinedAt: current.epoch + 1,
+            muted: false,
+          };
+      const changes = new Map<VatId, Change>(
+        pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]),
+      );
       // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
-      const members = already ? current.members.map(m => (m.vatId === vatId ? member : m)) : [...current.members, member];
+      const members = already
+        ? current.members.map(m => (m.vatId === vatId ? member : m))
+        : [...current.members, member];
       await commit({ ...current, members }, changes, !already);
       const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
       return harden({
@@ -257,7 +353,17 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
     peer =>
       makeExo(`Join ${room} for ${short(peer)}`, JoinI, {
         describe: () => harden({ room, type: current.type, name: current.name, host: vat.id }),
-        join: request => join(peer, request as { name: string; address: string; link: unknown; monitor?: boolean; reattach?: boolean }),
+        join: request =>
+          join(
+            peer,
+            request as {
+              name: string;
+              address: string;
+              link: unknown;
+              monitor?: boolean;
+              reattach?: boolean;
+            },
+          ),
       }),
     { name: `unum:${opts.name}` },
   );
@@ -280,7 +386,10 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
   });
 
   const inRoster = (vatId: VatId) => {
-    if (!memberOf(vatId)) throw Error(`[not-a-member] vat ${short(vatId)} is not a member of ${JSON.stringify(current.name)}`);
+    if (!memberOf(vatId))
+      throw Error(
+        `[not-a-member] vat ${short(vatId)} is not a member of ${JSON.stringify(current.name)}`,
+      );
   };
   const adminMethods: Admin = {
     kick: (vatId, reason) =>
@@ -298,20 +407,29 @@ export const hostUnum = async <State>(vat: Vat, definition: UnumDefinition<State
           await remove(vatId, `banned: ${reason}`);
         } else await commit({ ...current, bans });
       }),
-    unban: vatId => serial(() => commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) })),
+    unban: vatId =>
+      serial(() => commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) })),
     mute: (vatId, muted) =>
       serial(async () => {
         inRoster(vatId);
-        await commit({ ...current, members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)) });
+        await commit({
+          ...current,
+          members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)),
+        });
       }),
     setRuleset: ruleset =>
       serial(async () => {
         opts.checkRuleset?.(ruleset);
         const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
-        await commit({ ...current, rulesetHash, state: harden({ ...(current.state as object), ruleset }) as State });
+        await commit({
+          ...current,
+          rulesetHash,
+          state: harden({ ...(current.state as object), ruleset }) as State,
+        });
       }),
     setCapacity: async n => {
-      if (!Number.isSafeInteger(n) || n < 1) throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);
       store.saveCapacity(opts.name, n);
       capacity = n;
     },

@@ -2,8 +2,35 @@
 export { defineUnum, type UnumDefinition, type CriticalOperation } from './define-unum.js';
 export { hostUnum, type HostedUnum, type HostOptions, type Admin } from './host.js';
 export { joinUnum, type Replica, type ReplicaOptions, type MemberLink } from './replica.js';
-export { createRoom, joinRoom, chatRoom, type Room, type RoomMember, type RoomMemberEvents, type ChatState, type CreateRoomOptions, type JoinRoomOptions } from './chat-room.js';
-export type { ChatMessage, RosterUpdate, LineFlag, HostExtension, MemberExtension, MemberContext, MemberHooks } from './room-extension.js';
-export { openSnapshot, signSnapshot, SNAPSHOT_DOMAIN, type Snapshot, type SignedSnapshot, type Member, type Ban, type Role } from './snapshot.js';
+export {
+  createRoom,
+  joinRoom,
+  chatRoom,
+  type Room,
+  type RoomMember,
+  type RoomMemberEvents,
+  type ChatState,
+  type CreateRoomOptions,
+  type JoinRoomOptions,
+} from './chat-room.js';
+export type {
+  ChatMessage,
+  RosterUpdate,
+  LineFlag,
+  HostExtension,
+  MemberExtension,
+  MemberContext,
+  MemberHooks,
+} from './room-extension.js';
+export {
+  openSnapshot,
+  signSnapshot,
+  SNAPSHOT_DOMAIN,
+  type Snapshot,
+  type SignedSnapshot,
+  type Member,
+  type Ban,
+  type Role,
+} from './snapshot.js';
 export { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 export { SignedSnapshotShape } from './facets.js';

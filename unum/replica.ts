@@ -12,10 +12,23 @@ import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
 import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
-import { makeEmitter, makePresence, type Listener, type PeerInbox, type Presence, type PresenceLimits } from '../presence/index.js';
+import {
+  makeEmitter,
+  makePresence,
+  type Listener,
+  type PeerInbox,
+  type Presence,
+  type PresenceLimits,
+} from '../presence/index.js';
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
-import { MemberFacetI, MemberLinkI, type Change, type JoinResult, type PeerGift } from './facets.js';
+import {
+  MemberFacetI,
+  MemberLinkI,
+  type Change,
+  type JoinResult,
+  type PeerGift,
+} from './facets.js';
 import { ownRoom } from './host.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeRosterView } from './roster-view.js';
@@ -56,7 +69,10 @@ export interface Replica<State> {
   services(): Record<string, string>;
   /** Whether the host answers now; replicated state goes on either way. */
   hostReachable(): boolean;
-  on<K extends keyof ReplicaEvents<State>>(name: K, listener: Listener<ReplicaEvents<State>[K]>): () => void;
+  on<K extends keyof ReplicaEvents<State>>(
+    name: K,
+    listener: Listener<ReplicaEvents<State>[K]>,
+  ): () => void;
   /** Leaves the room (the host removes this member) and closes the presence. */
   leave(): Promise<void>;
   /** Closes the presence without leaving (as if the vat went away). */
@@ -65,7 +81,13 @@ export interface Replica<State> {
 
 interface Join {
   describe(): { room: string; type: string; name: string; host: VatId };
-  join(request: { name: string; address: string; link: MemberLink; monitor?: boolean; reattach?: boolean }): JoinResult;
+  join(request: {
+    name: string;
+    address: string;
+    link: MemberLink;
+    monitor?: boolean;
+    reattach?: boolean;
+  }): JoinResult;
 }
 type MemberFacet = TypeFromInterfaceGuard<typeof MemberFacetI>;
 /** The member's link, held by the host: its type is its guard's (facets.ts MemberLinkI). */
@@ -130,7 +152,11 @@ export const joinUnum = async <State>(
   /** Links to a peer from its gift, retrying with backoff while it stays in the roster. */
   const linkPeer = async ({ vatId, gift }: PeerGift) => {
     gifts.set(vatId, gift);
-    for (let wait = limits.minBackoffMs; gone === undefined && gifts.get(vatId) === gift; wait = Math.min(wait * 2, limits.maxBackoffMs)) {
+    for (
+      let wait = limits.minBackoffMs;
+      gone === undefined && gifts.get(vatId) === gift;
+      wait = Math.min(wait * 2, limits.maxBackoffMs)
+    ) {
       try {
         await presence.link(vatId, await vat.redeem<PeerInbox>(gift));
         return;
@@ -154,7 +180,15 @@ export const joinUnum = async <State>(
   });
 
   const attach = async (again = false) => {
-    const result = await E(join).join(harden({ name: opts.name, address: vat.address, link, ...(opts.monitor ? { monitor: true } : {}), ...(again ? { reattach: true } : {}) }));
+    const result = await E(join).join(
+      harden({
+        name: opts.name,
+        address: vat.address,
+        link,
+        ...(opts.monitor ? { monitor: true } : {}),
+        ...(again ? { reattach: true } : {}),
+      }),
+    );
     member = result.member as ERef<MemberFacet>;
     services = { ...result.services };
     adopt(result.snapshot);
@@ -168,7 +202,11 @@ export const joinUnum = async <State>(
     reattaching ??= (async () => {
       reachable = false;
       events.emit('host', harden({ reachable: false }));
-      for (let wait = limits.minBackoffMs; gone === undefined; wait = Math.min(wait * 2, limits.maxBackoffMs)) {
+      for (
+        let wait = limits.minBackoffMs;
+        gone === undefined;
+        wait = Math.min(wait * 2, limits.maxBackoffMs)
+      ) {
         await pause(wait);
         try {
           join = await vat.fetch<Join>(invite);
@@ -208,7 +246,9 @@ export const joinUnum = async <State>(
       });
     });
     const timeout = pause(limits.hostWaitMs).then(() => {
-      throw Error(`[host-unreachable] host ${short(host)} of ${JSON.stringify(info.name)} did not come back within ${limits.hostWaitMs} ms`);
+      throw Error(
+        `[host-unreachable] host ${short(host)} of ${JSON.stringify(info.name)} did not come back within ${limits.hostWaitMs} ms`,
+      );
     });
     await Promise.race([back, timeout]);
   };
@@ -222,8 +262,14 @@ export const joinUnum = async <State>(
     signedSnapshot: () => currentSigned!,
     members: () => current?.members ?? [],
     async request(kind: string, content: string) {
-      if (gone !== undefined) throw Error(`[removed] vat ${short(vat.id)} is no longer in ${JSON.stringify(info.name)}: ${gone}`);
-      if (!definition.operations?.[kind]) throw Error(`[bad-unum] ${definition.type} has no critical operation ${JSON.stringify(kind)}`);
+      if (gone !== undefined)
+        throw Error(
+          `[removed] vat ${short(vat.id)} is no longer in ${JSON.stringify(info.name)}: ${gone}`,
+        );
+      if (!definition.operations?.[kind])
+        throw Error(
+          `[bad-unum] ${definition.type} has no critical operation ${JSON.stringify(kind)}`,
+        );
       await waitForHost();
       presence.send('host', kind, content);
       await presence.flush(host);

@@ -14,7 +14,10 @@ harden(makeSerial);
 /** Rejects with `[timeout] <what>` if `promise` takes longer than `ms`. */
 export const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Error(`[timeout] ${what} took longer than ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(Error(`[timeout] ${what} took longer than ${ms} ms`)),
+      ms,
+    );
     timer.unref();
     promise.then(
       value => {

@@ -6,7 +6,13 @@
 // `epoch` counts roster changes (join, leave, kick, ban, mute, ruleset);
 // `cseq` counts every change, the unum's own critical state (`state`)
 // included, so a member keeps whichever signed snapshot has the highest cseq.
-import { checkVatId, domainSignatureHolds, short, signWithDomain, type VatId } from '../captp-transport/index.js';
+import {
+  checkVatId,
+  domainSignatureHolds,
+  short,
+  signWithDomain,
+  type VatId,
+} from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';
 
 export const SNAPSHOT_DOMAIN = 'stoa/roster/v1\n';
@@ -51,19 +57,32 @@ export interface SignedSnapshot {
   sig: string;
 }
 
-export const signSnapshot = (snapshot: Snapshot, sign: (message: Uint8Array) => Uint8Array): SignedSnapshot => {
+export const signSnapshot = (
+  snapshot: Snapshot,
+  sign: (message: Uint8Array) => Uint8Array,
+): SignedSnapshot => {
   const text = canonical(snapshot);
   return harden({ snapshot: text, sig: signWithDomain(SNAPSHOT_DOMAIN, text, sign) });
 };
 harden(signSnapshot);
 
 /** Checks the host's signature and the room; returns the snapshot. Throws `[bad-snapshot]`. */
-export const openSnapshot = <State>(signed: SignedSnapshot, host: VatId, room?: string): Snapshot<State> => {
+export const openSnapshot = <State>(
+  signed: SignedSnapshot,
+  host: VatId,
+  room?: string,
+): Snapshot<State> => {
   const bad = (why: string): never => {
     throw Error(`[bad-snapshot] roster from host ${short(host)} ${why}`);
   };
-  if (typeof signed?.snapshot !== 'string' || typeof signed.sig !== 'string' || signed.snapshot.length > 1 << 20) bad('is not a signed snapshot');
-  if (!domainSignatureHolds(SNAPSHOT_DOMAIN, signed.snapshot, signed.sig, host)) bad('has a bad signature');
+  if (
+    typeof signed?.snapshot !== 'string' ||
+    typeof signed.sig !== 'string' ||
+    signed.snapshot.length > 1 << 20
+  )
+    bad('is not a signed snapshot');
+  if (!domainSignatureHolds(SNAPSHOT_DOMAIN, signed.snapshot, signed.sig, host))
+    bad('has a bad signature');
   let snapshot: Snapshot<State>;
   try {
     snapshot = JSON.parse(signed.snapshot);

@@ -34,7 +34,9 @@ export const lockDataDir = (dataDir: string): (() => void) => {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw Error(`[bad-data-dir] cannot lock data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+        throw Error(
+          `[bad-data-dir] cannot lock data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        );
       }
       let owner = NaN;
       try {
@@ -43,7 +45,9 @@ export const lockDataDir = (dataDir: string): (() => void) => {
         // it went away between our open and our read: try again
       }
       if (Number.isSafeInteger(owner) && owner > 0 && alive(owner)) {
-        throw Error(`[data-dir-in-use] data directory ${dataDir} is in use by process ${owner} (a vat with this identity is running)`);
+        throw Error(
+          `[data-dir-in-use] data directory ${dataDir} is in use by process ${owner} (a vat with this identity is running)`,
+        );
       }
       try {
         unlinkSync(path); // its owner is gone

@@ -7,7 +7,8 @@ export const EchoI = M.interface('Echo', {
   echo: M.call(M.any()).returns(M.any()),
 });
 
-export const makeEcho = () => makeExo('Echo', EchoI, {
+export const makeEcho = () =>
+  makeExo('Echo', EchoI, {
     echo(x) {
       return x;
     },

@@ -19,12 +19,19 @@ const VAT_WIDE = '*';
 export const makeFailureBudget = (
   burst: number,
   refillMs: number,
-  { vatBurst = burst * 10, vatRefillMs = refillMs / 10, maxTracked = 10_000, now = () => Date.now() } = {},
+  {
+    vatBurst = burst * 10,
+    vatRefillMs = refillMs / 10,
+    maxTracked = 10_000,
+    now = () => Date.now(),
+  } = {},
 ): FailureBudget => {
   const perPeer = makeTokenBuckets({ burst, refillMs, maxTracked, now });
   const vatWide = makeTokenBuckets({ burst: vatBurst, refillMs: vatRefillMs, now });
   const refuse = (waitMs: number, from: string): never => {
-    throw Error(`[rate-limited] too many failed lookups ${from}; retry in ${Math.ceil(waitMs / 1000)} s`);
+    throw Error(
+      `[rate-limited] too many failed lookups ${from}; retry in ${Math.ceil(waitMs / 1000)} s`,
+    );
   };
   return harden({
     check(peer: VatId) {

@@ -26,12 +26,18 @@ export interface GatewayDeps {
 }
 
 export const makeGateway = ({ self, peer, exports, gifts, failures }: GatewayDeps) => {
-  const lookup = (what: string, find: (secret: string) => object | undefined, secret: string): object => {
+  const lookup = (
+    what: string,
+    find: (secret: string) => object | undefined,
+    secret: string,
+  ): object => {
     failures.check(peer);
     const found = isSecret(secret) ? find(secret) : undefined;
     if (found === undefined) {
       failures.spend(peer);
-      throw Error(`[unknown-${what}] vat ${short(self)} has no ${what === 'ref' ? 'export for the sturdy ref' : 'live gift for this vat under the id'} presented by vat ${short(peer)}`);
+      throw Error(
+        `[unknown-${what}] vat ${short(self)} has no ${what === 'ref' ? 'export for the sturdy ref' : 'live gift for this vat under the id'} presented by vat ${short(peer)}`,
+      );
     }
     return found;
   };

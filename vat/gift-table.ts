@@ -30,7 +30,9 @@ export const makeGiftTable = (maxGifts: number, now = () => Date.now()): GiftTab
     mint(target: object, recipient: VatId, ttlMs: number) {
       if (gifts.size >= maxGifts) sweep();
       if (gifts.size >= maxGifts) {
-        throw Error(`[too-many-gifts] ${maxGifts} gifts are outstanding; cannot mint one for vat ${short(recipient)}`);
+        throw Error(
+          `[too-many-gifts] ${maxGifts} gifts are outstanding; cannot mint one for vat ${short(recipient)}`,
+        );
       }
       const giftId = makeSecret();
       gifts.set(giftId, { target, recipient, expiresAt: now() + ttlMs });

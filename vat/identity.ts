@@ -3,10 +3,33 @@
 // The private key file is mode 0600 and a looser mode is refused, as ssh does.
 // Creation is atomic: both files are written into a fresh folder that is then
 // renamed into place, so a crash never leaves half an identity behind.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  X509Certificate,
+} from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { makeCertificate, vatIdOfCertificate, vatIdOfKey, type Credentials } from '../captp-transport/index.js';
+import {
+  makeCertificate,
+  vatIdOfCertificate,
+  vatIdOfKey,
+  type Credentials,
+} from '../captp-transport/index.js';
 
 const KEY_FILE = 'key.pem';
 const CERT_FILE = 'cert.pem';
@@ -40,7 +63,11 @@ const fsyncDir = (dir: string) => {
 const makeIdentityFolder = (folder: string): void => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   mkdirSync(folder, { mode: 0o700 });
-  writeDurably(join(folder, KEY_FILE), privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+  writeDurably(
+    join(folder, KEY_FILE),
+    privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    0o600,
+  );
   writeDurably(join(folder, CERT_FILE), makeCertificate(publicKey, privateKey), 0o644);
   fsyncDir(folder);
 };
@@ -50,7 +77,9 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw Error(`[bad-data-dir] cannot create data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw Error(
+      `[bad-data-dir] cannot create data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   const folder = join(dataDir, 'identity');
   let created = false;
@@ -64,7 +93,9 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
       if (existsSync(folder)) return loadOrCreateIdentity(dataDir); // another process made it first
-      throw Error(`[bad-data-dir] cannot write an identity in ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw Error(
+        `[bad-data-dir] cannot write an identity in ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
   const keyPath = join(folder, KEY_FILE);
@@ -72,12 +103,16 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
   try {
     const mode = statSync(keyPath).mode & 0o777;
     if (mode & 0o077) {
-      throw Error(`[unsafe-key] ${keyPath} is readable by others (mode ${mode.toString(8)}); run: chmod 600 ${keyPath}`);
+      throw Error(
+        `[unsafe-key] ${keyPath} is readable by others (mode ${mode.toString(8)}); run: chmod 600 ${keyPath}`,
+      );
     }
     keyPem = readFileSync(keyPath, 'utf8');
   } catch (error) {
     if ((error as Error).message.startsWith('[unsafe-key]')) throw error;
-    throw Error(`[bad-data-dir] cannot read the vat key in ${folder}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw Error(
+      `[bad-data-dir] cannot read the vat key in ${folder}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   let vatId: string;
   try {

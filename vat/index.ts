@@ -8,5 +8,10 @@ export type { Tables, TablesOptions, Statement, Durability } from './tables.js';
 export { makeEcho, EchoI, type Echo } from './echo.js';
 export type { Gateway } from './gateway.js';
 export { makeLiveRef, type LiveRef } from './live-ref.js';
-export { makeTokenBuckets, type TokenBuckets, type BucketKeeper, type BucketLevel } from './token-bucket.js';
+export {
+  makeTokenBuckets,
+  type TokenBuckets,
+  type BucketKeeper,
+  type BucketLevel,
+} from './token-bucket.js';
 export { VatIdShape, VAT_ID_CHARS, SignatureShape } from './shapes.js';

@@ -10,7 +10,10 @@ export interface LiveRef<T> {
   get(): Promise<ERef<T>>;
 }
 
-export const makeLiveRef = <T>(vat: Pick<Vat, 'fetch' | 'onBroken'>, sturdyRef: string): LiveRef<T> => {
+export const makeLiveRef = <T>(
+  vat: Pick<Vat, 'fetch' | 'onBroken'>,
+  sturdyRef: string,
+): LiveRef<T> => {
   let current: Promise<ERef<T>> | undefined;
   return harden({
     get() {

@@ -49,7 +49,9 @@ export const openStore = (dataDir: string): VatStore => {
     migrate(db, 'vat', VAT_MIGRATIONS, path);
   } catch (error) {
     if ((error as Error).message.startsWith('[bad-data-dir]')) throw error;
-    throw Error(`[bad-data-dir] cannot open the vat database in ${dataDir}: ${(error as Error).message}`);
+    throw Error(
+      `[bad-data-dir] cannot open the vat database in ${dataDir}: ${(error as Error).message}`,
+    );
   }
   /** A second connection for `process-crash` tables, opened when first asked for. */
   let relaxed: Database.Database | undefined;
@@ -58,10 +60,16 @@ export const openStore = (dataDir: string): VatStore => {
     relaxed ??= openSqliteFile(path, 'NORMAL');
     return relaxed;
   };
-  const getExport = db.prepare<[string], { swissnum: string }>('SELECT swissnum FROM named_exports WHERE name = ?');
-  const putExport = db.prepare('INSERT OR REPLACE INTO named_exports (name, swissnum) VALUES (?, ?)');
+  const getExport = db.prepare<[string], { swissnum: string }>(
+    'SELECT swissnum FROM named_exports WHERE name = ?',
+  );
+  const putExport = db.prepare(
+    'INSERT OR REPLACE INTO named_exports (name, swissnum) VALUES (?, ?)',
+  );
   const delExport = db.prepare('DELETE FROM named_exports WHERE name = ?');
-  const getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const getSetting = db.prepare<[string], { value: string }>(
+    'SELECT value FROM settings WHERE key = ?',
+  );
   const putSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
   return harden({
     namedExport: (name: string) => getExport.get(name)?.swissnum,

@@ -17,7 +17,8 @@ export interface ParsedRef {
   secret: string;
 }
 
-const REF_RE = /^stoa:\/\/([a-z2-7]{52})@(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})\/([sg])\/([A-Za-z0-9_-]{22,64})$/;
+const REF_RE =
+  /^stoa:\/\/([a-z2-7]{52})@(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})\/([sg])\/([A-Za-z0-9_-]{22,64})$/;
 const FORM = 'stoa://<vatId>@<host>:<port>/s/<swissnum> (or /g/<giftId>)';
 
 /** 128 random bits, base64url: a swissnum or gift id. */
@@ -37,11 +38,21 @@ export const parseRef = (uri: unknown, expected?: RefKind): ParsedRef => {
   if (!match) {
     throw Error(`[bad-ref] not a Stoa reference; expected ${FORM}`);
   }
-  const [, vatId, rawHost, rawPort, kind, secret] = match as unknown as [string, string, string, string, RefKind, string];
+  const [, vatId, rawHost, rawPort, kind, secret] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    RefKind,
+    string,
+  ];
   const port = Number(rawPort);
-  if (port < 1 || port > 65535) throw Error(`[bad-ref] port ${port} is out of range in a Stoa reference`);
+  if (port < 1 || port > 65535)
+    throw Error(`[bad-ref] port ${port} is out of range in a Stoa reference`);
   if (expected && kind !== expected) {
-    throw Error(`[bad-ref] expected a ${expected === 's' ? 'sturdy ref (/s/)' : 'gift (/g/)'}, got a ${kind === 's' ? 'sturdy ref' : 'gift'}`);
+    throw Error(
+      `[bad-ref] expected a ${expected === 's' ? 'sturdy ref (/s/)' : 'gift (/g/)'}, got a ${kind === 's' ? 'sturdy ref' : 'gift'}`,
+    );
   }
   try {
     checkVatId(vatId);

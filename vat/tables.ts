@@ -39,18 +39,33 @@ export interface TablesOptions {
 
 const OWNER_RE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
-export const SCHEMA_VERSIONS_SQL = 'CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)';
+export const SCHEMA_VERSIONS_SQL =
+  'CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)';
 
 /** Runs `owner`'s pending migrations on `db`; returns the version reached. Throws `[bad-data-dir]`. */
-export const migrate = (db: Database.Database, owner: string, migrations: readonly string[], where: string): number => {
-  if (!OWNER_RE.test(owner)) throw Error(`[bad-option] a table owner is a dotted lower-case name such as presence.window, not ${JSON.stringify(owner)}`);
+export const migrate = (
+  db: Database.Database,
+  owner: string,
+  migrations: readonly string[],
+  where: string,
+): number => {
+  if (!OWNER_RE.test(owner))
+    throw Error(
+      `[bad-option] a table owner is a dotted lower-case name such as presence.window, not ${JSON.stringify(owner)}`,
+    );
   db.exec(SCHEMA_VERSIONS_SQL);
-  const row = db.prepare<[string], { version: number }>('SELECT version FROM schema_versions WHERE owner = ?').get(owner);
+  const row = db
+    .prepare<[string], { version: number }>('SELECT version FROM schema_versions WHERE owner = ?')
+    .get(owner);
   const at = row?.version ?? 0;
   if (at > migrations.length) {
-    throw Error(`[bad-data-dir] the ${owner} tables in ${where} are at schema version ${at}, but this Stoa knows only up to ${migrations.length}: a newer Stoa wrote them; run that version`);
+    throw Error(
+      `[bad-data-dir] the ${owner} tables in ${where} are at schema version ${at}, but this Stoa knows only up to ${migrations.length}: a newer Stoa wrote them; run that version`,
+    );
   }
-  const record = db.prepare('INSERT OR REPLACE INTO schema_versions (owner, version) VALUES (?, ?)');
+  const record = db.prepare(
+    'INSERT OR REPLACE INTO schema_versions (owner, version) VALUES (?, ?)',
+  );
   for (let version = at + 1; version <= migrations.length; version += 1) {
     try {
       db.transaction(() => {
@@ -58,7 +73,9 @@ export const migrate = (db: Database.Database, owner: string, migrations: readon
         record.run(owner, version);
       })();
     } catch (error) {
-      throw Error(`[bad-data-dir] migration ${version} of the ${owner} tables in ${where} failed: ${(error as Error).message}`);
+      throw Error(
+        `[bad-data-dir] migration ${version} of the ${owner} tables in ${where} failed: ${(error as Error).message}`,
+      );
     }
   }
   return migrations.length;

@@ -37,7 +37,13 @@ export interface TokenBucketOptions {
   keep?: BucketKeeper;
 }
 
-export const makeTokenBuckets = ({ burst, refillMs, maxTracked = 10_000, now = () => Date.now(), keep }: TokenBucketOptions): TokenBuckets => {
+export const makeTokenBuckets = ({
+  burst,
+  refillMs,
+  maxTracked = 10_000,
+  now = () => Date.now(),
+  keep,
+}: TokenBucketOptions): TokenBuckets => {
   const levels = new Map<string, BucketLevel>();
   const current = (key: string): BucketLevel => {
     const t = now();

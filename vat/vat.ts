@@ -107,7 +107,9 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     throw Error(`[bad-option] port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (WILDCARDS.has(host) && !advertiseHost) {
-    throw Error(`[bad-option] listening on ${host || 'all interfaces'} needs advertiseHost: the address peers dial`);
+    throw Error(
+      `[bad-option] listening on ${host || 'all interfaces'} needs advertiseHost: the address peers dial`,
+    );
   }
   const limits = { ...DEFAULT_VAT_LIMITS, ...opts.limits };
   const { credentials } = loadOrCreateIdentity(dataDir);
@@ -124,7 +126,8 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const exports = makeExportTable(store);
   const gifts = makeGiftTable(limits.maxGifts);
   const failures = makeFailureBudget(limits.failedLookupBurst, limits.failedLookupRefillMs);
-  const { failedLookupBurst, failedLookupRefillMs, giftTtlMs, maxGifts, ...transportLimits } = limits;
+  const { failedLookupBurst, failedLookupRefillMs, giftTtlMs, maxGifts, ...transportLimits } =
+    limits;
 
   const startOn = (p: number) =>
     startTransport({
@@ -169,12 +172,17 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       style = 'non-passable object';
     }
     if (style !== 'remotable') {
-      throw Error(`[not-far] ${what} needs a far object (made with Far or makeExo), got a ${style}`);
+      throw Error(
+        `[not-far] ${what} needs a far object (made with Far or makeExo), got a ${style}`,
+      );
     }
   };
 
   const checkExportName = (name: unknown) => {
-    if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 200)) {
+    if (
+      name !== undefined &&
+      (typeof name !== 'string' || name.length === 0 || name.length > 200)
+    ) {
       throw Error('[bad-option] an export name must be a string of 1 to 200 characters');
     }
   };
@@ -183,8 +191,12 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     if (closed) throw Error(`[closed] vat ${short(self)} is closed`);
     if (ref.vatId === self) {
       // Our own reference: the object itself, no network (E() works on it the same).
-      const found = method === 'fetch' ? exports.lookup(ref.secret, self) : gifts.claim(ref.secret, self);
-      if (found === undefined) throw Error(`[unknown-${method === 'fetch' ? 'ref' : 'gift'}] vat ${short(self)} has no such ${method === 'fetch' ? 'export' : 'gift'} of its own`);
+      const found =
+        method === 'fetch' ? exports.lookup(ref.secret, self) : gifts.claim(ref.secret, self);
+      if (found === undefined)
+        throw Error(
+          `[unknown-${method === 'fetch' ? 'ref' : 'gift'}] vat ${short(self)} has no such ${method === 'fetch' ? 'export' : 'gift'} of its own`,
+        );
       local.add(found);
       return found as ERef<T>;
     }
@@ -206,7 +218,8 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       return refTo('s', exports.add({ target }, name));
     },
     exportPerPeer(make, exportOpts = {}) {
-      if (typeof make !== 'function') throw Error('[not-far] vat.exportPerPeer needs a function (peer) => far object');
+      if (typeof make !== 'function')
+        throw Error('[not-far] vat.exportPerPeer needs a function (peer) => far object');
       const { name } = exportOpts;
       checkExportName(name);
       const checked = (peer: VatId) => {
@@ -220,7 +233,10 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     tables: (owner, migrations, tablesOpts) => store.tables(owner, migrations, tablesOpts),
     revoke(sturdyRef) {
       const ref = parseRef(sturdyRef, 's');
-      if (ref.vatId !== self) throw Error(`[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`);
+      if (ref.vatId !== self)
+        throw Error(
+          `[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`,
+        );
       return exports.remove(ref.secret);
     },
     fetch: <T>(sturdyRef: string) => obtain<T>(parseRef(sturdyRef, 's'), 'fetch'),
@@ -228,7 +244,8 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       assertFar(target, 'vat.giftFor');
       checkVatId(recipient);
       const ttlMs = giftOpts.ttlMs ?? giftTtlMs;
-      if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw Error(`[bad-option] ttlMs must be a positive number, got ${String(ttlMs)}`);
+      if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+        throw Error(`[bad-option] ttlMs must be a positive number, got ${String(ttlMs)}`);
       return refTo('g', gifts.mint(target, recipient, ttlMs));
     },
     redeem: <T>(giftUri: string) => obtain<T>(parseRef(giftUri, 'g'), 'redeem'),
@@ -236,7 +253,9 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       if (typeof ref === 'object' && ref !== null && local.has(ref)) return;
       const session = typeof ref === 'object' && ref !== null ? sessionOf.get(ref) : undefined;
       if (!session) {
-        throw Error('[unknown-ref] onBroken needs a reference obtained from this vat’s fetch or redeem');
+        throw Error(
+          '[unknown-ref] onBroken needs a reference obtained from this vat’s fetch or redeem',
+        );
       }
       session.onBroken(watcher);
     },
@@ -244,7 +263,12 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       if (peer === self) return; // our own objects need no session: it never breaks
       const session = transport.sessions().find(s => s.peer === peer);
       if (session) session.onBroken(watcher);
-      else queueMicrotask(() => watcher(Error(`[connection-lost] vat ${short(self)} has no session with vat ${short(peer)}`)));
+      else
+        queueMicrotask(() =>
+          watcher(
+            Error(`[connection-lost] vat ${short(self)} has no session with vat ${short(peer)}`),
+          ),
+        );
     },
     stats: () =>
       harden({

@@ -14,12 +14,18 @@ const auditorDir = (data: string | undefined) => join(dataDirOf(data), 'auditor'
 const refFile = (dir: string) => join(dir, 'auditor-ref');
 const checkpointFile = (dir: string) => join(dir, 'checkpoint.json');
 
-const withAuditor = async <T>(data: string | undefined, work: (auditor: AuditorFacet, vat: Vat, dir: string) => Promise<T>): Promise<T> => {
+const withAuditor = async <T>(
+  data: string | undefined,
+  work: (auditor: AuditorFacet, vat: Vat, dir: string) => Promise<T>,
+): Promise<T> => {
   const dir = auditorDir(data);
-  if (!existsSync(refFile(dir))) throw Error(`[not-logged-in] no auditor capability in ${dir}; run: stoa audit login REF`);
+  if (!existsSync(refFile(dir)))
+    throw Error(`[not-logged-in] no auditor capability in ${dir}; run: stoa audit login REF`);
   const vat = await startVat({ dataDir: join(dir, 'vat') });
   try {
-    const auditor = (await vat.fetch<AuditorFacet>(readFileSync(refFile(dir), 'utf8').trim())) as unknown as AuditorFacet;
+    const auditor = (await vat.fetch<AuditorFacet>(
+      readFileSync(refFile(dir), 'utf8').trim(),
+    )) as unknown as AuditorFacet;
     return await work(auditor, vat, dir);
   } finally {
     await vat.close();
@@ -29,7 +35,11 @@ const withAuditor = async <T>(data: string | undefined, work: (auditor: AuditorF
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 /** A subcommand that takes one id and prints what the auditor facet answers for it. */
-const printById = (usage: string, what: string, ask: (auditor: AuditorFacet, id: string) => Promise<unknown>) => ({
+const printById = (
+  usage: string,
+  what: string,
+  ask: (auditor: AuditorFacet, id: string) => Promise<unknown>,
+) => ({
   usage,
   async run([id]: string[], data: string | undefined) {
     if (!id) throw Error(`[usage] needs ${what}`);
@@ -38,7 +48,17 @@ const printById = (usage: string, what: string, ask: (auditor: AuditorFacet, id:
   },
 });
 
-const subcommands: Record<string, { usage: string; run(args: string[], data: string | undefined, flags: Record<string, string | undefined>): Promise<number> }> = {
+const subcommands: Record<
+  string,
+  {
+    usage: string;
+    run(
+      args: string[],
+      data: string | undefined,
+      flags: Record<string, string | undefined>,
+    ): Promise<number>;
+  }
+> = {
   login: {
     usage: 'login REF|-',
     async run([ref], data) {
@@ -54,7 +74,10 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
       return 0;
     },
   },
-  list: { usage: 'list', run: async (_a, data) => (print(await withAuditor(data, a => E(a).list())), 0) },
+  list: {
+    usage: 'list',
+    run: async (_a, data) => (print(await withAuditor(data, a => E(a).list())), 0),
+  },
   show: printById('show CASE', 'a case id (see stoa audit list)', (a, id) => E(a).show(id)),
   verify: printById('verify REPORT', 'a report id', (a, id) => E(a).verify(id)),
   act: {
@@ -62,10 +85,18 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
     async run([caseId], data, flags) {
       if (!caseId) throw Error('[usage] needs a case id');
       const action = flags.action as Sanction;
-      if (!['mute', 'kick', 'ban'].includes(action)) throw Error('[usage] --action is mute, kick or ban');
-      if (!flags.reason?.trim()) throw Error('[usage] --reason "…" is required: the statement of reasons');
+      if (!['mute', 'kick', 'ban'].includes(action))
+        throw Error('[usage] --action is mute, kick or ban');
+      if (!flags.reason?.trim())
+        throw Error('[usage] --reason "…" is required: the statement of reasons');
       const receipt = await withAuditor(data, (auditor, vat) =>
-        actOnCase(auditor, vat, { caseId, action, reason: flags.reason!, durationMs: Number(flags['duration-ms'] ?? 0), ...(flags.target ? { target: flags.target } : {}) }),
+        actOnCase(auditor, vat, {
+          caseId,
+          action,
+          reason: flags.reason!,
+          durationMs: Number(flags['duration-ms'] ?? 0),
+          ...(flags.target ? { target: flags.target } : {}),
+        }),
       );
       print({ done: action, receipt });
       return 0;
@@ -74,14 +105,22 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
   log: {
     usage: 'log [--from N] [--count N]',
     async run(_a, data, flags) {
-      print(await withAuditor(data, a => E(a).log(Number(flags.from ?? 0), Number(flags.count ?? 50))));
+      print(
+        await withAuditor(data, a => E(a).log(Number(flags.from ?? 0), Number(flags.count ?? 50))),
+      );
       return 0;
     },
   },
   'verify-log': {
     usage: 'verify-log',
     async run(_a, data) {
-      console.log((await withAuditor(data, (auditor, _vat, dir) => checkLogGrowth(auditor, checkpointFile(dir)))).said);
+      console.log(
+        (
+          await withAuditor(data, (auditor, _vat, dir) =>
+            checkLogGrowth(auditor, checkpointFile(dir)),
+          )
+        ).said,
+      );
       return 0;
     },
   },
@@ -97,7 +136,15 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
           port: Number(flags.port ?? 0),
         });
         const stopped = untilStopped();
-        console.log(JSON.stringify({ event: 'ready', vatId: vat.id, auditor: who.label, role: who.role, dashboard: web.url }));
+        console.log(
+          JSON.stringify({
+            event: 'ready',
+            vatId: vat.id,
+            auditor: who.label,
+            role: who.role,
+            dashboard: web.url,
+          }),
+        );
         await stopped;
         await web.close();
         return 0;
@@ -107,14 +154,17 @@ const subcommands: Record<string, { usage: string; run(args: string[], data: str
 };
 
 export const auditCommand: Command = {
-  usage: `${Object.values(subcommands).map(s => s.usage).join(' | ')} [--data DIR]`,
+  usage: `${Object.values(subcommands)
+    .map(s => s.usage)
+    .join(' | ')} [--data DIR]`,
   summary:
     'The auditor console: log in with an auditor capability, list and show cases, verify reports, act (signed and logged), read and verify the log;\n' +
     '      `web` serves the auditor dashboard on 127.0.0.1 (a per-start token in its URL) until Ctrl-C.',
   async run(argv) {
     const [sub, ...rest] = argv;
     const command = sub ? subcommands[sub] : undefined;
-    if (!command) throw Error(`[usage] stoa audit needs one of: ${Object.keys(subcommands).join(', ')}`);
+    if (!command)
+      throw Error(`[usage] stoa audit needs one of: ${Object.keys(subcommands).join(', ')}`);
     const { values, positionals } = parseOptions(
       rest,
       {

@@ -32,7 +32,9 @@ const describe = (event: Event): string => {
     case 'roster':
       return rosterLine(event.members);
     case 'host':
-      return event.reachable ? '* the host is reachable' : '* the host is unreachable: chat goes on; joins and kicks wait';
+      return event.reachable
+        ? '* the host is reachable'
+        : '* the host is unreachable: chat goes on; joins and kicks wait';
     case 'removed':
       return `* you were removed: ${event.reason}`;
     default:
@@ -42,13 +44,18 @@ const describe = (event: Event): string => {
 
 export const chatCommand: Command = {
   usage: 'ROOM',
-  summary: 'Chats in ROOM through the running vat: type to say; /whisper NAME text, /report NAME [category], /who, /leave, /quit.',
+  summary:
+    'Chats in ROOM through the running vat: type to say; /whisper NAME text, /report NAME [category], /who, /leave, /quit.',
   async run(argv) {
     const { values, positionals } = parseOptions(argv, { data: { type: 'string' } }, true);
     const [room] = positionals;
     if (!room) throw Error('[usage] needs a room (see stoa rooms)');
     const dir = dataDirOf(values.data);
-    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: `${room}> ` });
+    const rl = createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      prompt: `${room}> `,
+    });
     const show = (line: string) => {
       process.stdout.write(`\r\x1b[K${line}\n`);
       rl.prompt(true);
@@ -80,7 +87,11 @@ export const chatCommand: Command = {
       }
       if (first === '/report') {
         if (!second) return show('* usage: /report NAME [category]');
-        const receipt = (await askVat(dir, 'report', { room, name: second, category: rest.join(' ') || 'other' })) as DeskReceipt;
+        const receipt = (await askVat(dir, 'report', {
+          room,
+          name: second,
+          category: rest.join(' ') || 'other',
+        })) as DeskReceipt;
         return show(`* reported ${second}: ${receiptLine(receipt)}`);
       }
       if (input.trim()) missed(await askVat(dir, 'say', { room, text: input }));
@@ -90,7 +101,10 @@ export const chatCommand: Command = {
       act(input).catch((error: Error) => show(`* ${error.message}`));
     });
     rl.prompt();
-    const why = await Promise.race([watch.ended, new Promise<undefined>(resolve => rl.once('close', () => resolve(undefined)))]);
+    const why = await Promise.race([
+      watch.ended,
+      new Promise<undefined>(resolve => rl.once('close', () => resolve(undefined))),
+    ]);
     watch.close();
     rl.close();
     if (why) throw Error(why);

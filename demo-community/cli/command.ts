@@ -17,7 +17,9 @@ export const parseOptions = <O extends OptionsConfig>(
   argv: string[],
   options: O,
   allowPositionals = false,
-): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> => {
+): ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>
+> => {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
@@ -40,13 +42,17 @@ export const dataDirOf = (given: string | undefined): string =>
   given ?? process.env.STOA_DATA ?? join(homedir(), '.stoa');
 
 /** `--listen`, or 127.0.0.1 on port 0 (the vat's last port when free). */
-export const listenOf = (value: string | undefined) => (value ? parseListen(value) : { host: '127.0.0.1', port: 0 });
+export const listenOf = (value: string | undefined) =>
+  value ? parseListen(value) : { host: '127.0.0.1', port: 0 };
 
 /** Parses `host:port` (IPv6 in brackets). */
 export const parseListen = (value: string): { host: string; port: number } => {
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(value);
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw Error(`[usage] --listen takes HOST:PORT (e.g. 127.0.0.1:7000), got ${JSON.stringify(value)}`);
+  if (!match || port > 65535)
+    throw Error(
+      `[usage] --listen takes HOST:PORT (e.g. 127.0.0.1:7000), got ${JSON.stringify(value)}`,
+    );
   const host = match[1]!.startsWith('[') ? match[1]!.slice(1, -1) : match[1]!;
   return { host, port };
 };

@@ -19,12 +19,29 @@ export const startDetached = async (argv: string[], dataDir: string): Promise<st
   }
 };
 
-const waitReady = async (argv: string[], dataDir: string, log: string, fd: number): Promise<string> => {
+const waitReady = async (
+  argv: string[],
+  dataDir: string,
+  log: string,
+  fd: number,
+): Promise<string> => {
   const from = fstatSync(fd).size;
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'vat', 'start', ...argv.filter(a => a !== '--detach'), '--data', dataDir], {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      process.argv[1]!,
+      'vat',
+      'start',
+      ...argv.filter(a => a !== '--detach'),
+      '--data',
+      dataDir,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    },
+  );
   let exited: number | null | undefined;
   child.once('exit', code => (exited = code));
   /** What the vat wrote since this start (earlier runs' output stays in the log, unread). */
@@ -33,7 +50,11 @@ const waitReady = async (argv: string[], dataDir: string, log: string, fd: numbe
     readSync(fd, bytes, 0, bytes.length, from);
     return bytes.toString('utf8');
   };
-  for (const until = Date.now() + READY_WAIT_MS; Date.now() < until; await new Promise(r => setTimeout(r, 100))) {
+  for (
+    const until = Date.now() + READY_WAIT_MS;
+    Date.now() < until;
+    await new Promise(r => setTimeout(r, 100))
+  ) {
     const ready = since()
       .split('\n')
       .find(l => l.startsWith('{"event":"ready"'));
@@ -43,7 +64,9 @@ const waitReady = async (argv: string[], dataDir: string, log: string, fd: numbe
     }
     if (exited !== undefined) {
       const last = since().trim().split('\n').at(-1) ?? '';
-      throw Error(`[vat-failed] the vat stopped before it was ready (exit ${exited}): ${last || 'no output'} (see ${log})`);
+      throw Error(
+        `[vat-failed] the vat stopped before it was ready (exit ${exited}): ${last || 'no output'} (see ${log})`,
+      );
     }
   }
   child.kill();

@@ -8,10 +8,11 @@ import { serveWeb, type WebServer } from '../web/web-server.js';
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 
 export const moderationStartCommand: Command = {
-  usage: '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...] [--dashboard]',
+  usage:
+    '[--data DIR] [--listen HOST:PORT] [--archive sqlite:PATH|postgres://URL] [--grant ROLE:LABEL ...] [--dashboard]',
   summary:
     'Runs the moderation service (archive default: moderation.db in DIR). Prints {"event":"ready",...,"reportInbox":…,"grants":{label:ref}};\n' +
-    '      --grant triage|act|admin:LABEL grants an auditor capability (repeatable; a label\'s live grant is the same ref at every start,\n' +
+    "      --grant triage|act|admin:LABEL grants an auditor capability (repeatable; a label's live grant is the same ref at every start,\n" +
     '      a revoked one stays refused). Refs are secrets: keep the output private;\n' +
     '      --dashboard also serves the auditor dashboard to the operator on this machine (an admin grant, label "operator",\n' +
     '      logged like any other) on 127.0.0.1 behind a per-start token: "dashboard" in the ready line. Auditors elsewhere use stoa audit web.',
@@ -25,7 +26,10 @@ export const moderationStartCommand: Command = {
     });
     const grants = (values.grant ?? []).map(g => {
       const [role, label] = g.split(':');
-      if (!role || !label || !['triage', 'act', 'admin'].includes(role)) throw Error(`[usage] --grant takes ROLE:LABEL with ROLE triage, act or admin, got ${JSON.stringify(g)}`);
+      if (!role || !label || !['triage', 'act', 'admin'].includes(role))
+        throw Error(
+          `[usage] --grant takes ROLE:LABEL with ROLE triage, act or admin, got ${JSON.stringify(g)}`,
+        );
       return { role: role as AuditorRole, label };
     });
     const { host, port } = listenOf(values.listen);
@@ -34,14 +38,29 @@ export const moderationStartCommand: Command = {
     let web: WebServer | undefined;
     try {
       const mod = await startModeration(vat, values.archive ? { archive: values.archive } : {});
-      const refs = Object.fromEntries(grants.map(g => [g.label, mod.grant(g.role, { label: g.label })]));
+      const refs = Object.fromEntries(
+        grants.map(g => [g.label, mod.grant(g.role, { label: g.label })]),
+      );
       if (values.dashboard) {
         const operator = await vat.fetch<AuditorFacet>(mod.grant('admin', { label: 'operator' }));
-        web = await serveWeb({ page: 'dashboard', title: 'Stoa moderation', handlers: makeAuditDesk(vat, operator, join(dataDir, 'dashboard-checkpoint.json')) });
+        web = await serveWeb({
+          page: 'dashboard',
+          title: 'Stoa moderation',
+          handlers: makeAuditDesk(vat, operator, join(dataDir, 'dashboard-checkpoint.json')),
+        });
       }
       await mod.settled(); // every grant printed below is in the log
       const stopped = untilStopped(); // listening before we say ready
-      console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, reportInbox: mod.reportInbox, grants: refs, ...(web ? { dashboard: web.url } : {}) }));
+      console.log(
+        JSON.stringify({
+          event: 'ready',
+          vatId: vat.id,
+          address: vat.address,
+          reportInbox: mod.reportInbox,
+          grants: refs,
+          ...(web ? { dashboard: web.url } : {}),
+        }),
+      );
       await stopped;
       await web?.close();
       await mod.close();

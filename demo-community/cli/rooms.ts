@@ -3,11 +3,21 @@
 import { askVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
 
-const viaVat = (usage: string, summary: string, cmd: string, toArgs: (positionals: string[], values: Record<string, unknown>) => Record<string, unknown>, extra: Record<string, { type: 'string' }> = {}): Command => ({
+const viaVat = (
+  usage: string,
+  summary: string,
+  cmd: string,
+  toArgs: (positionals: string[], values: Record<string, unknown>) => Record<string, unknown>,
+  extra: Record<string, { type: 'string' }> = {},
+): Command => ({
   usage: `${usage} [--data DIR]`,
   summary,
   async run(argv) {
-    const { values, positionals } = parseOptions(argv, { data: { type: 'string' }, ...extra }, true);
+    const { values, positionals } = parseOptions(
+      argv,
+      { data: { type: 'string' }, ...extra },
+      true,
+    );
     const result = await askVat(dataDirOf(values.data), cmd, toArgs(positionals, values));
     console.log(JSON.stringify(result, null, 2));
     return 0;
@@ -23,23 +33,59 @@ export const roomCommands: Record<string, Command> = {
   'room create': viaVat(
     'NAME [--moderation INBOX]',
     'Hosts a new room in the running vat and prints its invite (a secret: share it with those you invite).\n' +
-      '      --moderation takes a moderation service\'s report inbox (the reportInbox `stoa moderation start` prints): members\' reports go there.',
+      "      --moderation takes a moderation service's report inbox (the reportInbox `stoa moderation start` prints): members' reports go there.",
     'room.create',
-    ([name], v) => ({ name: need(name, 'a room name'), ...(v.moderation ? { moderation: v.moderation } : {}) }),
+    ([name], v) => ({
+      name: need(name, 'a room name'),
+      ...(v.moderation ? { moderation: v.moderation } : {}),
+    }),
     { moderation: { type: 'string' } },
   ),
-  'room join': viaVat('INVITE --name NAME', 'Joins a room with the running vat under NAME.', 'room.join', ([invite], v) => ({ invite: need(invite, 'an invite'), name: need(v.name as string, '--name NAME') }), { name: { type: 'string' } }),
+  'room join': viaVat(
+    'INVITE --name NAME',
+    'Joins a room with the running vat under NAME.',
+    'room.join',
+    ([invite], v) => ({
+      invite: need(invite, 'an invite'),
+      name: need(v.name as string, '--name NAME'),
+    }),
+    { name: { type: 'string' } },
+  ),
   rooms: viaVat('', 'Lists the rooms the running vat hosts and has joined.', 'rooms', () => ({})),
-  say: viaVat('ROOM TEXT', 'Says TEXT in ROOM (its name or id), signed and sent to every member directly.', 'say', ([room, ...text]) => ({ room: need(room, 'a room'), text: need(text.join(' '), 'some text') })),
-  whisper: viaVat('ROOM NAME TEXT', 'Says TEXT to one member of ROOM only.', 'whisper', ([room, to, ...text]) => ({ room: need(room, 'a room'), to: need(to, 'a member name'), text: need(text.join(' '), 'some text') })),
+  say: viaVat(
+    'ROOM TEXT',
+    'Says TEXT in ROOM (its name or id), signed and sent to every member directly.',
+    'say',
+    ([room, ...text]) => ({
+      room: need(room, 'a room'),
+      text: need(text.join(' '), 'some text'),
+    }),
+  ),
+  whisper: viaVat(
+    'ROOM NAME TEXT',
+    'Says TEXT to one member of ROOM only.',
+    'whisper',
+    ([room, to, ...text]) => ({
+      room: need(room, 'a room'),
+      to: need(to, 'a member name'),
+      text: need(text.join(' '), 'some text'),
+    }),
+  ),
   web: {
     usage: '[--data DIR]',
-    summary: "Prints the address of the running vat's web page (127.0.0.1, with this start's token: keep it to yourself).",
+    summary:
+      "Prints the address of the running vat's web page (127.0.0.1, with this start's token: keep it to yourself).",
     async run(argv) {
       const { values } = parseOptions(argv, { data: { type: 'string' } });
       console.log(await askVat(dataDirOf(values.data), 'web.url'));
       return 0;
     },
   },
-  history: viaVat('ROOM [--limit N]', 'Prints the last lines the running vat saw in ROOM.', 'history', ([room], v) => ({ room: need(room, 'a room'), limit: Number(v.limit ?? 50) }), { limit: { type: 'string' } }),
+  history: viaVat(
+    'ROOM [--limit N]',
+    'Prints the last lines the running vat saw in ROOM.',
+    'history',
+    ([room], v) => ({ room: need(room, 'a room'), limit: Number(v.limit ?? 50) }),
+    { limit: { type: 'string' } },
+  ),
 };

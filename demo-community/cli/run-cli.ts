@@ -11,7 +11,9 @@ export const runCli = async (argv: string[]): Promise<number> => {
       console.log(usage());
       return 0;
     }
-    console.error(`${key ? `stoa: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n\n` : ''}${usage()}`);
+    console.error(
+      `${key ? `stoa: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n\n` : ''}${usage()}`,
+    );
     return 2;
   }
   const rest = argv.slice(key!.split(' ').length);

@@ -9,7 +9,8 @@ import { askVat } from '../daemon/console-client.js';
 import { startDetached } from './detach.js';
 
 export const vatStartCommand: Command = {
-  usage: '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--web-port N | --no-web] [--echo] [--detach]',
+  usage:
+    '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--web-port N | --no-web] [--echo] [--detach]',
   summary:
     'Runs a vat (default 127.0.0.1, last port or any) until SIGINT/SIGTERM. Prints {"event":"ready",...} when ready.\n' +
     '      Other stoa commands (room, rooms, say, whisper, history) act through it over DIR/console.sock (owner only);\n' +
@@ -30,18 +31,33 @@ export const vatStartCommand: Command = {
       detach: { type: 'boolean' },
     });
     const webPort = Number(values['web-port'] ?? 0);
-    if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535) throw Error(`[usage] --web-port takes a port number, got ${JSON.stringify(values['web-port'])}`);
+    if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535)
+      throw Error(
+        `[usage] --web-port takes a port number, got ${JSON.stringify(values['web-port'])}`,
+      );
     const { host, port } = listenOf(values.listen);
     const dataDir = dataDirOf(values.data);
     if (values.detach) {
       console.log(await startDetached(argv, dataDir));
       return 0;
     }
-    const vat = await startVat({ dataDir, host, port, ...(values.advertise ? { advertiseHost: values.advertise } : {}) });
+    const vat = await startVat({
+      dataDir,
+      host,
+      port,
+      ...(values.advertise ? { advertiseHost: values.advertise } : {}),
+    });
     const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
     const desk = makeRoomDesk(vat);
     await desk.restore();
-    const web = values['no-web'] ? undefined : await serveWeb({ page: 'participant', title: `Stoa vat ${vat.id.slice(0, 8)}`, handlers: desk.handlers, port: webPort });
+    const web = values['no-web']
+      ? undefined
+      : await serveWeb({
+          page: 'participant',
+          title: `Stoa vat ${vat.id.slice(0, 8)}`,
+          handlers: desk.handlers,
+          port: webPort,
+        });
     let stopAsked: () => void = () => {};
     const stopRequest = new Promise<void>(resolve => (stopAsked = resolve));
     const consoleServer = await serveConsole(dataDir, {
@@ -56,7 +72,15 @@ export const vatStartCommand: Command = {
       },
     });
     const stopped = untilStopped(); // listening before we say ready: a signal right after must not kill us
-    console.log(JSON.stringify({ event: 'ready', vatId: vat.id, address: vat.address, ...(web ? { web: web.url } : {}), ...(echo ? { echo } : {}) }));
+    console.log(
+      JSON.stringify({
+        event: 'ready',
+        vatId: vat.id,
+        address: vat.address,
+        ...(web ? { web: web.url } : {}),
+        ...(echo ? { echo } : {}),
+      }),
+    );
     await Promise.race([stopped, stopRequest]);
     consoleServer.close();
     await web?.close();
@@ -69,14 +93,18 @@ export const vatStartCommand: Command = {
 
 export const vatStopCommand: Command = {
   usage: '[--data DIR]',
-  summary: 'Stops the running vat of DIR (started with stoa vat start, in the foreground or --detach) and waits until it has.',
+  summary:
+    'Stops the running vat of DIR (started with stoa vat start, in the foreground or --detach) and waits until it has.',
   async run(argv) {
     const { values } = parseOptions(argv, { data: { type: 'string' } });
     const dataDir = dataDirOf(values.data);
     const { stopping } = (await askVat(dataDir, 'vat.stop')) as { stopping: string };
     // Gone once its console no longer answers.
     for (let tries = 0; tries < 200; tries += 1) {
-      const up = await askVat(dataDir, 'rooms').then(() => true, () => false);
+      const up = await askVat(dataDir, 'rooms').then(
+        () => true,
+        () => false,
+      );
       if (!up) {
         console.log(JSON.stringify({ event: 'stopped', vatId: stopping }));
         return 0;

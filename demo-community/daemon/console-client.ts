@@ -4,11 +4,18 @@ import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
 import { consolePath } from './console-server.js';
 
-export const askVat = (dataDir: string, cmd: string, args: Record<string, unknown> = {}): Promise<unknown> =>
+export const askVat = (
+  dataDir: string,
+  cmd: string,
+  args: Record<string, unknown> = {},
+): Promise<unknown> =>
   new Promise((resolve, reject) => {
     const socket = createConnection(consolePath(dataDir));
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'no vat is running there; start one with: stoa vat start --data DIR' : error.code ?? error.message;
+      const why =
+        error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
+          ? 'no vat is running there; start one with: stoa vat start --data DIR'
+          : (error.code ?? error.message);
       reject(Error(`[no-vat] cannot reach the vat of ${dataDir}: ${why}`));
     });
     socket.once('connect', () => {
@@ -28,10 +35,17 @@ export const askVat = (dataDir: string, cmd: string, args: Record<string, unknow
  * `close()` (or the vat ends it). Also returns `ask`, for commands sent on
  * their own connections meanwhile.
  */
-export const watchVat = (dataDir: string, cmd: string, args: Record<string, unknown>, onEvent: (event: unknown) => void) =>
+export const watchVat = (
+  dataDir: string,
+  cmd: string,
+  args: Record<string, unknown>,
+  onEvent: (event: unknown) => void,
+) =>
   new Promise<{ close(): void; ended: Promise<string | undefined> }>((resolve, reject) => {
     const socket = createConnection(consolePath(dataDir));
-    socket.on('error', (error: NodeJS.ErrnoException) => reject(Error(`[no-vat] cannot reach the vat of ${dataDir}: ${error.code ?? error.message}`)));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      reject(Error(`[no-vat] cannot reach the vat of ${dataDir}: ${error.code ?? error.message}`)),
+    );
     socket.once('connect', () => {
       let ended: (why: string | undefined) => void = () => {};
       const endedP = new Promise<string | undefined>(r => (ended = r));

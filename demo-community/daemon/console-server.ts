@@ -13,7 +13,11 @@ import { createInterface } from 'node:readline';
  * A console command. `stream` sends extra lines (`{"event":…}`) before the
  * answer, for commands that watch; `closed` resolves when the client hangs up.
  */
-export type Handler = (args: Record<string, unknown>, stream: (event: unknown) => void, closed: Promise<void>) => Promise<unknown>;
+export type Handler = (
+  args: Record<string, unknown>,
+  stream: (event: unknown) => void,
+  closed: Promise<void>,
+) => Promise<unknown>;
 
 export const consolePath = (dataDir: string) => join(dataDir, 'console.sock');
 
@@ -27,14 +31,20 @@ export const answer = async (
 ): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> => {
   try {
     const handler = Object.hasOwn(handlers, cmd) ? handlers[cmd] : undefined;
-    if (!handler) throw Error(`[unknown-command] the vat has no command ${JSON.stringify(String(cmd).slice(0, 40))}`);
+    if (!handler)
+      throw Error(
+        `[unknown-command] the vat has no command ${JSON.stringify(String(cmd).slice(0, 40))}`,
+      );
     return { ok: true, result: await handler(args, stream, closed) };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 };
 
-export const serveConsole = async (dataDir: string, handlers: Record<string, Handler>): Promise<Server> => {
+export const serveConsole = async (
+  dataDir: string,
+  handlers: Record<string, Handler>,
+): Promise<Server> => {
   const path = consolePath(dataDir);
   // Only one vat runs per data directory (vat.lock), so a socket file here is a leftover.
   if (existsSync(path)) unlinkSync(path);

@@ -6,7 +6,12 @@
 import type { VatId } from '../../captp-transport/index.js';
 import type { SendResult } from '../../presence/index.js';
 import type { ChatMessage, Room } from '../../unum/index.js';
-import { createModeratedRoom, createRoom, joinRoom, type ModeratedMember } from '../../moderation/index.js';
+import {
+  createModeratedRoom,
+  createRoom,
+  joinRoom,
+  type ModeratedMember,
+} from '../../moderation/index.js';
 import type { Vat } from '../../vat/index.js';
 import type { Handler } from './console-server.js';
 import type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
@@ -25,13 +30,29 @@ interface Joined {
   /** Keeps a line (others', or this vat's own once sent) and tells the watchers. */
   keep(line: DeskLine): void;
   /** Told each kept line and each receipt of a report the vat made by itself. */
-  watchers: Set<(event: { type: 'message'; line: DeskLine } | { type: 'receipt'; receipt: DeskReceipt }) => void>;
+  watchers: Set<
+    (event: { type: 'message'; line: DeskLine } | { type: 'receipt'; receipt: DeskReceipt }) => void
+  >;
   removed?: string;
 }
 
-const receiptOf = (room: string, category: string, accused: string[], trigger: string, result: unknown): DeskReceipt => {
-  const r = result as { verdict?: string; caseId?: string; receipt?: { index: number; checkpoint?: { checkpoint: string } } } | undefined;
-  const checkpoint = r?.receipt?.checkpoint ? (JSON.parse(r.receipt.checkpoint.checkpoint) as { size: number; root: string }) : undefined;
+const receiptOf = (
+  room: string,
+  category: string,
+  accused: string[],
+  trigger: string,
+  result: unknown,
+): DeskReceipt => {
+  const r = result as
+    | {
+        verdict?: string;
+        caseId?: string;
+        receipt?: { index: number; checkpoint?: { checkpoint: string } };
+      }
+    | undefined;
+  const checkpoint = r?.receipt?.checkpoint
+    ? (JSON.parse(r.receipt.checkpoint.checkpoint) as { size: number; root: string })
+    : undefined;
   return {
     room,
     at: Date.now(),
@@ -40,7 +61,9 @@ const receiptOf = (room: string, category: string, accused: string[], trigger: s
     trigger,
     ...(r?.verdict ? { verdict: r.verdict } : {}),
     ...(r?.caseId ? { caseId: r.caseId } : {}),
-    ...(r?.receipt && checkpoint ? { receipt: { index: r.receipt.index, size: checkpoint.size, root: checkpoint.root } } : {}),
+    ...(r?.receipt && checkpoint
+      ? { receipt: { index: r.receipt.index, size: checkpoint.size, root: checkpoint.root } }
+      : {}),
   };
 };
 
@@ -54,22 +77,35 @@ const DESK_MIGRATIONS = harden([
 
 export const makeRoomDesk = (vat: Vat) => {
   const db = vat.tables('demo.desk', DESK_MIGRATIONS);
-  const remember = db.prepare('INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name, moderation) VALUES (?, ?, ?, ?, ?)');
+  const remember = db.prepare(
+    'INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name, moderation) VALUES (?, ?, ?, ?, ?)',
+  );
   const forget = db.prepare('DELETE FROM desk_rooms WHERE kind = ? AND invite = ?');
-  const saved = db.prepare<{ kind: string; name: string; invite: string; member_name: string; moderation: string }>('SELECT * FROM desk_rooms');
+  const saved = db.prepare<{
+    kind: string;
+    name: string;
+    invite: string;
+    member_name: string;
+    moderation: string;
+  }>('SELECT * FROM desk_rooms');
   const keepReceipt = db.prepare('INSERT INTO desk_receipts (room, json) VALUES (?, ?)');
-  const receiptsOf = db.prepare<{ json: string }>('SELECT json FROM desk_receipts WHERE room = ? ORDER BY n DESC LIMIT 100');
+  const receiptsOf = db.prepare<{ json: string }>(
+    'SELECT json FROM desk_receipts WHERE room = ? ORDER BY n DESC LIMIT 100',
+  );
   const hosted = new Map<string, Room>();
   const joined = new Map<string, Joined>();
 
   const host = async (name: string, moderation = '') => {
-    const room = moderation ? await createModeratedRoom(vat, { name, moderation }) : await createRoom(vat, { name });
+    const room = moderation
+      ? await createModeratedRoom(vat, { name, moderation })
+      : await createRoom(vat, { name });
     hosted.set(room.room, room);
     remember.run('hosted', name, room.invite, '', moderation);
     return room;
   };
 
-  const nameOf = (member: ModeratedMember, vatId: VatId) => member.roster().find(m => m.vatId === vatId)?.name ?? vatId.slice(0, 8);
+  const nameOf = (member: ModeratedMember, vatId: VatId) =>
+    member.roster().find(m => m.vatId === vatId)?.name ?? vatId.slice(0, 8);
   const lineOf = (member: ModeratedMember, m: ChatMessage): DeskLine => ({
     id: m.id,
     from: m.from,
@@ -82,7 +118,14 @@ export const makeRoomDesk = (vat: Vat) => {
   });
   const rosterOf = (member: ModeratedMember): DeskMember[] => {
     const away = new Set(member.unreachable());
-    return member.roster().map(m => ({ name: m.name, vatId: m.vatId, role: m.role, muted: m.muted, self: m.vatId === vat.id, reachable: m.vatId === vat.id || !away.has(m.vatId) }));
+    return member.roster().map(m => ({
+      name: m.name,
+      vatId: m.vatId,
+      role: m.role,
+      muted: m.muted,
+      self: m.vatId === vat.id,
+      reachable: m.vatId === vat.id || !away.has(m.vatId),
+    }));
   };
   const record = (receipt: DeskReceipt) => {
     keepReceipt.run(receipt.room, JSON.stringify(receipt));
@@ -101,7 +144,9 @@ export const makeRoomDesk = (vat: Vat) => {
     member.on('message', m => keep(lineOf(member, m)));
     member.on('filtered', f => keep({ ...lineOf(member, f.message), hiddenBy: f.hit.rule }));
     member.on('reported', r => {
-      const receipt = record(receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result));
+      const receipt = record(
+        receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result),
+      );
       for (const watcher of watchers) watcher({ type: 'receipt', receipt });
     });
     member.on('removed', r => {
@@ -115,8 +160,12 @@ export const makeRoomDesk = (vat: Vat) => {
   /** A joined room by id, or by the name its host gave it. */
   const find = (which: unknown) => {
     const key = String(which);
-    const entry = joined.get(key) ?? [...joined.values()].find(j => j.member.room.startsWith(`${key}~`));
-    if (!entry) throw Error(`[unknown-room] this vat has not joined a room ${JSON.stringify(key)}; see: stoa rooms`);
+    const entry =
+      joined.get(key) ?? [...joined.values()].find(j => j.member.room.startsWith(`${key}~`));
+    if (!entry)
+      throw Error(
+        `[unknown-room] this vat has not joined a room ${JSON.stringify(key)}; see: stoa rooms`,
+      );
     return entry;
   };
   const present = (which: unknown) => {
@@ -125,11 +174,29 @@ export const makeRoomDesk = (vat: Vat) => {
     return entry;
   };
   /** Says whom a line this vat sent did not reach; keeps a whisper (the presence echoes public lines itself). */
-  const sent = (entry: Joined, text: string, result: SendResult, intended: VatId[], whisperTo?: VatId) => {
+  const sent = (
+    entry: Joined,
+    text: string,
+    result: SendResult,
+    intended: VatId[],
+    whisperTo?: VatId,
+  ) => {
     const { member } = entry;
-    if (whisperTo) entry.keep({ id: result.id, from: vat.id, name: entry.name, text, ts: Date.now(), mine: true, whisperTo: nameOf(member, whisperTo) });
+    if (whisperTo)
+      entry.keep({
+        id: result.id,
+        from: vat.id,
+        name: entry.name,
+        text,
+        ts: Date.now(),
+        mine: true,
+        whisperTo: nameOf(member, whisperTo),
+      });
     const reached = new Set(result.to);
-    return { to: result.to.length, missed: intended.filter(v => !reached.has(v)).map(v => nameOf(member, v)) };
+    return {
+      to: result.to.length,
+      missed: intended.filter(v => !reached.has(v)).map(v => nameOf(member, v)),
+    };
   };
 
   const handlers: Record<string, Handler> = {
@@ -139,13 +206,19 @@ export const makeRoomDesk = (vat: Vat) => {
       return { room: room.room, invite: room.invite };
     },
     'room.join': async ({ invite, name }) => {
-      if (typeof invite !== 'string' || !invite.trim()) throw Error('[usage] joining needs an invite (the sturdy ref `stoa room create` printed)');
+      if (typeof invite !== 'string' || !invite.trim())
+        throw Error('[usage] joining needs an invite (the sturdy ref `stoa room create` printed)');
       if (typeof name !== 'string' || !name.trim()) throw Error('[usage] joining needs a name');
       const member = await enter(invite.trim(), name.trim());
       return { room: member.room, roster: member.roster().map(m => m.name) };
     },
     rooms: async () => [
-      ...[...hosted.values()].map(r => ({ room: r.room, role: 'host', members: r.roster().map(m => m.name), invite: r.invite })),
+      ...[...hosted.values()].map(r => ({
+        room: r.room,
+        role: 'host',
+        members: r.roster().map(m => m.name),
+        invite: r.invite,
+      })),
       ...[...joined.values()].map(j => ({
         room: j.member.room,
         role: 'member',
@@ -158,16 +231,26 @@ export const makeRoomDesk = (vat: Vat) => {
     say: async ({ room, text }) => {
       const entry = present(room);
       const line = String(text);
-      const others = entry.member.roster().filter(m => m.vatId !== vat.id).map(m => m.vatId);
+      const others = entry.member
+        .roster()
+        .filter(m => m.vatId !== vat.id)
+        .map(m => m.vatId);
       return sent(entry, line, await entry.member.say(line), others);
     },
     whisper: async ({ room, to, text }) => {
       const entry = present(room);
       const target = entry.member.roster().find(m => m.name === to || m.vatId === to);
-      if (!target) throw Error(`[not-a-member] nobody called ${JSON.stringify(String(to))} is in the room`);
+      if (!target)
+        throw Error(`[not-a-member] nobody called ${JSON.stringify(String(to))} is in the room`);
       if (target.vatId === vat.id) throw Error('[not-a-member] a whisper goes to someone else');
       const line = String(text);
-      return sent(entry, line, await entry.member.whisper(target.vatId, line), [target.vatId], target.vatId);
+      return sent(
+        entry,
+        line,
+        await entry.member.whisper(target.vatId, line),
+        [target.vatId],
+        target.vatId,
+      );
     },
     /** Streams the room's lines, roster (with reachability), host reachability and receipts until the client hangs up. */
     'room.watch': async ({ room }, stream, closed) => {
@@ -209,21 +292,36 @@ export const makeRoomDesk = (vat: Vat) => {
      */
     report: async ({ room, name, ids, category, note }) => {
       const entry = present(room);
-      const flagged = Array.isArray(ids) ? entry.lines.filter(l => ids.includes(l.id)) : entry.lines.filter(l => l.name === name).slice(-3);
-      if (flagged.length === 0) throw Error(`[nothing-to-report] no recent line ${Array.isArray(ids) ? 'with those ids' : `by ${JSON.stringify(String(name))}`} in this room`);
-      if (flagged.some(l => l.mine)) throw Error('[nothing-to-report] you cannot report your own line');
+      const flagged = Array.isArray(ids)
+        ? entry.lines.filter(l => ids.includes(l.id))
+        : entry.lines.filter(l => l.name === name).slice(-3);
+      if (flagged.length === 0)
+        throw Error(
+          `[nothing-to-report] no recent line ${Array.isArray(ids) ? 'with those ids' : `by ${JSON.stringify(String(name))}`} in this room`,
+        );
+      if (flagged.some(l => l.mine))
+        throw Error('[nothing-to-report] you cannot report your own line');
       const kind = String(category || 'other').slice(0, 64);
       const accused = [...new Set(flagged.map(l => l.name))];
       try {
-        const result = await entry.member.report({ category: kind, ...(note ? { note: String(note).slice(0, 2000) } : {}), flagged: flagged.map(l => l.id) });
+        const result = await entry.member.report({
+          category: kind,
+          ...(note ? { note: String(note).slice(0, 2000) } : {}),
+          flagged: flagged.map(l => l.id),
+        });
         return record(receiptOf(entry.member.room, kind, accused, 'panic', result));
       } catch (error) {
-        record({ ...receiptOf(entry.member.room, kind, accused, 'panic', undefined), error: (error as Error).message });
+        record({
+          ...receiptOf(entry.member.room, kind, accused, 'panic', undefined),
+          error: (error as Error).message,
+        });
         throw error;
       }
     },
-    receipts: async ({ room }) => receiptsOf.all(find(room).member.room).map(r => JSON.parse(r.json) as DeskReceipt),
-    history: async ({ room, limit = 50 }) => find(room).lines.slice(-Math.max(1, Math.min(HISTORY, Number(limit) || 50))),
+    receipts: async ({ room }) =>
+      receiptsOf.all(find(room).member.room).map(r => JSON.parse(r.json) as DeskReceipt),
+    history: async ({ room, limit = 50 }) =>
+      find(room).lines.slice(-Math.max(1, Math.min(HISTORY, Number(limit) || 50))),
   };
 
   return harden({

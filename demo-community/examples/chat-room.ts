@@ -27,7 +27,8 @@ export const chatRoomExample = async (): Promise<string[]> => {
   heard.push(`bob keeps ${bob.window().length} signed envelopes as evidence`);
 
   await alice.leave();
-  heard.push(`bob's roster: ${bob.roster().map(m => m.name).join(', ')}`);
+  const names = bob.roster().map(m => m.name);
+  heard.push(`bob's roster: ${names.join(', ')}`);
   await Promise.all([hostVat, aliceVat, bobVat].map(vat => vat.close()));
   return heard;
 };

@@ -22,7 +22,9 @@ export const scoreboard = defineUnum<{ score: number }>({
 
 export const customUnumExample = async (): Promise<string[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'stoa-unum-'));
-  const [hostVat, annVat, benVat] = await Promise.all(['host', 'ann', 'ben'].map(name => startVat({ dataDir: join(dir, name) })));
+  const [hostVat, annVat, benVat] = await Promise.all(
+    ['host', 'ann', 'ben'].map(name => startVat({ dataDir: join(dir, name) })),
+  );
   const hosted = await hostUnum(hostVat, scoreboard, { name: 'match' });
   const ann = await joinUnum(annVat, scoreboard, hosted.invite, { name: 'ann' });
   const ben = await joinUnum(benVat, scoreboard, hosted.invite, { name: 'ben' });
@@ -39,7 +41,10 @@ export const customUnumExample = async (): Promise<string[]> => {
   seen.push(`ben sees the score the host signed: ${ben.snapshot().state.score}`);
 
   const cursor = new Promise<string>(resolve =>
-    ben.presence.on('message', ({ envelope }) => envelope.header.kind === 'cursor' && resolve(envelope.wire.content ?? '')),
+    ben.presence.on(
+      'message',
+      ({ envelope }) => envelope.header.kind === 'cursor' && resolve(envelope.wire.content ?? ''),
+    ),
   );
   ann.presence.send('others', 'cursor', JSON.stringify({ x: 12, y: 5 })); // replicated: straight to ben
   seen.push(`ben sees ann's cursor: ${await cursor}`);

@@ -9,7 +9,9 @@ import { startVat, errorCode, E, Far } from '../../index.js';
 export const quickStart = async (): Promise<string[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'stoa-quick-'));
   const [alice, bob, carol] = await Promise.all(
-    ['alice', 'bob', 'carol'].map(name => startVat({ dataDir: join(dir, name), host: '127.0.0.1', port: 0 })),
+    ['alice', 'bob', 'carol'].map(name =>
+      startVat({ dataDir: join(dir, name), host: '127.0.0.1', port: 0 }),
+    ),
   );
   const seen: string[] = [];
 

@@ -48,7 +48,8 @@ const packageRoot = () => {
 
 const uiFile = (name: string) => {
   const file = join(packageRoot(), 'dist', 'ui', name);
-  if (!existsSync(file)) throw Error(`[no-ui] the web page is not built (${name} missing); run: npm run build`);
+  if (!existsSync(file))
+    throw Error(`[no-ui] the web page is not built (${name} missing); run: npm run build`);
   return readFileSync(file);
 };
 
@@ -68,7 +69,12 @@ const pageHtml = (page: WebPage, title: string) => `<!doctype html>
 `;
 
 /** Serves `page` for one vat on 127.0.0.1; the URL it returns carries the token. */
-export const serveWeb = async ({ page, handlers, title, port = 0 }: WebServerOptions): Promise<WebServer> => {
+export const serveWeb = async ({
+  page,
+  handlers,
+  title,
+  port = 0,
+}: WebServerOptions): Promise<WebServer> => {
   const token = randomBytes(24).toString('base64url');
   const prefix = `/${token}/`;
   const assets: Record<string, { type: string; body: Buffer }> = {
@@ -84,7 +90,8 @@ export const serveWeb = async ({ page, handlers, title, port = 0 }: WebServerOpt
     const path = (request.url ?? '').split('?')[0]!;
     if (path.length < prefix.length || !path.startsWith('/')) return undefined;
     const given = Buffer.from(path.slice(0, prefix.length));
-    if (given.length !== prefix.length || !timingSafeEqual(given, Buffer.from(prefix))) return undefined;
+    if (given.length !== prefix.length || !timingSafeEqual(given, Buffer.from(prefix)))
+      return undefined;
     return path.slice(prefix.length);
   };
 
@@ -92,7 +99,9 @@ export const serveWeb = async ({ page, handlers, title, port = 0 }: WebServerOpt
     const name = route(request);
     const asset = name !== undefined && request.method === 'GET' ? assets[name] : undefined;
     if (!asset) {
-      response.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('not found\n');
+      response
+        .writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS })
+        .end('not found\n');
       return;
     }
     response
@@ -127,8 +136,20 @@ export const serveWeb = async ({ page, handlers, title, port = 0 }: WebServerOpt
         return send({ id: null, ok: false, error: '[bad-request] not JSON' });
       }
       const id = typeof request.id === 'number' ? request.id : null;
-      const args = request.args && typeof request.args === 'object' ? (request.args as Record<string, unknown>) : {};
-      return send({ id, ...(await answer(handlers, String(request.cmd), args, event => send({ id, event }), closed)) });
+      const args =
+        request.args && typeof request.args === 'object'
+          ? (request.args as Record<string, unknown>)
+          : {};
+      return send({
+        id,
+        ...(await answer(
+          handlers,
+          String(request.cmd),
+          args,
+          event => send({ id, event }),
+          closed,
+        )),
+      });
     });
   };
 

@@ -11,7 +11,9 @@ const stoa = stoaJson;
 /** The screen of a tmux session, read until `seen` shows (each read is a tmux round trip; at most 2,000). */
 const screenShows = (session: string, seen: string) => {
   for (let tries = 0; tries < 2_000; tries += 1) {
-    const screen = spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
+    const screen = spawnSync('tmux', ['capture-pane', '-p', '-t', session], {
+      encoding: 'utf8',
+    }).stdout;
     if (screen.includes(seen)) return screen;
   }
   throw Error(`the terminal never showed ${JSON.stringify(seen)}`);
@@ -19,7 +21,11 @@ const screenShows = (session: string, seen: string) => {
 
 const historyHas = async (dir: string, text: string) => {
   for (let tries = 0; tries < 30; tries += 1) {
-    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{ name: string; text: string; whisperTo?: string }>;
+    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{
+      name: string;
+      text: string;
+      whisperTo?: string;
+    }>;
     const found = lines.find(l => l.text === text);
     if (found) return found;
   }
@@ -28,13 +34,27 @@ const historyHas = async (dir: string, text: string) => {
 
 test('chat in the terminal: say, see replies scroll in, whisper, report, quit', async t => {
   const [hostDir, aliceDir, bobDir] = [tempDir(t), tempDir(t), tempDir(t)];
-  const [, , bob] = await Promise.all([childVat(t, { dataDir: hostDir }), childVat(t, { dataDir: aliceDir }), childVat(t, { dataDir: bobDir })]);
+  const [, , bob] = await Promise.all([
+    childVat(t, { dataDir: hostDir }),
+    childVat(t, { dataDir: aliceDir }),
+    childVat(t, { dataDir: bobDir }),
+  ]);
   const { invite } = await stoa(['room', 'create', 'lobby', '--data', hostDir]);
   await stoa(['room', 'join', invite, '--name', 'alice', '--data', aliceDir]);
   await stoa(['room', 'join', invite, '--name', 'bob', '--data', bobDir]);
 
   const session = `stoa-chat-${randomBytes(4).toString('hex')}`;
-  const command = [process.execPath, ...process.execArgv, STOA_CLI_PATH, 'chat', 'lobby', '--data', aliceDir].map(a => `'${a}'`).join(' ');
+  const command = [
+    process.execPath,
+    ...process.execArgv,
+    STOA_CLI_PATH,
+    'chat',
+    'lobby',
+    '--data',
+    aliceDir,
+  ]
+    .map(a => `'${a}'`)
+    .join(' ');
   execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '30', command]);
   t.teardown(() => void spawnSync('tmux', ['kill-session', '-t', session]));
   screenShows(session, '* in the room: alice, bob');
@@ -59,6 +79,10 @@ test('chat in the terminal: say, see replies scroll in, whisper, report, quit', 
   screenShows(session, '* not heard by bob (unreachable now)');
 
   execFileSync('tmux', ['send-keys', '-t', session, '/quit', 'Enter']);
-  for (let tries = 0; tries < 2_000 && spawnSync('tmux', ['has-session', '-t', session]).status === 0; tries += 1);
+  for (
+    let tries = 0;
+    tries < 2_000 && spawnSync('tmux', ['has-session', '-t', session]).status === 0;
+    tries += 1
+  );
   t.not(spawnSync('tmux', ['has-session', '-t', session]).status, 0, 'the chat ended on /quit');
 });

@@ -24,7 +24,11 @@ test('stoa vat start announces readiness with an echo ref that stoa call can use
   t.deepEqual([fromStdin.code, fromStdin.stdout], [0, '"quiet"\n'], 'the ref can come on stdin');
   const failed = await runStoa(['call', bob.echo!, 'nope']);
   t.is(failed.code, 1);
-  t.regex(failed.stderr, /^stoa call: target has no method "nope".*\n$/, 'one line, no captp or marshal noise');
+  t.regex(
+    failed.stderr,
+    /^stoa call: target has no method "nope".*\n$/,
+    'one line, no captp or marshal noise',
+  );
   t.is(await bob.stop(), 0);
 });
 
@@ -37,12 +41,23 @@ test('stoa vat start --detach runs the vat in the background until stoa vat stop
   t.teardown(() => runStoa(['vat', 'stop', '--data', data]));
   t.is(statSync(join(data, 'vat.log')).mode & 0o777, 0o600);
   const rooms = await runStoa(['rooms', '--data', data]);
-  t.deepEqual([rooms.code, JSON.parse(rooms.stdout)], [0, []], 'the background vat answers on its console');
+  t.deepEqual(
+    [rooms.code, JSON.parse(rooms.stdout)],
+    [0, []],
+    'the background vat answers on its console',
+  );
   const again = await runStoa(['vat', 'start', '--detach', '--no-web', '--data', data]);
   t.is(again.code, 1);
-  t.regex(again.stderr, /^stoa vat start: \[vat-failed\] the vat stopped before it was ready \(exit 1\): stoa vat start: \[data-dir-in-use\]/);
+  t.regex(
+    again.stderr,
+    /^stoa vat start: \[vat-failed\] the vat stopped before it was ready \(exit 1\): stoa vat start: \[data-dir-in-use\]/,
+  );
   const stopped = await runStoa(['vat', 'stop', '--data', data]);
-  t.deepEqual([stopped.code, JSON.parse(stopped.stdout)], [0, { event: 'stopped', vatId: ready.vatId }], stopped.stderr);
+  t.deepEqual(
+    [stopped.code, JSON.parse(stopped.stdout)],
+    [0, { event: 'stopped', vatId: ready.vatId }],
+    stopped.stderr,
+  );
   t.is((await runStoa(['rooms', '--data', data])).code, 1, 'nothing answers any more');
 });
 
@@ -52,13 +67,29 @@ test('bad input exits non-zero with one clear line', async t => {
   const file = join(dir, 'file');
   writeFileSync(file, '');
   const cases: Array<[string[], number, RegExp]> = [
-    [['vat', 'start', '--data', join(dir, 'x'), '--listen', busy.address], 1, /^stoa vat start: \[listen-failed\] address 127\.0\.0\.1:\d+ is already in use\n$/],
-    [['vat', 'start', '--data', join(file, 'sub')], 1, /^stoa vat start: \[bad-data-dir\] cannot create data directory .*: ENOTDIR\n$/],
+    [
+      ['vat', 'start', '--data', join(dir, 'x'), '--listen', busy.address],
+      1,
+      /^stoa vat start: \[listen-failed\] address 127\.0\.0\.1:\d+ is already in use\n$/,
+    ],
+    [
+      ['vat', 'start', '--data', join(file, 'sub')],
+      1,
+      /^stoa vat start: \[bad-data-dir\] cannot create data directory .*: ENOTDIR\n$/,
+    ],
     [['vat', 'start', '--listen', 'nowhere'], 2, /^stoa vat start: --listen takes HOST:PORT/],
     [['vat', 'start', '--bogus'], 2, /^stoa vat start: Unknown option '--bogus'/],
-    [['call', 'stoa://not-a-ref', 'echo'], 1, /^stoa call: \[bad-ref\] not a Stoa reference; expected stoa:\/\/<vatId>@<host>:<port>\/s\/<swissnum>/],
+    [
+      ['call', 'stoa://not-a-ref', 'echo'],
+      1,
+      /^stoa call: \[bad-ref\] not a Stoa reference; expected stoa:\/\/<vatId>@<host>:<port>\/s\/<swissnum>/,
+    ],
     [['frobnicate'], 2, /^stoa: unknown command "frobnicate"/],
-    [['vat', 'start', '--data', busy.dataDir], 1, /^stoa vat start: \[data-dir-in-use\] data directory .* is in use by process \d+/],
+    [
+      ['vat', 'start', '--data', busy.dataDir],
+      1,
+      /^stoa vat start: \[data-dir-in-use\] data directory .* is in use by process \d+/,
+    ],
   ];
   for (const [args, code, stderr] of cases) {
     const result = await runStoa(args);

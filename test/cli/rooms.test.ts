@@ -10,7 +10,10 @@ const stoa = stoaJson;
 /** `stoa history` until a line shows up: each try is a real round trip, at most 30 of them. */
 const historyUntil = async (dir: string, text: string) => {
   for (let tries = 0; tries < 30; tries += 1) {
-    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{ name: string; text: string }>;
+    const lines = (await stoa(['history', 'lobby', '--data', dir])) as Array<{
+      name: string;
+      text: string;
+    }>;
     if (lines.some(l => l.text === text)) return lines;
   }
   throw Error(`"${text}" never reached ${dir}`);
@@ -21,25 +24,53 @@ test('host a room, join it, chat and read history through running vats; a restar
   await childVat(t, { dataDir: hostDir });
   const alice = await childVat(t, { dataDir: aliceDir });
   await childVat(t, { dataDir: bobDir });
-  t.is(statSync(join(aliceDir, 'console.sock')).mode & 0o777, 0o600, 'the console is its owner\'s only');
-  t.regex(String(alice.ready.web), /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/, 'its web page, behind a token');
+  t.is(
+    statSync(join(aliceDir, 'console.sock')).mode & 0o777,
+    0o600,
+    "the console is its owner's only",
+  );
+  t.regex(
+    String(alice.ready.web),
+    /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/,
+    'its web page, behind a token',
+  );
   t.is((await runStoa(['web', '--data', aliceDir])).stdout, `${alice.ready.web}\n`);
 
   const { invite } = await stoa(['room', 'create', 'lobby', '--data', hostDir]);
   t.regex(invite, /^stoa:\/\//);
-  t.deepEqual((await stoa(['room', 'join', invite, '--name', 'alice', '--data', aliceDir])).roster, ['alice']);
-  t.deepEqual((await stoa(['room', 'join', invite, '--name', 'bob', '--data', bobDir])).roster, ['alice', 'bob']);
-  t.deepEqual(await stoa(['say', 'lobby', 'hello', 'bob', '--data', aliceDir]), { to: 1, missed: [] });
+  t.deepEqual(
+    (await stoa(['room', 'join', invite, '--name', 'alice', '--data', aliceDir])).roster,
+    ['alice'],
+  );
+  t.deepEqual((await stoa(['room', 'join', invite, '--name', 'bob', '--data', bobDir])).roster, [
+    'alice',
+    'bob',
+  ]);
+  t.deepEqual(await stoa(['say', 'lobby', 'hello', 'bob', '--data', aliceDir]), {
+    to: 1,
+    missed: [],
+  });
   t.like((await historyUntil(bobDir, 'hello bob')).at(-1), { name: 'alice', text: 'hello bob' });
   await stoa(['whisper', 'lobby', 'alice', 'psst', '--data', bobDir]);
   t.like((await historyUntil(aliceDir, 'psst')).at(-1), { name: 'bob', whisperTo: 'alice' });
-  t.like((await stoa(['rooms', '--data', hostDir]))[0], { role: 'host', members: ['alice', 'bob'] });
+  t.like((await stoa(['rooms', '--data', hostDir]))[0], {
+    role: 'host',
+    members: ['alice', 'bob'],
+  });
 
   await alice.stop();
   const again = await childVat(t, { dataDir: aliceDir, listen: alice.address });
-  t.like((await stoa(['rooms', '--data', aliceDir]))[0], { role: 'member', as: 'alice', members: ['alice', 'bob'] }, 'joined again on start');
+  t.like(
+    (await stoa(['rooms', '--data', aliceDir]))[0],
+    { role: 'member', as: 'alice', members: ['alice', 'bob'] },
+    'joined again on start',
+  );
   const before = await historyUntil(aliceDir, 'psst');
-  t.deepEqual(before.map(l => l.text), ['hello bob', 'psst'], 'what she saw before the restart, from her window');
+  t.deepEqual(
+    before.map(l => l.text),
+    ['hello bob', 'psst'],
+    'what she saw before the restart, from her window',
+  );
   await stoa(['say', 'lobby', 'back again', '--data', aliceDir]);
   await historyUntil(bobDir, 'back again');
 
@@ -48,13 +79,19 @@ test('host a room, join it, chat and read history through running vats; a restar
   await historyUntil(aliceDir, 'psst again');
   await again.kill();
   await childVat(t, { dataDir: aliceDir, listen: alice.address });
-  t.true((await historyUntil(aliceDir, 'psst again')).some(l => l.text === 'psst'), 'and so is what she saw before the first restart');
+  t.true(
+    (await historyUntil(aliceDir, 'psst again')).some(l => l.text === 'psst'),
+    'and so is what she saw before the first restart',
+  );
 });
 
 test('room commands without a running vat say how to start one', async t => {
   const { code, stderr } = await runStoa(['rooms', '--data', tempDir(t)]);
   t.is(code, 1);
-  t.regex(stderr, /^stoa rooms: \[no-vat\] cannot reach the vat of .*: no vat is running there; start one with: stoa vat start --data DIR\n$/);
+  t.regex(
+    stderr,
+    /^stoa rooms: \[no-vat\] cannot reach the vat of .*: no vat is running there; start one with: stoa vat start --data DIR\n$/,
+  );
   const usage = await runStoa(['room', 'join', 'stoa://x', '--data', tempDir(t)]);
   t.deepEqual([usage.code, usage.stderr.split('\n')[0]], [2, 'stoa room join: needs --name NAME']);
 });

@@ -19,7 +19,10 @@ interface Control {
   roster(): string[];
   applyAgain(body: unknown, receipt: Receipt): void;
 }
-type AdminFacet = AuditorFacet & { grant(role: string, label: string): string; revoke(label: string): void };
+type AdminFacet = AuditorFacet & {
+  grant(role: string, label: string): string;
+  revoke(label: string): void;
+};
 
 const restartedService = (stop: 'stop' | 'kill') => async (t: import('ava').ExecutionContext) => {
   const dataDir = tempDir(t);
@@ -29,18 +32,37 @@ const restartedService = (stop: 'stop' | 'kill') => async (t: import('ava').Exec
   const control = await driver.fetch<Control>(String(operator.ready.control));
   const invite = await E(control).invite();
   const [aliceVat, malloryVat, anaVat] = await Promise.all([testVat(t), testVat(t), testVat(t)]);
-  const alice = await joinRoom(aliceVat, invite, { name: 'alice', limits: { minBackoffMs: 50, maxBackoffMs: 200 } });
+  const alice = await joinRoom(aliceVat, invite, {
+    name: 'alice',
+    limits: { minBackoffMs: 50, maxBackoffMs: 200 },
+  });
   const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
   t.teardown(() => [alice, mallory].forEach(m => m.close()));
-  const heard = nextEvent<ChatMessage>(l => alice.on('message', l), m => m.text === 'abuse');
+  const heard = nextEvent<ChatMessage>(
+    l => alice.on('message', l),
+    m => m.text === 'abuse',
+  );
   await mallory.say('abuse');
   const line = await heard;
-  const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as { caseId: string };
+  const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as {
+    caseId: string;
+  };
 
   const anaRef = await E(control).grant('act', 'ana');
   const ana = await anaVat.fetch<AuditorFacet>(anaRef);
   await E(ana).annotate(caseId, 'mallory was warned before');
-  const signed = signAction({ caseId, room: alice.room, action: 'kick', target: malloryVat.id, durationMs: 0, reason: 'abuse', auditor: anaVat.id }, m => anaVat.sign(m));
+  const signed = signAction(
+    {
+      caseId,
+      room: alice.room,
+      action: 'kick',
+      target: malloryVat.id,
+      durationMs: 0,
+      reason: 'abuse',
+      auditor: anaVat.id,
+    },
+    m => anaVat.sign(m),
+  );
   const kickReceipt = await E(ana).act(signed);
   const root = await driver.fetch<AdminFacet>(await E(control).grant('admin', 'root'));
   const tomRef = await E(root).grant('triage', 'tom');
@@ -49,26 +71,62 @@ const restartedService = (stop: 'stop' | 'kill') => async (t: import('ava').Exec
   if (stop === 'kill') await operator.kill();
   else t.is(await operator.stop(), 0);
 
-  const again = await childVat(t, { program: MODERATION_VAT, dataDir, args, listen: operator.address });
+  const again = await childVat(t, {
+    program: MODERATION_VAT,
+    dataDir,
+    args,
+    listen: operator.address,
+  });
   const control2 = await driver.fetch<Control>(String(again.ready.control));
-  t.is(await E(control2).grant('act', 'ana'), anaRef, "the label's live grant: the same sturdy ref");
+  t.is(
+    await E(control2).grant('act', 'ana'),
+    anaRef,
+    "the label's live grant: the same sturdy ref",
+  );
   const ana2 = await anaVat.fetch<AuditorFacet>(anaRef);
   t.like(await E(ana2).whoami(), { label: 'ana', role: 'act' });
   const restored = (await E(ana2).show(caseId)) as Case;
   t.is(restored.reports.length, 2, 'both reports');
-  t.deepEqual(restored.notes.map(n => [n.note, n.auditor]), [['mallory was warned before', 'ana']]);
-  t.deepEqual(restored.actions.map(a => [a.action, a.target, a.auditor, a.entry]), [['kick', malloryVat.id, 'ana', kickReceipt.index]]);
+  t.deepEqual(
+    restored.notes.map(n => [n.note, n.auditor]),
+    [['mallory was warned before', 'ana']],
+  );
+  t.deepEqual(
+    restored.actions.map(a => [a.action, a.target, a.auditor, a.entry]),
+    [['kick', malloryVat.id, 'ana', kickReceipt.index]],
+  );
 
   const tom = await driver.fetch<AuditorFacet>(tomRef);
-  await t.throwsAsync(E(tom).list(), { message: '[revoked] auditor "tom" was revoked' }, 'a grant made at run time stays revoked');
-  t.not(await E(control2).grant('triage', 'tom'), tomRef, 'granting again after a revocation is a new capability');
+  await t.throwsAsync(
+    E(tom).list(),
+    { message: '[revoked] auditor "tom" was revoked' },
+    'a grant made at run time stays revoked',
+  );
+  t.not(
+    await E(control2).grant('triage', 'tom'),
+    tomRef,
+    'granting again after a revocation is a new capability',
+  );
 
-  await t.throwsAsync(E(control2).applyAgain({ caseId, label: 'ana', signed }, kickReceipt), { message: /^\[already-applied\]/ });
+  await t.throwsAsync(E(control2).applyAgain({ caseId, label: 'ana', signed }, kickReceipt), {
+    message: /^\[already-applied\]/,
+  });
   t.deepEqual(await E(control2).roster(), ['alice'], 'the kick held');
 
-  if (!alice.hostReachable()) await nextEvent<{ reachable: boolean }>(l => alice.on('host', l), h => h.reachable);
-  await t.throwsAsync(alice.report({ category: 'harassment', note: 'third', flagged: [line.id] }), { message: /^\[rate-limited\] too many reports from \w{8}/ }, 'the burst stayed spent');
+  if (!alice.hostReachable())
+    await nextEvent<{ reachable: boolean }>(
+      l => alice.on('host', l),
+      h => h.reachable,
+    );
+  await t.throwsAsync(
+    alice.report({ category: 'harassment', note: 'third', flagged: [line.id] }),
+    { message: /^\[rate-limited\] too many reports from \w{8}/ },
+    'the burst stayed spent',
+  );
 };
 
-test('a restarted moderation service keeps grants, revocations, cases, applied receipts, kicks and report budgets', restartedService('stop'));
+test(
+  'a restarted moderation service keeps grants, revocations, cases, applied receipts, kicks and report budgets',
+  restartedService('stop'),
+);
 test('the same after SIGKILL right after the last acknowledged call', restartedService('kill'));

@@ -16,9 +16,20 @@ const restartedHost = (stop: 'stop' | 'kill') => async (t: import('ava').Executi
   const driver = await testVat(t);
   const hostDir = tempDir(t);
   const host = await roomVat(t, driver, { dataDir: hostDir });
-  const [alice, bob, carol, dave] = await Promise.all([roomVat(t, driver), roomVat(t, driver), roomVat(t, driver), roomVat(t, driver)]);
+  const [alice, bob, carol, dave] = await Promise.all([
+    roomVat(t, driver),
+    roomVat(t, driver),
+    roomVat(t, driver),
+    roomVat(t, driver),
+  ]);
   const { invite } = await E(host.control).createRoom('lobby');
-  for (const [member, name] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol'], [dave, 'dave']] as const) await E(member.control).join(invite, name);
+  for (const [member, name] of [
+    [alice, 'alice'],
+    [bob, 'bob'],
+    [carol, 'carol'],
+    [dave, 'dave'],
+  ] as const)
+    await E(member.control).join(invite, name);
   await E(host.control).setRuleset(RULESET);
   await E(host.control).mute(carol.vatId, true);
   await E(host.control).ban(bob.vatId, 0, 'spam');
@@ -32,28 +43,59 @@ const restartedHost = (stop: 'stop' | 'kill') => async (t: import('ava').Executi
   const hostAgain = await roomVat(t, driver, { dataDir: hostDir, listen: host.address });
   await E(hostAgain.control).createRoom('lobby');
   const after = await E(hostAgain.control).hostedSnapshot();
-  t.like(after, { epoch: before.epoch, rulesetHash: before.rulesetHash, state: { ruleset: RULESET } });
-  t.deepEqual(after.members.map(m => [m.name, m.muted]), [['alice', false], ['carol', true]]);
-  t.deepEqual(after.bans.map(b => b.vatId), [bob.vatId]);
+  t.like(after, {
+    epoch: before.epoch,
+    rulesetHash: before.rulesetHash,
+    state: { ruleset: RULESET },
+  });
+  t.deepEqual(
+    after.members.map(m => [m.name, m.muted]),
+    [
+      ['alice', false],
+      ['carol', true],
+    ],
+  );
+  t.deepEqual(
+    after.bans.map(b => b.vatId),
+    [bob.vatId],
+  );
 
   const daveAgain = await roomVat(t, driver);
-  await t.throwsAsync(E(daveAgain.control).join(invite, 'dave'), { message: /^\[closed\]/ }, 'still closed');
+  await t.throwsAsync(
+    E(daveAgain.control).join(invite, 'dave'),
+    { message: /^\[closed\]/ },
+    'still closed',
+  );
   await E(hostAgain.control).setOpen(true);
   const erin = await roomVat(t, driver);
   await E(erin.control).join(invite, 'erin');
-  await t.throwsAsync(E(daveAgain.control).join(invite, 'dave'), { message: /^\[full\]/ }, 'still a capacity of 3');
+  await t.throwsAsync(
+    E(daveAgain.control).join(invite, 'dave'),
+    { message: /^\[full\]/ },
+    'still a capacity of 3',
+  );
   await t.throwsAsync(E(bob.control).join(invite, 'bob'), { message: /^\[banned\]/ });
-  t.deepEqual(await E(hostAgain.control).hostedRoster(), ['alice', 'carol', 'erin'], 'the kick held: dave did not come back when members re-attached');
+  t.deepEqual(
+    await E(hostAgain.control).hostedRoster(),
+    ['alice', 'carol', 'erin'],
+    'the kick held: dave did not come back when members re-attached',
+  );
 };
 
-test('a restarted room host keeps kicks, bans, mutes, capacity, openness and the ruleset', restartedHost('stop'));
+test(
+  'a restarted room host keeps kicks, bans, mutes, capacity, openness and the ruleset',
+  restartedHost('stop'),
+);
 test('the same after SIGKILL right after the last acknowledged call', restartedHost('kill'));
 
 test('a moderated room hosted by another vat stays registered when either side restarts', async t => {
   const driver = await testVat(t);
   const operatorDir = tempDir(t);
   const operator = await childVat(t, { program: MODERATION_VAT, dataDir: operatorDir });
-  const control = await driver.fetch<{ grant(role: string, label: string): string; reportInbox(): string }>(String(operator.ready.control));
+  const control = await driver.fetch<{
+    grant(role: string, label: string): string;
+    reportInbox(): string;
+  }>(String(operator.ready.control));
   const reportInbox = await E(control).reportInbox();
   const hostDir = tempDir(t);
   const host = await roomVat(t, driver, { dataDir: hostDir });
@@ -62,17 +104,37 @@ test('a moderated room hosted by another vat stays registered when either side r
   const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
   const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
   t.teardown(() => [alice, mallory].forEach(m => m.close()));
-  const heard = nextEvent<ChatMessage>(l => alice.on('message', l), m => m.text === 'abuse');
+  const heard = nextEvent<ChatMessage>(
+    l => alice.on('message', l),
+    m => m.text === 'abuse',
+  );
   await mallory.say('abuse');
-  const { caseId } = (await alice.report({ category: 'harassment', flagged: [(await heard).id] })) as { caseId: string };
+  const { caseId } = (await alice.report({
+    category: 'harassment',
+    flagged: [(await heard).id],
+  })) as { caseId: string };
   const anaRef = await E(control).grant('act', 'ana');
 
   await operator.kill();
   await childVat(t, { program: MODERATION_VAT, dataDir: operatorDir, listen: operator.address });
   const ana = await anaVat.fetch<AuditorFacet>(anaRef);
   const sanction = (action: 'mute' | 'kick') =>
-    signAction({ caseId, room: alice.room, action, target: malloryVat.id, durationMs: 0, reason: 'abuse', auditor: anaVat.id }, m => anaVat.sign(m));
-  const muted = nextEvent<{ members: Array<{ name: string; muted: boolean }> }>(l => alice.on('roster', l), r => r.members.some(m => m.name === 'mallory' && m.muted));
+    signAction(
+      {
+        caseId,
+        room: alice.room,
+        action,
+        target: malloryVat.id,
+        durationMs: 0,
+        reason: 'abuse',
+        auditor: anaVat.id,
+      },
+      m => anaVat.sign(m),
+    );
+  const muted = nextEvent<{ members: Array<{ name: string; muted: boolean }> }>(
+    l => alice.on('roster', l),
+    r => r.members.some(m => m.name === 'mallory' && m.muted),
+  );
   await E(ana).act(sanction('mute'));
   await muted;
   t.pass('after the service restarted, its action reached the other host');
@@ -81,5 +143,9 @@ test('a moderated room hosted by another vat stays registered when either side r
   const hostAgain = await roomVat(t, driver, { dataDir: hostDir, listen: host.address });
   await E(hostAgain.control).createRoom('corner', { moderation: reportInbox });
   await E(ana).act(sanction('kick'));
-  t.deepEqual(await E(hostAgain.control).hostedRoster(), ['alice'], 'after the host restarted, the service reached it again');
+  t.deepEqual(
+    await E(hostAgain.control).hostedRoster(),
+    ['alice'],
+    'after the host restarted, the service reached it again',
+  );
 });

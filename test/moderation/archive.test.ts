@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openArchive, verifyGrowth, verifyReceipt } from '../../moderation/archive.js';
 import { openArchiveStore } from '../../moderation/service.js';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../harness/throwaway-postgres.js';
+import {
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from '../../harness/throwaway-postgres.js';
 import { tempDir, testVat } from '../helpers.js';
 
 let postgres: ThrowawayPostgres;
@@ -64,12 +67,26 @@ for (const [backend, place] of Object.entries(backends)) {
     const body = { reportId: 'r1', category: 'spam' };
     const receipt = await archive.append('report', body);
     t.is(receipt.index, 0);
-    t.like(verifyReceipt(receipt, operator.id, { kind: 'report', body }), { size: 1, operator: operator.id });
+    t.like(verifyReceipt(receipt, operator.id, { kind: 'report', body }), {
+      size: 1,
+      operator: operator.id,
+    });
     const second = await archive.append('verdict', { reportId: 'r1', verdict: 'verified' });
     t.like(verifyReceipt(second, operator.id), { size: 2 });
-    t.throws(() => verifyReceipt(receipt, operator.id, { kind: 'report', body: { ...body, category: 'other' } }), { message: /^\[bad-receipt\]/ });
+    t.throws(
+      () =>
+        verifyReceipt(receipt, operator.id, {
+          kind: 'report',
+          body: { ...body, category: 'other' },
+        }),
+      {
+        message: /^\[bad-receipt\]/,
+      },
+    );
     const stranger = await testVat(t);
-    t.throws(() => verifyReceipt(receipt, stranger.id), { message: /^\[bad-checkpoint\] signed by \w{8}, not by operator/ });
+    t.throws(() => verifyReceipt(receipt, stranger.id), {
+      message: /^\[bad-checkpoint\] signed by \w{8}, not by operator/,
+    });
   });
 
   test(`${backend}: a saved checkpoint proves later that the log only grew`, async t => {
@@ -79,8 +96,12 @@ for (const [backend, place] of Object.entries(backends)) {
     for (let i = 0; i < 5; i += 1) await archive.append('report', { n: i });
     const saved = archive.checkpoint();
     for (let i = 5; i < 13; i += 1) await archive.append('action', { n: i });
-    t.notThrows(() => verifyGrowth(saved, archive.checkpoint(), archive.consistency(5), operator.id));
-    t.throws(() => verifyGrowth(saved, archive.checkpoint(), archive.consistency(4), operator.id), { message: /^\[bad-proof\]/ });
+    t.notThrows(() =>
+      verifyGrowth(saved, archive.checkpoint(), archive.consistency(5), operator.id),
+    );
+    t.throws(() => verifyGrowth(saved, archive.checkpoint(), archive.consistency(4), operator.id), {
+      message: /^\[bad-proof\]/,
+    });
   });
 
   test(`${backend}: the log survives a restart, and an edited row is caught when read`, async t => {
@@ -94,8 +115,14 @@ for (const [backend, place] of Object.entries(backends)) {
     const again = await open();
     t.teardown(() => again.close());
     t.is(again.size(), 2);
-    t.is(JSON.parse(again.checkpoint().checkpoint).root, JSON.parse(checkpoint.checkpoint).root, 'same tree');
-    await t.throwsAsync(again.entry(0), { message: '[tampered] archive entry 0 does not match its leaf in the log' });
+    t.is(
+      JSON.parse(again.checkpoint().checkpoint).root,
+      JSON.parse(checkpoint.checkpoint).root,
+      'same tree',
+    );
+    await t.throwsAsync(again.entry(0), {
+      message: '[tampered] archive entry 0 does not match its leaf in the log',
+    });
     t.like(await again.entry(1), { kind: 'report' });
   });
 
@@ -103,16 +130,26 @@ for (const [backend, place] of Object.entries(backends)) {
     const { operator, open } = await setUp(t);
     const archive = await open();
     t.teardown(() => archive.close());
-    const receipts = await Promise.all(Array.from({ length: 20 }, (_, i) => archive.append('report', { i })));
-    t.deepEqual(receipts.map(r => r.index), Array.from({ length: 20 }, (_, i) => i));
+    const receipts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => archive.append('report', { i })),
+    );
+    t.deepEqual(
+      receipts.map(r => r.index),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     for (const r of receipts) verifyReceipt(r, operator.id);
     t.pass();
   });
 }
 
 test('a bad archive location is one clear error that never echoes a password', async t => {
-  await t.throwsAsync(openArchiveStore('mysql://x'), { message: '[bad-archive] an archive is sqlite:PATH or postgres://URL' });
+  await t.throwsAsync(openArchiveStore('mysql://x'), {
+    message: '[bad-archive] an archive is sqlite:PATH or postgres://URL',
+  });
   const error = await t.throwsAsync(openArchiveStore('postgres://stoa:s3cret@127.0.0.1:1/none'));
-  t.regex(error!.message, /^\[bad-archive\] cannot open the PostgreSQL archive at postgres:\/\/…@127\.0\.0\.1:1\/none/);
+  t.regex(
+    error!.message,
+    /^\[bad-archive\] cannot open the PostgreSQL archive at postgres:\/\/…@127\.0\.0\.1:1\/none/,
+  );
   t.false(error!.message.includes('s3cret'));
 });

@@ -29,7 +29,10 @@ test('SIGKILL while reports stream in loses no receipted report and leaves the l
   const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
   const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
   t.teardown(() => [alice, mallory].forEach(m => m.close()));
-  const heard = nextEvent<ChatMessage>(l => alice.on('message', l), m => m.text === 'abuse');
+  const heard = nextEvent<ChatMessage>(
+    l => alice.on('message', l),
+    m => m.text === 'abuse',
+  );
   await mallory.say('abuse');
   const line = await heard;
 
@@ -39,7 +42,11 @@ test('SIGKILL while reports stream in loses no receipted report and leaves the l
   const reporter = async () => {
     for (let i = 0; i < 200 && !killed; i += 1) {
       try {
-        const { receipt } = (await alice.report({ category: 'spam', note: `report ${i}`, flagged: [line.id] })) as { receipt: Receipt };
+        const { receipt } = (await alice.report({
+          category: 'spam',
+          note: `report ${i}`,
+          flagged: [line.id],
+        })) as { receipt: Receipt };
         receipts.push(receipt);
         if (receipts.length >= killAfter && !killed) {
           killed = true;
@@ -54,13 +61,27 @@ test('SIGKILL while reports stream in loses no receipted report and leaves the l
   t.true(killed, 'the service was killed mid-stream');
   t.true(receipts.length >= killAfter);
 
-  const again = await childVat(t, { program: MODERATION_VAT, dataDir, args, listen: operator.address });
+  const again = await childVat(t, {
+    program: MODERATION_VAT,
+    dataDir,
+    args,
+    listen: operator.address,
+  });
   const control2 = await driver.fetch<Control>(String(again.ready.control));
   const now = await E(control2).checkpoint();
   for (const receipt of receipts) {
-    t.like(await E(control2).entry(receipt.index), { kind: 'report', leaf: receipt.leaf }, `receipted entry ${receipt.index} survived`);
+    t.like(
+      await E(control2).entry(receipt.index),
+      { kind: 'report', leaf: receipt.leaf },
+      `receipted entry ${receipt.index} survived`,
+    );
     const size = JSON.parse(receipt.checkpoint.checkpoint).size as number;
-    verifyGrowth(receipt.checkpoint, now, await E(control2).consistency(size), String(await E(control2).operator()));
+    verifyGrowth(
+      receipt.checkpoint,
+      now,
+      await E(control2).consistency(size),
+      String(await E(control2).operator()),
+    );
   }
   t.log(`${receipts.length} receipts before the kill; all present and consistent after restart`);
 });

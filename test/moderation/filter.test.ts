@@ -23,17 +23,28 @@ test('the strongest action of all matching rules wins', t => {
       { id: 'threat', action: 'auto-report', category: 'threat', regex: 'i will (find|hurt) you' },
     ],
   });
-  t.like(filter.check('you jerk, I will find you'), { rule: 'threat', action: 'auto-report', category: 'threat' });
+  t.like(filter.check('you jerk, I will find you'), {
+    rule: 'threat',
+    action: 'auto-report',
+    category: 'threat',
+  });
 });
 
 test('the obscenity preset catches obfuscation when strict, and the allow list takes words out first', t => {
-  const strict = makeFilter({ rules: [{ id: 'swears', action: 'hide', preset: 'obscenity', severity: 'strict' }] });
-  const mild = makeFilter({ rules: [{ id: 'swears', action: 'hide', preset: 'obscenity', severity: 'mild' }] });
+  const strict = makeFilter({
+    rules: [{ id: 'swears', action: 'hide', preset: 'obscenity', severity: 'strict' }],
+  });
+  const mild = makeFilter({
+    rules: [{ id: 'swears', action: 'hide', preset: 'obscenity', severity: 'mild' }],
+  });
   t.like(strict.check('what the fuuuck'), { rule: 'swears' });
   t.is(mild.check('what the fuuuck'), undefined);
   t.like(mild.check('what the fuck'), { rule: 'swears' });
   t.is(strict.check('hello there'), undefined);
-  const allowed = makeFilter({ allow: ['Scunthorpe'], rules: [{ id: 'words', action: 'hide', keywords: ['cunt'], mode: 'substring' }] });
+  const allowed = makeFilter({
+    allow: ['Scunthorpe'],
+    rules: [{ id: 'words', action: 'hide', keywords: ['cunt'], mode: 'substring' }],
+  });
   t.is(allowed.check('I live in Scunthorpe'), undefined);
 });
 
@@ -46,8 +57,16 @@ test('a catastrophic regex is cut off by the time limit instead of freezing the 
 });
 
 test('a bad ruleset is refused with the reason', t => {
-  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'explode', keywords: ['a'] }] }), { message: /^\[bad-ruleset\] rule "x": action is warn, hide, hold or auto-report/ });
-  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide' }] }), { message: /matches nothing/ });
-  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide', regex: 'a'.repeat(201) }] }), { message: /at most 200 characters/ });
-  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide', regex: '(' }] }), { message: /does not compile/ });
+  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'explode', keywords: ['a'] }] }), {
+    message: /^\[bad-ruleset\] rule "x": action is warn, hide, hold or auto-report/,
+  });
+  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide' }] }), {
+    message: /matches nothing/,
+  });
+  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide', regex: 'a'.repeat(201) }] }), {
+    message: /at most 200 characters/,
+  });
+  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide', regex: '(' }] }), {
+    message: /does not compile/,
+  });
 });

@@ -6,13 +6,22 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { joinRoom, type ChatMessage } from '../../index.js';
-import { createModeratedRoom, signAction, startModeration, verifyReceipt, type Receipt } from '../../moderation/index.js';
+import {
+  createModeratedRoom,
+  signAction,
+  startModeration,
+  verifyReceipt,
+  type Receipt,
+} from '../../moderation/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 interface Auditor {
   whoami(): { label: string; role: string };
   list(): Array<{ caseId: string; priority: number; accused: string[]; reports: number }>;
-  show(caseId: string): { reports: Array<{ verdict: string; reporter: string }>; actions: unknown[] };
+  show(caseId: string): {
+    reports: Array<{ verdict: string; reporter: string }>;
+    actions: unknown[];
+  };
   act(signed: { action: string; sig: string }): Receipt;
   annotate(caseId: string, note: string): Receipt;
 }
@@ -25,7 +34,9 @@ interface SubmitResult {
 }
 
 const setUp = async (t: Parameters<typeof testVat>[0], limits = {}) => {
-  const [operatorVat, hostVat, aliceVat, bobVat, malloryVat, anaVat] = await Promise.all(Array.from({ length: 6 }, () => testVat(t)));
+  const [operatorVat, hostVat, aliceVat, bobVat, malloryVat, anaVat] = await Promise.all(
+    Array.from({ length: 6 }, () => testVat(t)),
+  );
   const mod = await startModeration(operatorVat, { limits });
   t.teardown(() => mod.close());
   const room = await createModeratedRoom(hostVat, { name: 'lobby', moderation: mod.reportInbox });
@@ -33,45 +44,112 @@ const setUp = async (t: Parameters<typeof testVat>[0], limits = {}) => {
   const alice = await joinRoom(aliceVat, room.invite, { name: 'alice' });
   const bob = await joinRoom(bobVat, room.invite, { name: 'bob' });
   const mallory = await joinRoom(malloryVat, room.invite, { name: 'mallory' });
-  const heardBy = (who: typeof alice, text: string) => nextEvent<ChatMessage>(l => who.on('message', l), m => m.text === text);
+  const heardBy = (who: typeof alice, text: string) =>
+    nextEvent<ChatMessage>(
+      l => who.on('message', l),
+      m => m.text === text,
+    );
   const said = heardBy(alice, 'you are all idiots');
   const saidToBob = heardBy(bob, 'you are all idiots');
   await mallory.say('you are all idiots');
   const line = await said;
   await saidToBob;
-  return { mod, room, alice, bob, mallory, line, operatorVat, hostVat, aliceVat, bobVat, malloryVat, anaVat };
+  return {
+    mod,
+    room,
+    alice,
+    bob,
+    mallory,
+    line,
+    operatorVat,
+    hostVat,
+    aliceVat,
+    bobVat,
+    malloryVat,
+    anaVat,
+  };
 };
 
 test('a member reports through its own facet and gets a verdict and a receipt signed by the operator', async t => {
   const { alice, line, mod, operatorVat } = await setUp(t);
-  const result = (await alice.report({ category: 'harassment', note: 'see the flagged line', flagged: [line.id] })) as SubmitResult;
+  const result = (await alice.report({
+    category: 'harassment',
+    note: 'see the flagged line',
+    flagged: [line.id],
+  })) as SubmitResult;
   t.is(result.verdict, 'verified', JSON.stringify(result.problems));
-  t.like(verifyReceipt(result.receipt, operatorVat.id), { operator: operatorVat.id, size: mod.archive.size() });
+  t.like(verifyReceipt(result.receipt, operatorVat.id), {
+    operator: operatorVat.id,
+    size: mod.archive.size(),
+  });
 });
 
 test('an auditor with act rights kicks the accused; the action is logged first and every presence drops her', async t => {
   const { alice, bob, mallory, line, mod, anaVat, malloryVat, room } = await setUp(t);
-  const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as SubmitResult;
+  const { caseId } = (await alice.report({
+    category: 'harassment',
+    flagged: [line.id],
+  })) as SubmitResult;
   const ana = await anaVat.fetch<Auditor>(mod.grant('act', { label: 'ana' }));
   const [top] = await E(ana).list();
   t.like(top, { caseId, priority: 1, accused: [malloryVat.id] });
-  const removed = nextEvent<{ reason: string }>(l => mallory.on('removed', l), () => true);
-  const bobSees = nextEvent<{ members: Array<{ name: string }> }>(l => bob.on('roster', l), r => !r.members.some(m => m.name === 'mallory'));
-  const action = signAction({ caseId, room: room.room, action: 'kick', target: malloryVat.id, durationMs: 0, reason: 'harassment of members', auditor: anaVat.id }, m => anaVat.sign(m));
+  const removed = nextEvent<{ reason: string }>(
+    l => mallory.on('removed', l),
+    () => true,
+  );
+  const bobSees = nextEvent<{ members: Array<{ name: string }> }>(
+    l => bob.on('roster', l),
+    r => !r.members.some(m => m.name === 'mallory'),
+  );
+  const action = signAction(
+    {
+      caseId,
+      room: room.room,
+      action: 'kick',
+      target: malloryVat.id,
+      durationMs: 0,
+      reason: 'harassment of members',
+      auditor: anaVat.id,
+    },
+    m => anaVat.sign(m),
+  );
   const receipt = await E(ana).act(action);
-  t.is((await mod.archive.entry(receipt.index))!.kind, 'action', 'in the log before it took effect');
+  t.is(
+    (await mod.archive.entry(receipt.index))!.kind,
+    'action',
+    'in the log before it took effect',
+  );
   t.regex((await removed).reason, /^kicked: harassment of members \(case .*, auditor ana\)$/);
   await bobSees;
-  t.deepEqual(alice.roster().map(m => m.name), ['alice', 'bob']);
+  t.deepEqual(
+    alice.roster().map(m => m.name),
+    ['alice', 'bob'],
+  );
 });
 
 test('the room refuses an action that was not logged, and a receipt used twice', async t => {
   const { room, malloryVat, anaVat, mod, alice, line } = await setUp(t);
-  const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as SubmitResult;
-  const signed = signAction({ caseId, room: room.room, action: 'mute', target: malloryVat.id, durationMs: 0, reason: 'no', auditor: anaVat.id }, m => anaVat.sign(m));
+  const { caseId } = (await alice.report({
+    category: 'harassment',
+    flagged: [line.id],
+  })) as SubmitResult;
+  const signed = signAction(
+    {
+      caseId,
+      room: room.room,
+      action: 'mute',
+      target: malloryVat.id,
+      durationMs: 0,
+      reason: 'no',
+      auditor: anaVat.id,
+    },
+    m => anaVat.sign(m),
+  );
   const body = { caseId, label: 'ana', signed };
   const someReceipt = (await alice.report({ category: 'other', flagged: [] })) as SubmitResult;
-  await t.throwsAsync(room.enforcer.apply(body, someReceipt.receipt), { message: /^\[not-logged\] room "lobby" applies only logged actions: \[bad-receipt\]/ });
+  await t.throwsAsync(room.enforcer.apply(body, someReceipt.receipt), {
+    message: /^\[not-logged\] room "lobby" applies only logged actions: \[bad-receipt\]/,
+  });
   const logged = await mod.archive.append('action', body);
   await room.enforcer.apply(body, logged);
   await t.throwsAsync(room.enforcer.apply(body, logged), { message: /^\[already-applied\]/ });
@@ -79,8 +157,17 @@ test('the room refuses an action that was not logged, and a receipt used twice',
 
 test('an auditor re-verifies an archived report from the log, item by item', async t => {
   const { alice, line, mod, anaVat, malloryVat } = await setUp(t);
-  const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as SubmitResult;
-  const ana = await anaVat.fetch<{ show(id: string): { reports: Array<{ reportId: string }> }; verify(id: string): { verdict: string; items: Array<{ author: string; ok: boolean; disclosed: boolean }> } }>(mod.grant('triage', { label: 'ana' }));
+  const { caseId } = (await alice.report({
+    category: 'harassment',
+    flagged: [line.id],
+  })) as SubmitResult;
+  const ana = await anaVat.fetch<{
+    show(id: string): { reports: Array<{ reportId: string }> };
+    verify(id: string): {
+      verdict: string;
+      items: Array<{ author: string; ok: boolean; disclosed: boolean }>;
+    };
+  }>(mod.grant('triage', { label: 'ana' }));
   const { reports } = await E(ana).show(caseId);
   const checked = await E(ana).verify(reports[0]!.reportId);
   t.is(checked.verdict, 'verified');
@@ -107,11 +194,19 @@ test('a triage auditor cannot act', async t => {
 
 test('report floods: a member is rate-limited, repeats are merged, priority counts distinct reporters', async t => {
   const { alice, bob, line, mod, anaVat } = await setUp(t, { reportBurst: 2 });
-  const first = (await alice.report({ category: 'harassment', flagged: [line.id] })) as SubmitResult;
-  const again = (await alice.report({ category: 'harassment', flagged: [line.id] })) as SubmitResult;
+  const first = (await alice.report({
+    category: 'harassment',
+    flagged: [line.id],
+  })) as SubmitResult;
+  const again = (await alice.report({
+    category: 'harassment',
+    flagged: [line.id],
+  })) as SubmitResult;
   t.true(again.duplicate);
   t.is(again.caseId, first.caseId);
-  await t.throwsAsync(alice.report({ category: 'harassment', flagged: [line.id] }), { message: /^\[rate-limited\] too many reports from \w{8}/ });
+  await t.throwsAsync(alice.report({ category: 'harassment', flagged: [line.id] }), {
+    message: /^\[rate-limited\] too many reports from \w{8}/,
+  });
   await bob.report({ category: 'harassment', flagged: [line.id] });
   const ana = await anaVat.fetch<Auditor>(mod.grant('triage', { label: 'ana' }));
   t.like((await E(ana).list())[0], { caseId: first.caseId, priority: 2, reports: 3 });

@@ -5,9 +5,10 @@ import test from '@endo/ses-ava/prepare-endo.js';
 import { createRoom, joinRoom } from '../../moderation/index.js';
 import { testVat } from '../helpers.js';
 
-const threeVats = (t: Parameters<typeof testVat>[0]) => Promise.all([testVat(t), testVat(t), testVat(t)]);
+const threeVats = (t: Parameters<typeof testVat>[0]) =>
+  Promise.all([testVat(t), testVat(t), testVat(t)]);
 
-test('a report reaches the room\'s hook through the member\'s own facet', async t => {
+test("a report reaches the room's hook through the member's own facet", async t => {
   const [hostVat, aVat] = await threeVats(t);
   const reports: Array<{ from: string; category: unknown }> = [];
   const room = await createRoom(hostVat, {

@@ -7,12 +7,23 @@ import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { join } from 'node:path';
 import { chatRoom, joinUnum, signSnapshot, type Snapshot } from '../../unum/index.js';
-import { createModeratedRoom, sealReport, startModeration, type AuditorFacet, type SignedReport } from '../../moderation/index.js';
+import {
+  createModeratedRoom,
+  sealReport,
+  startModeration,
+  type AuditorFacet,
+  type SignedReport,
+} from '../../moderation/index.js';
 import { tempDir, testVat } from '../helpers.js';
 
 test('verify refuses a room whose host this service does not know, instead of trusting the report', async t => {
   const archive = `sqlite:${join(tempDir(t), 'mod.db')}`;
-  const [operatorVat, hostVat, malloryVat, auditorVat] = await Promise.all([testVat(t), testVat(t), testVat(t), testVat(t)]);
+  const [operatorVat, hostVat, malloryVat, auditorVat] = await Promise.all([
+    testVat(t),
+    testVat(t),
+    testVat(t),
+    testVat(t),
+  ]);
   const mod = await startModeration(operatorVat, { archive });
   const room = await createModeratedRoom(hostVat, { name: 'lobby', moderation: mod.reportInbox });
   t.teardown(() => room.close());
@@ -22,10 +33,22 @@ test('verify refuses a room whose host this service does not know, instead of tr
   const forged = JSON.parse(mallory.signedSnapshot().snapshot) as Snapshot;
   const roster = signSnapshot({ ...forged, host: malloryVat.id }, m => malloryVat.sign(m));
   const report = sealReport(
-    { room: mallory.room, epoch: forged.epoch, reporter: malloryVat.id, accused: [], category: 'spam', trigger: { kind: 'panic' }, flagged: [], window: [], roster },
+    {
+      room: mallory.room,
+      epoch: forged.epoch,
+      reporter: malloryVat.id,
+      accused: [],
+      category: 'spam',
+      trigger: { kind: 'panic' },
+      flagged: [],
+      window: [],
+      roster,
+    },
     m => malloryVat.sign(m),
   );
-  const facet = await malloryVat.redeem<{ submit(r: SignedReport): { verdict: string; caseId: string } }>(mallory.services().report!);
+  const facet = await malloryVat.redeem<{
+    submit(r: SignedReport): { verdict: string; caseId: string };
+  }>(mallory.services().report!);
   t.is((await E(facet).submit(report)).verdict, 'rejected');
   await mod.close();
 
@@ -33,6 +56,8 @@ test('verify refuses a room whose host this service does not know, instead of tr
   const auditor = await auditorVat.fetch<AuditorFacet>(again.grant('triage', { label: 'tess' }));
   const [only] = await E(auditor).list();
   const { reports } = await E(auditor).show(only!.caseId);
-  await t.throwsAsync(E(auditor).verify(reports[0]!.reportId), { message: /^\[unknown-room\] no room "lobby~[\w-]+" is registered with this moderation service$/ });
+  await t.throwsAsync(E(auditor).verify(reports[0]!.reportId), {
+    message: /^\[unknown-room\] no room "lobby~[\w-]+" is registered with this moderation service$/,
+  });
   await again.close();
 });

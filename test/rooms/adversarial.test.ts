@@ -25,10 +25,22 @@ const craft = (
   overrides: Partial<EnvelopeHeader> = {},
   sign = (m: Uint8Array) => mallory.vat.sign(m),
 ) => {
-  const mine = mallory.presence.window().filter(k => k.envelope.header.author === mallory.vat.id && k.envelope.stream === PUBLIC);
+  const mine = mallory.presence
+    .window()
+    .filter(k => k.envelope.header.author === mallory.vat.id && k.envelope.stream === PUBLIC);
   const last = mine.at(-1)?.envelope;
   return sealEnvelope(
-    { room, epoch: mallory.replica.snapshot().epoch, author: mallory.vat.id, seq: (last?.header.seq ?? 0) + 1, prev: last?.id ?? GENESIS, ts: Date.now(), heads: [], kind: 'chat', ...overrides },
+    {
+      room,
+      epoch: mallory.replica.snapshot().epoch,
+      author: mallory.vat.id,
+      seq: (last?.header.seq ?? 0) + 1,
+      prev: last?.id ?? GENESIS,
+      ts: Date.now(),
+      heads: [],
+      kind: 'chat',
+      ...overrides,
+    },
     text,
     sign,
   );
@@ -42,7 +54,11 @@ const expectDropped = async (bob: RoomVat, reason: string, text: string) => {
 
 test('a forged envelope (signed by Mallory, claiming another author) is dropped as bad-signature', async t => {
   const { bob, room, mallory } = await setUp(t);
-  const forged = craft(mallory, room, 'I am bob, honest', { author: bob.vatId, seq: 1, prev: GENESIS });
+  const forged = craft(mallory, room, 'I am bob, honest', {
+    author: bob.vatId,
+    seq: 1,
+    prev: GENESIS,
+  });
   mallory.presence.forward(bob.vatId, forged.wire);
   t.true(await expectDropped(bob, 'bad-signature', 'I am bob, honest'));
 });
@@ -67,7 +83,13 @@ test('an envelope from another room is dropped as wrong-room', async t => {
 test('an envelope by a vat outside the roster is dropped as not-in-roster', async t => {
   const { bob, room, mallory } = await setUp(t);
   const stranger = await testVat(t);
-  const envelope = craft(mallory, room, 'a stranger speaks', { author: stranger.id, seq: 1, prev: GENESIS }, m => stranger.sign(m));
+  const envelope = craft(
+    mallory,
+    room,
+    'a stranger speaks',
+    { author: stranger.id, seq: 1, prev: GENESIS },
+    m => stranger.sign(m),
+  );
   mallory.presence.forward(bob.vatId, envelope.wire);
   t.true(await expectDropped(bob, 'not-in-roster', 'a stranger speaks'));
 });
@@ -104,7 +126,8 @@ test('a kicked member is removed everywhere, and her envelopes relayed by anothe
   const lastWords = craft(mallory, room, 'you cannot kick me');
   await E(host.control).kick(mallory.vat.id, 'spam');
   t.like(await removed, { reason: 'kicked: spam' });
-  for (const member of [bob, carol]) await E(member.control).waitFor('roster', { members: ['bob', 'carol', 'dave'] });
+  for (const member of [bob, carol])
+    await E(member.control).waitFor('roster', { members: ['bob', 'carol', 'dave'] });
   // A member relays her envelope; every presence refuses it.
   for (const member of [bob, carol]) {
     dave.presence.forward(member.vatId, lastWords.wire);

@@ -7,7 +7,11 @@ import { roomVat, testVat, unumMember } from '../helpers.js';
 
 const setUp = async (t: Parameters<typeof testVat>[0]) => {
   const driver = await testVat(t);
-  const [host, bob, carol] = await Promise.all([roomVat(t, driver), roomVat(t, driver), roomVat(t, driver)]);
+  const [host, bob, carol] = await Promise.all([
+    roomVat(t, driver),
+    roomVat(t, driver),
+    roomVat(t, driver),
+  ]);
   const { invite, room } = await E(host.control).createRoom('lobby');
   await E(bob.control).join(invite, 'bob');
   await E(carol.control).join(invite, 'carol');
@@ -15,7 +19,16 @@ const setUp = async (t: Parameters<typeof testVat>[0]) => {
   const dave = await unumMember(t, invite, 'dave');
   const seal = (seq: number, prev: string, text: string) =>
     sealEnvelope(
-      { room, epoch: dave.replica.snapshot().epoch, author: dave.vat.id, seq, prev, ts: Date.now(), heads: [], kind: 'chat' },
+      {
+        room,
+        epoch: dave.replica.snapshot().epoch,
+        author: dave.vat.id,
+        seq,
+        prev,
+        ts: Date.now(),
+        heads: [],
+        kind: 'chat',
+      },
       text,
       m => dave.vat.sign(m),
     );
@@ -33,7 +46,9 @@ test('a gap is filled from another peer that has the missing envelope', async t 
   dave.presence.forward(bob.vatId, one.wire);
   dave.presence.forward(bob.vatId, three.wire);
   await E(bob.control).waitFor('message', { text: 'three' });
-  const shown = (await E(bob.control).events('message')).filter(m => m.from === dave.vat.id).map(m => m.text);
+  const shown = (await E(bob.control).events('message'))
+    .filter(m => m.from === dave.vat.id)
+    .map(m => m.text);
   t.deepEqual(shown, ['one', 'two', 'three']);
   t.deepEqual(await E(bob.control).events('gap'), [], 'nothing was skipped');
 });
@@ -47,7 +62,10 @@ test('two different envelopes for one place in a chain are caught as equivocatio
   dave.presence.forward(bob.vatId, twoA.wire);
   await E(bob.control).waitFor('message', { text: 'I said yes' });
   dave.presence.forward(bob.vatId, twoB.wire);
-  t.like(await E(bob.control).waitFor('equivocation', { author: dave.vat.id }), { seq: 2, count: 2 });
+  t.like(await E(bob.control).waitFor('equivocation', { author: dave.vat.id }), {
+    seq: 2,
+    count: 2,
+  });
   const shown = (await E(bob.control).events('message')).map(m => m.text);
   t.false(shown.includes('I said no'), 'the second version is kept as evidence, not shown');
 });

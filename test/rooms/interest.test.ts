@@ -13,28 +13,62 @@ test('the aura selects peers within the radius, nearest first, at most maxInAura
     ['e', { x: 50, y: 50 }],
   ]);
   const peers = ['b', 'c', 'd', 'e', 'unplaced'];
-  t.deepEqual(selectInAura({ x: 0, y: 0 }, peers, positions, { radius: 10, maxInAura: 2 }), ['b', 'd']);
+  t.deepEqual(selectInAura({ x: 0, y: 0 }, peers, positions, { radius: 10, maxInAura: 2 }), [
+    'b',
+    'd',
+  ]);
   t.deepEqual(selectInAura({ x: 0, y: 0 }, peers, positions, { radius: 2.5, maxInAura: 9 }), ['b']);
-  t.deepEqual(selectInAura(undefined, peers, positions, { radius: 99, maxInAura: 9 }), [], 'nowhere: nobody hears');
+  t.deepEqual(
+    selectInAura(undefined, peers, positions, { radius: 99, maxInAura: 9 }),
+    [],
+    'nowhere: nobody hears',
+  );
 });
 
-const plaza = defineUnum<Record<string, never>>({ type: 'plaza', initialState: {}, kinds: ['chat'], aura: { radius: 10, maxInAura: 2 } });
+const plaza = defineUnum<Record<string, never>>({
+  type: 'plaza',
+  initialState: {},
+  kinds: ['chat'],
+  aura: { radius: 10, maxInAura: 2 },
+});
 
 test('in a spatial room a line reaches only the nearest peers in the aura', async t => {
   const vats = await Promise.all([0, 1, 2, 3, 4].map(() => testVat(t)));
   const hosted = await hostUnum(vats[0]!, plaza, { name: 'plaza' });
-  const [ann, ben, cat, dan] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map(async (name, i) => joinUnum(vats[i + 1]!, plaza, hosted.invite, { name })));
+  const [ann, ben, cat, dan] = await Promise.all(
+    ['ann', 'ben', 'cat', 'dan'].map(async (name, i) =>
+      joinUnum(vats[i + 1]!, plaza, hosted.invite, { name }),
+    ),
+  );
   t.teardown(() => [ann, ben, cat, dan].forEach(m => m!.close()));
-  const places = [[ann, 0, 0], [ben, 1, 0], [cat, 3, 3], [dan, 4, 0]] as const;
+  const places = [
+    [ann, 0, 0],
+    [ben, 1, 0],
+    [cat, 3, 3],
+    [dan, 4, 0],
+  ] as const;
   const annKnowsAll = Promise.all(
-    [ben, cat, dan].map(m => nextEvent<{ peer: string }>(l => ann!.presence.on('position', l), p => p.peer === m!.self)),
+    [ben, cat, dan].map(m =>
+      nextEvent<{ peer: string }>(
+        l => ann!.presence.on('position', l),
+        p => p.peer === m!.self,
+      ),
+    ),
   );
   for (const [member, x, y] of places) member!.presence.move({ x, y });
   await annKnowsAll;
-  const heard = (member: typeof ann) => nextEvent<Delivery>(l => member!.presence.on('message', l), d => d.envelope.wire.content === 'psst, neighbours');
+  const heard = (member: typeof ann) =>
+    nextEvent<Delivery>(
+      l => member!.presence.on('message', l),
+      d => d.envelope.wire.content === 'psst, neighbours',
+    );
   const [benHeard, danHeard] = [heard(ben), heard(dan)];
   const sent = ann!.presence.send('others', 'chat', 'psst, neighbours');
-  t.deepEqual([...sent.to].sort(), [ben!.self, dan!.self].sort(), 'ben (1 away) and dan (4 away), not cat (4.2 away)');
+  t.deepEqual(
+    [...sent.to].sort(),
+    [ben!.self, dan!.self].sort(),
+    'ben (1 away) and dan (4 away), not cat (4.2 away)',
+  );
   await Promise.all([benHeard, danHeard]);
   t.false(cat!.presence.window().some(k => k.envelope.id === sent.id));
 });

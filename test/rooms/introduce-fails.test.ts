@@ -22,8 +22,16 @@ test('a join whose services cannot be introduced is refused, and the roster stay
   t.teardown(() => alice.close());
   const epoch = room.snapshot().epoch;
   down = true;
-  await t.throwsAsync(joinRoom(bobVat, room.invite, { name: 'bob' }), { message: /^\[unreachable\] the moderation service does not answer/ });
-  t.deepEqual(room.roster().map(m => m.name), ['alice']);
+  await t.throwsAsync(joinRoom(bobVat, room.invite, { name: 'bob' }), {
+    message: /^\[unreachable\] the moderation service does not answer/,
+  });
+  t.deepEqual(
+    room.roster().map(m => m.name),
+    ['alice'],
+  );
   t.is(room.snapshot().epoch, epoch, 'nothing was signed');
-  t.deepEqual(alice.roster().map(m => m.name), ['alice']);
+  t.deepEqual(
+    alice.roster().map(m => m.name),
+    ['alice'],
+  );
 });

@@ -14,7 +14,10 @@ test('members join in order, the roster epoch counts the joins, and existing mem
   t.like((await E(alice.control).events('roster')).at(-1), { epoch: 2, members: ['alice', 'bob'] });
   t.deepEqual((await E(carol.control).join(invite, 'carol')).roster, ['alice', 'bob', 'carol']);
   for (const member of [alice, bob]) {
-    t.like((await E(member.control).events('roster')).at(-1), { epoch: 3, members: ['alice', 'bob', 'carol'] });
+    t.like((await E(member.control).events('roster')).at(-1), {
+      epoch: 3,
+      members: ['alice', 'bob', 'carol'],
+    });
   }
   t.deepEqual(await E(host.control).hostedRoster(), ['alice', 'bob', 'carol']);
 });
@@ -23,13 +26,22 @@ test('chat reaches every member directly, and the host sends zero bytes of chat'
   const driver = await testVat(t);
   const [host, alice, bob, carol] = await Promise.all([0, 1, 2, 3].map(() => roomVat(t, driver)));
   const { invite } = await E(host.control).createRoom('lobby');
-  for (const [member, name] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol']] as const) await E(member.control).join(invite, name);
+  for (const [member, name] of [
+    [alice, 'alice'],
+    [bob, 'bob'],
+    [carol, 'carol'],
+  ] as const)
+    await E(member.control).join(invite, name);
   const hostBytesToMembers = async () => {
     const sent = await E(host.control).bytesSent();
     return [alice, bob, carol].reduce((sum, m) => sum + (sent[m.vatId] ?? 0), 0);
   };
   const before = await hostBytesToMembers();
-  const lines = [[carol, 'carol: hello all'], [alice, 'alice: hi carol'], [bob, 'bob: hey']] as const;
+  const lines = [
+    [carol, 'carol: hello all'],
+    [alice, 'alice: hi carol'],
+    [bob, 'bob: hey'],
+  ] as const;
   for (const [speaker, text] of lines) {
     const sent = await E(speaker.control).say(text);
     t.is(sent.to.length, 2, 'handed to both other members');
@@ -37,17 +49,29 @@ test('chat reaches every member directly, and the host sends zero bytes of chat'
   for (const member of [alice, bob, carol]) {
     for (const [, text] of lines) await E(member.control).waitFor('message', { text });
   }
-  t.is(await hostBytesToMembers(), before, 'the host wrote nothing to any member while they chatted');
+  t.is(
+    await hostBytesToMembers(),
+    before,
+    'the host wrote nothing to any member while they chatted',
+  );
 });
 
 test('a whisper reaches its one recipient and nobody else', async t => {
   const driver = await testVat(t);
   const [host, alice, bob, carol] = await Promise.all([0, 1, 2, 3].map(() => roomVat(t, driver)));
   const { invite } = await E(host.control).createRoom('lobby');
-  for (const [member, name] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol']] as const) await E(member.control).join(invite, name);
+  for (const [member, name] of [
+    [alice, 'alice'],
+    [bob, 'bob'],
+    [carol, 'carol'],
+  ] as const)
+    await E(member.control).join(invite, name);
   const whisper = await E(carol.control).whisper(bob.vatId, 'psst, bob');
   t.deepEqual(whisper.to, [bob.vatId]);
-  t.like(await E(bob.control).waitFor('message', { text: 'psst, bob' }), { whisper: true, name: 'carol' });
+  t.like(await E(bob.control).waitFor('message', { text: 'psst, bob' }), {
+    whisper: true,
+    name: 'carol',
+  });
   await E(carol.control).say('and now to everyone');
   await E(alice.control).waitFor('message', { text: 'and now to everyone' });
   const aliceHeard = (await E(alice.control).events('message')).map(m => m.text);

@@ -24,7 +24,8 @@ test('a vat joining a room it hosts is told to join from another vat', async t =
   const room = await createRoom(hostVat, { name: 'lobby' });
   t.teardown(() => room.close());
   await t.throwsAsync(joinRoom(hostVat, room.invite, { name: 'olive' }), {
-    message: /^\[own-room\] vat \w{8} hosts the room behind this invite itself; join it from another vat \(another data directory\)$/,
+    message:
+      /^\[own-room\] vat \w{8} hosts the room behind this invite itself; join it from another vat \(another data directory\)$/,
   });
   t.deepEqual(room.roster(), []);
 });

@@ -20,11 +20,22 @@ test('a member kicked while away cannot re-attach, but may join again with the i
   await room.admin.kick(daveVat.id, 'off topic');
   const join = await daveVat.fetch<Join>(room.invite);
   const link = Far('MemberLink', { update() {}, inboxGiftFor: () => '' });
-  await t.throwsAsync(E(join).join(harden({ name: 'dave', address: daveVat.address, link, reattach: true })), {
-    message: /^\[removed\] vat \w{8} was removed from "lobby" \(kicked: off topic\); join again with the invite$/,
-  });
-  t.deepEqual(room.roster().map(m => m.name), []);
+  await t.throwsAsync(
+    E(join).join(harden({ name: 'dave', address: daveVat.address, link, reattach: true })),
+    {
+      message:
+        /^\[removed\] vat \w{8} was removed from "lobby" \(kicked: off topic\); join again with the invite$/,
+    },
+  );
+  t.deepEqual(
+    room.roster().map(m => m.name),
+    [],
+  );
   const back = await joinRoom(daveVat, room.invite, { name: 'dave' });
   t.teardown(() => back.close());
-  t.deepEqual(room.roster().map(m => m.name), ['dave'], 'a join with the invite readmits him');
+  t.deepEqual(
+    room.roster().map(m => m.name),
+    ['dave'],
+    'a join with the invite readmits him',
+  );
 });

@@ -6,18 +6,25 @@ import { createRoom, joinRoom, type ChatMessage } from '../../unum/index.js';
 import type { Dropped } from '../../presence/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
-const threeVats = (t: Parameters<typeof testVat>[0]) => Promise.all([testVat(t), testVat(t), testVat(t)]);
+const threeVats = (t: Parameters<typeof testVat>[0]) =>
+  Promise.all([testVat(t), testVat(t), testVat(t)]);
 
 test('joins are refused with a reason code: full, banned, closed, name-taken', async t => {
   const [hostVat, aVat, bVat] = await threeVats(t);
   const room = await createRoom(hostVat, { name: 'tiny', capacity: 1 });
   t.teardown(() => room.close());
   await joinRoom(aVat, room.invite, { name: 'ann' });
-  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), { message: '[full] join refused by room "tiny": it holds 1 members' });
+  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), {
+    message: '[full] join refused by room "tiny": it holds 1 members',
+  });
   await room.admin.setCapacity(5);
-  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ann' }), { message: /^\[name-taken\] .*a member is already called "ann"/ });
+  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ann' }), {
+    message: /^\[name-taken\] .*a member is already called "ann"/,
+  });
   await room.admin.ban(bVat.id, { durationMs: 0, reason: 'spam' });
-  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), { message: '[banned] join refused by room "tiny": banned' });
+  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), {
+    message: '[banned] join refused by room "tiny": banned',
+  });
   await room.admin.unban(bVat.id);
   await room.admin.setOpen(false);
   await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), { message: /^\[closed\] / });
@@ -31,32 +38,49 @@ test('banning a member removes it, bumps the epoch, and keeps it out', async t =
   t.teardown(() => room.close());
   const ann = await joinRoom(aVat, room.invite, { name: 'ann' });
   const ben = await joinRoom(bVat, room.invite, { name: 'ben' });
-  const removed = nextEvent<{ reason: string }>(l => ben.on('removed', l), () => true);
+  const removed = nextEvent<{ reason: string }>(
+    l => ben.on('removed', l),
+    () => true,
+  );
   const epoch = room.snapshot().epoch;
   await room.admin.ban(bVat.id, { durationMs: 60_000, reason: 'abuse' });
   t.like(await removed, { reason: 'banned: abuse' });
   t.is(room.snapshot().epoch, epoch + 1);
-  t.deepEqual(ann.roster().map(m => m.name), ['ann']);
+  t.deepEqual(
+    ann.roster().map(m => m.name),
+    ['ann'],
+  );
   await t.throwsAsync(ben.say('let me back'), { message: /^\[closed\]/ });
-  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), { message: /^\[banned\] .*banned until/ });
+  await t.throwsAsync(joinRoom(bVat, room.invite, { name: 'ben' }), {
+    message: /^\[banned\] .*banned until/,
+  });
 });
 
-test('a muted member\'s lines are kept as evidence but not shown', async t => {
+test("a muted member's lines are kept as evidence but not shown", async t => {
   const [hostVat, aVat, bVat] = await threeVats(t);
   const room = await createRoom(hostVat, { name: 'lobby' });
   t.teardown(() => room.close());
   const ann = await joinRoom(aVat, room.invite, { name: 'ann' });
   const ben = await joinRoom(bVat, room.invite, { name: 'ben' });
-  const mutedRoster = nextEvent<{ members: Array<{ muted: boolean }> }>(l => ann.on('roster', l), r => r.members.some(m => m.muted));
+  const mutedRoster = nextEvent<{ members: Array<{ muted: boolean }> }>(
+    l => ann.on('roster', l),
+    r => r.members.some(m => m.muted),
+  );
   await room.admin.mute(bVat.id, true);
   await mutedRoster;
-  const dropped = nextEvent<Dropped>(l => ann.on('dropped', l), d => d.reason === 'muted');
+  const dropped = nextEvent<Dropped>(
+    l => ann.on('dropped', l),
+    d => d.reason === 'muted',
+  );
   const sent = await ben.say('can you hear me?');
   t.like(await dropped, { author: bVat.id });
-  t.true(ann.window().some(k => k.envelope.id === sent.id), 'kept in the window');
+  t.true(
+    ann.window().some(k => k.envelope.id === sent.id),
+    'kept in the window',
+  );
 });
 
-test('a late joiner gets the room\'s recent history from a peer, verified', async t => {
+test("a late joiner gets the room's recent history from a peer, verified", async t => {
   const [hostVat, aVat, bVat] = await threeVats(t);
   const room = await createRoom(hostVat, { name: 'lobby' });
   t.teardown(() => room.close());
@@ -71,9 +95,18 @@ test('a late joiner gets the room\'s recent history from a peer, verified', asyn
       if (history.length === 2) resolve();
     }),
   );
-  t.deepEqual(history.map(m => [m.text, m.history]), [['before you came', true], ['and this too', true]]);
+  t.deepEqual(
+    history.map(m => [m.text, m.history]),
+    [
+      ['before you came', true],
+      ['and this too', true],
+    ],
+  );
   t.is(ben.window().length, 2, 'kept as evidence');
-  const live = nextEvent<ChatMessage>(l => ben.on('message', l), m => m.text === 'welcome');
+  const live = nextEvent<ChatMessage>(
+    l => ben.on('message', l),
+    m => m.text === 'welcome',
+  );
   await ann.say('welcome');
   t.like(await live, { history: false, name: 'ann' });
 });

@@ -19,26 +19,37 @@ test('a shared counter: increments are applied and signed by the host; cursors g
     hosted.close();
   });
 
-  const benSeesThree = nextEvent<Snapshot<CounterState>>(l => ben.on('snapshot', l), s => s.state.count === 3);
+  const benSeesThree = nextEvent<Snapshot<CounterState>>(
+    l => ben.on('snapshot', l),
+    s => s.state.count === 3,
+  );
   await ann.request('increment', '');
   await ann.request('increment', '2');
   t.like(await benSeesThree, { state: { count: 3 } });
   t.is(hosted.snapshot().state.count, 3);
 
-  const refused = nextEvent<{ reason: string }>(l => hosted.on('refused', l), () => true);
+  const refused = nextEvent<{ reason: string }>(
+    l => hosted.on('refused', l),
+    () => true,
+  );
   await ben.request('increment', 'a million');
   t.regex((await refused).reason, /increments are 1 to 100/);
 
   const hostBytes = () => hostVat.stats().peers.reduce((n, p) => n + p.bytesSent, 0);
   const before = hostBytes();
-  const cursorSeen = nextEvent<Delivery>(l => ben.presence.on('message', l), d => d.envelope.header.kind === 'cursor');
+  const cursorSeen = nextEvent<Delivery>(
+    l => ben.presence.on('message', l),
+    d => d.envelope.header.kind === 'cursor',
+  );
   ann.presence.send('others', 'cursor', JSON.stringify({ x: 3, y: 4 }));
   t.is((await cursorSeen).envelope.wire.content, '{"x":3,"y":4}');
   t.is(hostBytes(), before, 'cursor traffic never touches the host');
 });
 
 test('an unum type refuses kinds that are not short lower-case names', t => {
-  t.throws(() => defineUnum({ type: 'x', initialState: {}, kinds: ['Bad Kind'] }), { message: /must be a short lower-case name/ });
+  t.throws(() => defineUnum({ type: 'x', initialState: {}, kinds: ['Bad Kind'] }), {
+    message: /must be a short lower-case name/,
+  });
 });
 
 test('joining with the wrong unum type is refused', async t => {
@@ -46,5 +57,7 @@ test('joining with the wrong unum type is refused', async t => {
   const hosted = await hostUnum(hostVat, sharedCounter, { name: 'scoreboard' });
   t.teardown(() => hosted.close());
   const { chatRoom } = await import('../../unum/index.js');
-  await t.throwsAsync(joinUnum(aVat, chatRoom, hosted.invite, { name: 'ann' }), { message: '[bad-unum] the invite is to a shared-counter, not a chat-room' });
+  await t.throwsAsync(joinUnum(aVat, chatRoom, hosted.invite, { name: 'ann' }), {
+    message: '[bad-unum] the invite is to a shared-counter, not a chat-room',
+  });
 });

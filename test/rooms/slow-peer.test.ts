@@ -8,7 +8,11 @@ test('a stalled peer does not delay the others, and catches up when it returns',
   const driver = await testVat(t);
   const [host, alice, bob, carol] = await Promise.all([0, 1, 2, 3].map(() => roomVat(t, driver)));
   const { invite } = await E(host.control).createRoom('lobby');
-  await E(alice.control).join(invite, 'alice', { maxQueuePerPeer: 8, maxBatch: 4, maxInFlightPerPeer: 1 });
+  await E(alice.control).join(invite, 'alice', {
+    maxQueuePerPeer: 8,
+    maxBatch: 4,
+    maxInFlightPerPeer: 1,
+  });
   await E(bob.control).join(invite, 'bob');
   await E(carol.control).join(invite, 'carol');
 
@@ -16,7 +20,11 @@ test('a stalled peer does not delay the others, and catches up when it returns',
   t.teardown(() => carol.proc.child.kill('SIGCONT'));
   await E(alice.control).sayMany('line', 40);
   await E(bob.control).waitFor('message', { text: 'line 39' });
-  t.is((await E(bob.control).events('message')).filter(m => String(m.text).startsWith('line')).length, 40, 'bob got every line while carol was stalled');
+  t.is(
+    (await E(bob.control).events('message')).filter(m => String(m.text).startsWith('line')).length,
+    40,
+    'bob got every line while carol was stalled',
+  );
 
   const toCarol = (await E(alice.control).presenceStats()).peers.find(p => p.peer === carol.vatId)!;
   t.true(toCarol.queued <= 8, `alice queues at most 8 envelopes for carol (had ${toCarol.queued})`);
@@ -24,6 +32,12 @@ test('a stalled peer does not delay the others, and catches up when it returns',
 
   carol.proc.child.kill('SIGCONT');
   await E(carol.control).waitFor('message', { text: 'line 39' }, 20_000);
-  const carolGot = (await E(carol.control).events('message')).filter(m => String(m.text).startsWith('line')).map(m => m.text);
-  t.deepEqual(carolGot, Array.from({ length: 40 }, (_, i) => `line ${i}`), 'carol caught up, in order, from the windows');
+  const carolGot = (await E(carol.control).events('message'))
+    .filter(m => String(m.text).startsWith('line'))
+    .map(m => m.text);
+  t.deepEqual(
+    carolGot,
+    Array.from({ length: 40 }, (_, i) => `line ${i}`),
+    'carol caught up, in order, from the windows',
+  );
 });

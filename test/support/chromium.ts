@@ -7,22 +7,39 @@ import type { ExecutionContext } from 'ava';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const executable = () => {
-  const found = [process.env.STOA_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => p && existsSync(p));
-  if (!found) throw Error('Chromium not found; install it (Debian: apt-get install chromium, or run scripts/system-deps.sh) or set STOA_CHROMIUM');
+  const found = [process.env.STOA_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    p => p && existsSync(p),
+  );
+  if (!found)
+    throw Error(
+      'Chromium not found; install it (Debian: apt-get install chromium, or run scripts/system-deps.sh) or set STOA_CHROMIUM',
+    );
   return found;
 };
 
 export const launchChromium = async (t: ExecutionContext): Promise<Browser> => {
   const browser = await chromium.launch({
     executablePath: executable(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   t.teardown(() => browser.close());
   return browser;
 };
 
 /** A page that fails the test on any script error it raises. */
-export const openPage = async (t: ExecutionContext, browser: Browser, url: string): Promise<Page> => {
+export const openPage = async (
+  t: ExecutionContext,
+  browser: Browser,
+  url: string,
+): Promise<Page> => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', error => t.fail(`script error on the page: ${error.message}`));
   await page.goto(url);

@@ -21,7 +21,11 @@ test('E() calls reach an object in another process and return its result', async
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
   const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
-  t.deepEqual(await E(fixture).echo({ text: 'hello', n: 42n, list: [1, 'two'] }), { text: 'hello', n: 42n, list: [1, 'two'] });
+  t.deepEqual(await E(fixture).echo({ text: 'hello', n: 42n, list: [1, 'two'] }), {
+    text: 'hello',
+    n: 42n,
+    list: [1, 'two'],
+  });
 });
 
 test('a pipelined chain of three calls costs one round trip', async t => {
@@ -48,7 +52,10 @@ test('a remote error arrives with its message', async t => {
   await t.throwsAsync(E(fixture).fail('the room is full'), { message: 'the room is full' });
   const mistyped = await alice.fetch<{ nope(): void }>(String(bob.ready.control));
   await t.throwsAsync(E(mistyped).nope(), { message: /has no method "nope"/ });
-  t.false(/Temporary logging of sent error/.test(bob.stderr()), 'the callee does not log every error it sends');
+  t.false(
+    /Temporary logging of sent error/.test(bob.stderr()),
+    'the callee does not log every error it sends',
+  );
   t.is(bob.stderr(), '');
 });
 
@@ -61,7 +68,12 @@ test('when a peer dies, pending calls reject with an error naming it, and so do 
   await E(fixture).echo('round trip, so the hang call has been delivered');
   await bob.kill();
   const reason = await broken;
-  t.regex(reason.message, new RegExp(`^\\[connection-lost\\] session between ${alice.id.slice(0, 8)} and ${bob.vatId.slice(0, 8)} ended`));
+  t.regex(
+    reason.message,
+    new RegExp(
+      `^\\[connection-lost\\] session between ${alice.id.slice(0, 8)} and ${bob.vatId.slice(0, 8)} ended`,
+    ),
+  );
   await t.throwsAsync(pending, { message: reason.message });
   await t.throwsAsync(E(fixture).echo('still there?'), { message: reason.message });
   t.is(alice.stats().sessions, 0);
@@ -92,8 +104,14 @@ test('a result too large for one frame fails that call alone; the session goes o
   const bob = await fixtureVat(t);
   const alice = await testVat(t);
   const fixture = await alice.fetch<Fixture>(String(bob.ready.control));
-  await t.throwsAsync(E(fixture).blob(2 * 1024 * 1024), { message: /^\[too-large\] a \d+-byte message exceeds the 1048576-byte frame limit$/ });
-  await t.throwsAsync(E(fixture).echo('y'.repeat(2 * 1024 * 1024)), { message: /^\[too-large\]/ }, 'and so does a call too large to send');
+  await t.throwsAsync(E(fixture).blob(2 * 1024 * 1024), {
+    message: /^\[too-large\] a \d+-byte message exceeds the 1048576-byte frame limit$/,
+  });
+  await t.throwsAsync(
+    E(fixture).echo('y'.repeat(2 * 1024 * 1024)),
+    { message: /^\[too-large\]/ },
+    'and so does a call too large to send',
+  );
   t.is(await E(fixture).echo('small'), 'small');
   t.is(alice.stats().sessions, 1);
 });

@@ -36,9 +36,15 @@ test('a gift is refused to any vat but its recipient, without revealing the gift
   const gift = await E(fixture).giftFor(alice.id);
   const giftId = gift.split('/g/')[1]!;
   const error = await t.throwsAsync(mallory.redeem(gift), {
-    message: new RegExp(`^\\[unknown-gift\\] vat ${bob.vatId.slice(0, 8)} has no live gift for this vat under the id presented by vat ${mallory.id.slice(0, 8)}`),
+    message: new RegExp(
+      `^\\[unknown-gift\\] vat ${bob.vatId.slice(0, 8)} has no live gift for this vat under the id presented by vat ${mallory.id.slice(0, 8)}`,
+    ),
   });
   t.false(error!.message.includes(giftId));
   t.false(bob.stderr().includes(giftId), 'nor is it logged');
-  t.is(await E(await alice.redeem<Gifted>(gift)).hello(), `hello, ${alice.id.slice(0, 8)}`, 'the recipient still can');
+  t.is(
+    await E(await alice.redeem<Gifted>(gift)).hello(),
+    `hello, ${alice.id.slice(0, 8)}`,
+    'the recipient still can',
+  );
 });

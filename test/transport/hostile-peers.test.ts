@@ -24,7 +24,11 @@ const rawClient = async (t: Parameters<typeof tempDir>[0], address: string) => {
 
 const stillServes = async (t: Parameters<typeof tempDir>[0], ref: string) => {
   const carol = await testVat(t);
-  t.is(await E(await carol.fetch<Fixture>(ref)).echo('still here'), 'still here', 'the vat still serves others');
+  t.is(
+    await E(await carol.fetch<Fixture>(ref)).echo('still here'),
+    'still here',
+    'the vat still serves others',
+  );
 };
 
 test('a listener whose key is not the vat id in the sturdy ref is refused', async t => {
@@ -34,7 +38,9 @@ test('a listener whose key is not the vat id in the sturdy ref is refused', asyn
   // Bob's vat id, Mallory's address: Mallory cannot answer for Bob.
   const spoofed = String(bob.ready.control).replace(bob.address, mallory.address);
   await t.throwsAsync(alice.fetch(spoofed), {
-    message: new RegExp(`^\\[wrong-peer\\] vat ${bob.vatId.slice(0, 8)} at ${mallory.address}: the listener's key is vat ${mallory.vatId.slice(0, 8)}`),
+    message: new RegExp(
+      `^\\[wrong-peer\\] vat ${bob.vatId.slice(0, 8)} at ${mallory.address}: the listener's key is vat ${mallory.vatId.slice(0, 8)}`,
+    ),
   });
   t.is(alice.stats().sessions, 0);
 });
@@ -57,7 +63,14 @@ for (const [what, frame] of badFrames) {
 test('an oversized frame is refused at the WebSocket layer (1009); the vat serves others', async t => {
   const bob = await fixtureVat(t, { limits: { maxFrameBytes: 64 * 1024 } });
   const { ws, closed } = await rawClient(t, bob.address);
-  ws.send(JSON.stringify({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1', pad: 'x'.repeat(100 * 1024) }));
+  ws.send(
+    JSON.stringify({
+      type: 'CTP_BOOTSTRAP',
+      epoch: 0,
+      questionID: 'q-1',
+      pad: 'x'.repeat(100 * 1024),
+    }),
+  );
   t.is(await closed, 1009);
   await stillServes(t, String(bob.ready.control));
 });
@@ -85,15 +98,23 @@ test('an unknown swissnum is refused without echoing it', async t => {
 });
 
 test('a burst of bad fetches is rate-limited for that peer only', async t => {
-  const bob = await fixtureVat(t, { limits: { failedLookupBurst: 5, failedLookupRefillMs: 60_000 } });
+  const bob = await fixtureVat(t, {
+    limits: { failedLookupBurst: 5, failedLookupRefillMs: 60_000 },
+  });
   const mallory = await testVat(t);
   const guesses = Array.from({ length: 8 }, (_, i) =>
     String(bob.ready.control).replace(/\/s\/.*/, `/s/${String(i).padStart(22, 'A')}`),
   );
   const results = await Promise.allSettled(guesses.map(g => mallory.fetch(g)));
-  const messages = results.map(r => (r.status === 'rejected' ? (r.reason as Error).message.slice(0, 14) : 'fulfilled'));
+  const messages = results.map(r =>
+    r.status === 'rejected' ? (r.reason as Error).message.slice(0, 14) : 'fulfilled',
+  );
   t.deepEqual(messages, [...Array(5).fill('[unknown-ref] '), ...Array(3).fill('[rate-limited]')]);
-  await t.throwsAsync(mallory.fetch(String(bob.ready.control)), { message: /^\[rate-limited\]/ }, 'even a good ref waits');
+  await t.throwsAsync(
+    mallory.fetch(String(bob.ready.control)),
+    { message: /^\[rate-limited\]/ },
+    'even a good ref waits',
+  );
   await stillServes(t, String(bob.ready.control));
 });
 
@@ -112,7 +133,8 @@ const rawSession = async (t: Parameters<typeof tempDir>[0], address: string) => 
 test('a peer that never drops its answers is cut off at the bound', async t => {
   const bob = await fixtureVat(t, { limits: { maxQuestionsInFlight: 5 } });
   const mallory = await rawSession(t, bob.address);
-  for (let n = 1; n <= 6; n += 1) mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: `q-${n}` });
+  for (let n = 1; n <= 6; n += 1)
+    mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: `q-${n}` });
   t.is(await mallory.disconnect, '[too-many-questions] peer had us hold more than 5 answers');
   await stillServes(t, String(bob.ready.control));
 });
@@ -129,10 +151,26 @@ test('a peer that hands us more references than the bound is cut off', async t =
   const bob = await fixtureVat(t, { limits: { maxImportsPerSession: 50 } });
   const mallory = await rawSession(t, bob.address);
   const slots = (from: number) => Array.from({ length: 30 }, (_, i) => `o+${from + i}`);
-  const args = (n: number) => JSON.stringify(['echo', [Array.from({ length: n }, (_, i) => ({ '@qclass': 'slot', index: i }))]]);
+  const args = (n: number) =>
+    JSON.stringify([
+      'echo',
+      [Array.from({ length: n }, (_, i) => ({ '@qclass': 'slot', index: i }))],
+    ]);
   mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' });
-  mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-2', target: 'q-1', method: { body: args(30), slots: slots(1) } });
-  mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-3', target: 'q-1', method: { body: args(30), slots: slots(31) } });
+  mallory.send({
+    type: 'CTP_CALL',
+    epoch: 0,
+    questionID: 'q-2',
+    target: 'q-1',
+    method: { body: args(30), slots: slots(1) },
+  });
+  mallory.send({
+    type: 'CTP_CALL',
+    epoch: 0,
+    questionID: 'q-3',
+    target: 'q-1',
+    method: { body: args(30), slots: slots(31) },
+  });
   t.is(await mallory.disconnect, '[too-many-imports] peer handed us more than 50 references');
   await stillServes(t, String(bob.ready.control));
 });
@@ -140,7 +178,13 @@ test('a peer that hands us more references than the bound is cut off', async t =
 test('a frame with more than 1,000 slots is refused', async t => {
   const bob = await fixtureVat(t);
   const mallory = await rawSession(t, bob.address);
-  mallory.send({ type: 'CTP_CALL', epoch: 0, questionID: 'q-1', target: 'o-1', method: { body: '[]', slots: Array.from({ length: 1001 }, (_, i) => `o+${i + 1}`) } });
+  mallory.send({
+    type: 'CTP_CALL',
+    epoch: 0,
+    questionID: 'q-1',
+    target: 'o-1',
+    method: { body: '[]', slots: Array.from({ length: 1001 }, (_, i) => `o+${i + 1}`) },
+  });
   t.regex(await mallory.disconnect, /^\[bad-frame\] .*malformed "method"/);
 });
 
@@ -148,12 +192,16 @@ test('a listener with the wrong key is refused as wrong-peer, whatever status it
   const { createServer } = await import('node:https');
   const { credentials: impostor } = loadOrCreateIdentity(tempDir(t));
   const server = createServer({ ...tlsOptions(impostor), requestCert: true });
-  server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 409 duplicate, honest\r\nContent-Length: 0\r\n\r\n'));
+  server.on('upgrade', (_req, socket) =>
+    socket.end('HTTP/1.1 409 duplicate, honest\r\nContent-Length: 0\r\n\r\n'),
+  );
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => server.close());
   const port = (server.address() as { port: number }).port;
   const bob = await testVat(t);
   const alice = await testVat(t);
   const ref = bob.export(Far('x', {})).replace(bob.address, `127.0.0.1:${port}`);
-  await t.throwsAsync(alice.fetch(ref), { message: /^\[wrong-peer\] .*the listener's key is vat \w{8}, not the vat id in the reference/ });
+  await t.throwsAsync(alice.fetch(ref), {
+    message: /^\[wrong-peer\] .*the listener's key is vat \w{8}, not the vat id in the reference/,
+  });
 });

@@ -13,7 +13,10 @@ test('two vats dialing each other at once end with one session, the one the lowe
     const [a, b] = await Promise.all([testVat(t), testVat(t)]);
     const thing = Far('Thing', { who: () => 'thing' });
     const [aRef, bRef] = [a.export(thing), b.export(thing)];
-    const [fromB, fromA] = await Promise.all([a.fetch<{ who(): string }>(bRef), b.fetch<{ who(): string }>(aRef)]);
+    const [fromB, fromA] = await Promise.all([
+      a.fetch<{ who(): string }>(bRef),
+      b.fetch<{ who(): string }>(aRef),
+    ]);
     t.deepEqual(await Promise.all([E(fromB).who(), E(fromA).who()]), ['thing', 'thing']);
     const lower = a.id < b.id ? a.id : b.id;
     for (const vat of [a, b]) {
@@ -33,7 +36,9 @@ test('a peer that stops answering is declared gone after two heartbeats', async 
   bob.child.kill('SIGSTOP');
   t.teardown(() => bob.child.kill('SIGCONT'));
   await t.throwsAsync(pending, {
-    message: new RegExp(`^\\[heartbeat-lost\\] session between ${alice.id.slice(0, 8)} and ${bob.vatId.slice(0, 8)} ended: no answer to ping within 200 ms`),
+    message: new RegExp(
+      `^\\[heartbeat-lost\\] session between ${alice.id.slice(0, 8)} and ${bob.vatId.slice(0, 8)} ended: no answer to ping within 200 ms`,
+    ),
   });
 });
 
@@ -45,7 +50,10 @@ test('a peer that has us hold more answers than the bound loses its session; oth
   const results = await Promise.allSettled(hangs);
   for (const result of results) {
     t.is(result.status, 'rejected');
-    t.regex((result as PromiseRejectedResult).reason.message, /^\[disconnected\] .*peer said "\[too-many-questions\] peer had us hold more than 5 answers"/);
+    t.regex(
+      (result as PromiseRejectedResult).reason.message,
+      /^\[disconnected\] .*peer said "\[too-many-questions\] peer had us hold more than 5 answers"/,
+    );
   }
   const carol = await testVat(t);
   t.is(await E(await carol.fetch<Fixture>(String(bob.ready.control))).echo('ok'), 'ok');
@@ -61,5 +69,11 @@ test('dialing a vat that is gone fails with a clear error, and retries back off'
     messages.push(((await t.throwsAsync(alice.fetch(ref))) as Error).message);
   }
   const where = `vat ${bob.vatId.slice(0, 8)} at ${bob.address}: ECONNREFUSED`;
-  t.deepEqual(messages, [250, 500, 1000].map(ms => `[unreachable] ${where} (the next dial to ${bob.vatId.slice(0, 8)} there waits ${ms} ms)`));
+  t.deepEqual(
+    messages,
+    [250, 500, 1000].map(
+      ms =>
+        `[unreachable] ${where} (the next dial to ${bob.vatId.slice(0, 8)} there waits ${ms} ms)`,
+    ),
+  );
 });

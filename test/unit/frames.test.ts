@@ -1,7 +1,13 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { parseFrame } from '../../captp-transport/frames.js';
 
-const call = { type: 'CTP_CALL', epoch: 0, questionID: 'q-1', target: 'o-1', method: { body: '["echo",[1]]', slots: [] } };
+const call = {
+  type: 'CTP_CALL',
+  epoch: 0,
+  questionID: 'q-1',
+  target: 'o-1',
+  method: { body: '["echo",[1]]', slots: [] },
+};
 
 test('a well-formed CapTP frame passes', t => {
   t.deepEqual(parseFrame(JSON.stringify(call)), call);
@@ -17,16 +23,38 @@ const refusals: Array<[string, unknown, RegExp]> = [
   ['a malformed question id', { ...call, questionID: { toString: 1 } }, /malformed "questionID"/],
   ['a slot with a bad prefix', { ...call, target: 'x+1' }, /malformed "target"/],
   ['a method that is not capdata', { ...call, method: 'echo' }, /malformed "method"/],
-  ['capdata with bad slots', { ...call, method: { body: '[]', slots: ['../etc'] } }, /malformed "method"/],
-  ['a call without a target', { type: 'CTP_CALL', questionID: 'q-1', method: call.method }, /"CTP_CALL" needs "target"/],
-  ['a bootstrap without a question', { type: 'CTP_BOOTSTRAP', epoch: 0 }, /"CTP_BOOTSTRAP" needs "questionID"/],
-  ['a return with neither result nor exception', { type: 'CTP_RETURN', epoch: 0, answerID: 'q-1' }, /exactly one of result and exception/],
-  ['a disconnect with an object reason', { type: 'CTP_DISCONNECT', reason: {} }, /reason must be a string/],
+  [
+    'capdata with bad slots',
+    { ...call, method: { body: '[]', slots: ['../etc'] } },
+    /malformed "method"/,
+  ],
+  [
+    'a call without a target',
+    { type: 'CTP_CALL', questionID: 'q-1', method: call.method },
+    /"CTP_CALL" needs "target"/,
+  ],
+  [
+    'a bootstrap without a question',
+    { type: 'CTP_BOOTSTRAP', epoch: 0 },
+    /"CTP_BOOTSTRAP" needs "questionID"/,
+  ],
+  [
+    'a return with neither result nor exception',
+    { type: 'CTP_RETURN', epoch: 0, answerID: 'q-1' },
+    /exactly one of result and exception/,
+  ],
+  [
+    'a disconnect with an object reason',
+    { type: 'CTP_DISCONNECT', reason: {} },
+    /reason must be a string/,
+  ],
 ];
 for (const [what, frame, message] of refusals) {
   test(`a frame is refused: ${what}`, t => {
     const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    t.throws(() => parseFrame(text), { message: new RegExp(`^\\[bad-frame\\] .*${message.source}`) });
+    t.throws(() => parseFrame(text), {
+      message: new RegExp(`^\\[bad-frame\\] .*${message.source}`),
+    });
   });
 }
 

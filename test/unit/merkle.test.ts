@@ -22,7 +22,10 @@ const walk = (dir: string): string[] =>
     return statSync(path).isDirectory() ? walk(path) : [path];
   });
 
-const roots = read(join(VECTORS, 'tree-roots.json')) as { leafInputsHex: string[]; rootHexBySize: string[] };
+const roots = read(join(VECTORS, 'tree-roots.json')) as {
+  leafInputsHex: string[];
+  rootHexBySize: string[];
+};
 const leaves = roots.leafInputsHex.map(hex => leafHash(Buffer.from(hex, 'hex')));
 
 test('tree roots for 0 to 8 leaves match the RFC 6962 vectors', t => {
@@ -35,7 +38,14 @@ test('tree roots for 0 to 8 leaves match the RFC 6962 vectors', t => {
 for (const path of walk(join(VECTORS, 'inclusion')).sort()) {
   const v = read(path);
   test(`inclusion vector ${path.slice(VECTORS.length)}: ${v.desc}`, t => {
-    const check = () => verifyInclusion(b64(v.leafHash), v.leafIdx, v.treeSize, (v.proof ?? []).map(b64), b64(v.root));
+    const check = () =>
+      verifyInclusion(
+        b64(v.leafHash),
+        v.leafIdx,
+        v.treeSize,
+        (v.proof ?? []).map(b64),
+        b64(v.root),
+      );
     if (v.wantErr) t.throws(check, { message: /^\[bad-proof\] / });
     else t.notThrows(check);
   });
@@ -44,22 +54,37 @@ for (const path of walk(join(VECTORS, 'inclusion')).sort()) {
 for (const path of walk(join(VECTORS, 'consistency')).sort()) {
   const v = read(path);
   test(`consistency vector ${path.slice(VECTORS.length)}: ${v.desc}`, t => {
-    const check = () => verifyConsistency(v.size1, v.size2, (v.proof ?? []).map(b64), b64(v.root1), b64(v.root2));
+    const check = () =>
+      verifyConsistency(v.size1, v.size2, (v.proof ?? []).map(b64), b64(v.root1), b64(v.root2));
     if (v.wantErr) t.throws(check, { message: /^\[bad-proof\] / });
     else t.notThrows(check);
   });
 }
 
-test('the proofs we make are the vectors\' happy paths, and verify for every size and index', t => {
+test("the proofs we make are the vectors' happy paths, and verify for every size and index", t => {
   const inclusion = read(join(VECTORS, 'inclusion/1/happy-path.json'));
-  t.deepEqual(inclusionProof(leaves, inclusion.leafIdx, inclusion.treeSize).map(h => h.toString('base64')), inclusion.proof);
+  t.deepEqual(
+    inclusionProof(leaves, inclusion.leafIdx, inclusion.treeSize).map(h => h.toString('base64')),
+    inclusion.proof,
+  );
   const consistency = read(join(VECTORS, 'consistency/1/happy-path.json'));
-  t.deepEqual(consistencyProof(leaves, consistency.size1, consistency.size2).map(h => h.toString('base64')), consistency.proof);
+  t.deepEqual(
+    consistencyProof(leaves, consistency.size1, consistency.size2).map(h => h.toString('base64')),
+    consistency.proof,
+  );
   const many = Array.from({ length: 37 }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
   for (let size = 1; size <= many.length; size += 1) {
     const root = rootOf(many, 0, size);
-    for (let index = 0; index < size; index += 1) verifyInclusion(many[index]!, index, size, inclusionProof(many, index, size), root);
-    for (let size1 = 1; size1 <= size; size1 += 1) verifyConsistency(size1, size, consistencyProof(many, size1, size), rootOf(many, 0, size1), root);
+    for (let index = 0; index < size; index += 1)
+      verifyInclusion(many[index]!, index, size, inclusionProof(many, index, size), root);
+    for (let size1 = 1; size1 <= size; size1 += 1)
+      verifyConsistency(
+        size1,
+        size,
+        consistencyProof(many, size1, size),
+        rootOf(many, 0, size1),
+        root,
+      );
   }
   t.pass();
 });

@@ -19,7 +19,9 @@ test('a peer gets a burst of failures, then waits; others are unaffected', t => 
     budget.check(mallory);
     budget.spend(mallory);
   }
-  t.throws(() => budget.check(mallory), { message: /^\[rate-limited\] too many failed lookups from vat \w{8}; retry in 1 s/ });
+  t.throws(() => budget.check(mallory), {
+    message: /^\[rate-limited\] too many failed lookups from vat \w{8}; retry in 1 s/,
+  });
   t.notThrows(() => budget.check(bob));
   time.advance(1000);
   t.notThrows(() => budget.check(mallory), 'one more try after the refill period');
@@ -33,7 +35,9 @@ test('fresh identities do not buy fresh guesses: the vat-wide budget runs out to
     budget.check(sybil);
     budget.spend(sybil);
   }
-  t.throws(() => budget.check(newVatId()), { message: /^\[rate-limited\] too many failed lookups from all peers together; retry in 1 s/ });
+  t.throws(() => budget.check(newVatId()), {
+    message: /^\[rate-limited\] too many failed lookups from all peers together; retry in 1 s/,
+  });
 });
 
 test('a gift is claimed only by its recipient, and only until it expires', t => {
@@ -56,7 +60,9 @@ test('minting past the gift limit is refused once expired gifts are swept', t =>
   const alice = newVatId();
   gifts.mint(Far('a', {}), alice, 100);
   gifts.mint(Far('b', {}), alice, 1000);
-  t.throws(() => gifts.mint(Far('c', {}), alice, 100), { message: /^\[too-many-gifts\] 2 gifts are outstanding/ });
+  t.throws(() => gifts.mint(Far('c', {}), alice, 100), {
+    message: /^\[too-many-gifts\] 2 gifts are outstanding/,
+  });
   time.advance(100);
   t.notThrows(() => gifts.mint(Far('c', {}), alice, 100), 'the expired one made room');
 });

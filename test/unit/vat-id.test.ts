@@ -1,6 +1,11 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { generateKeyPairSync, verify } from 'node:crypto';
-import { checkVatId, publicKeyOf, vatIdFromRawKey, vatIdOfKey } from '../../captp-transport/index.js';
+import {
+  checkVatId,
+  publicKeyOf,
+  vatIdFromRawKey,
+  vatIdOfKey,
+} from '../../captp-transport/index.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 // Small-order Ed25519 points (libsodium's blocklist), canonical encodings.
@@ -22,7 +27,9 @@ test('a vat id is the base32 of the raw public key and round-trips through a Key
 
 for (const [name, encoding] of Object.entries(SMALL_ORDER)) {
   test(`a small-order key is refused: ${name}`, t => {
-    t.throws(() => checkVatId(vatIdFromRawKey(hex(encoding))), { message: /^\[bad-vat-id\] .*small-order/ });
+    t.throws(() => checkVatId(vatIdFromRawKey(hex(encoding))), {
+      message: /^\[bad-vat-id\] .*small-order/,
+    });
   });
 }
 
@@ -30,7 +37,12 @@ test('node:crypto alone would accept a trivial forgery under the identity key, w
   const identity = hex(SMALL_ORDER['the identity (order 1)']);
   const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]);
   const signature = Buffer.concat([identity, Buffer.alloc(32)]); // R = identity, S = 0
-  const forgedOk = verify(null, Buffer.from('any message at all'), { key: spki, format: 'der', type: 'spki' }, signature);
+  const forgedOk = verify(
+    null,
+    Buffer.from('any message at all'),
+    { key: spki, format: 'der', type: 'spki' },
+    signature,
+  );
   t.true(forgedOk, 'OpenSSL verifies R=O, S=0 under A=O');
   t.throws(() => publicKeyOf(vatIdFromRawKey(identity)), { message: /small-order/ });
 });
@@ -38,7 +50,9 @@ test('node:crypto alone would accept a trivial forgery under the identity key, w
 test('a non-canonical key encoding (y >= p) is refused', t => {
   // p + 2, which would reduce to y = 2.
   const nonCanonical = 'efffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f';
-  t.throws(() => checkVatId(vatIdFromRawKey(hex(nonCanonical))), { message: /not a canonical Ed25519 point|small-order/ });
+  t.throws(() => checkVatId(vatIdFromRawKey(hex(nonCanonical))), {
+    message: /not a canonical Ed25519 point|small-order/,
+  });
 });
 
 test('a second base32 spelling of one key (non-zero padding bits) is refused', t => {

@@ -31,7 +31,9 @@ test('a revoked export can no longer be fetched', async t => {
 
 test('only far objects can be exported or gifted', async t => {
   const vat = await testVat(t);
-  t.throws(() => vat.export(harden({ plain: 'record' })), { message: '[not-far] vat.export needs a far object (made with Far or makeExo), got a copyRecord' });
+  t.throws(() => vat.export(harden({ plain: 'record' })), {
+    message: '[not-far] vat.export needs a far object (made with Far or makeExo), got a copyRecord',
+  });
   t.throws(() => vat.export({ unhardened: true }), { message: /got a non-passable object/ });
   t.throws(() => vat.giftFor(counter(), 'not-a-vat-id'), { message: /^\[bad-vat-id\]/ });
 });
@@ -41,7 +43,9 @@ test('a vat fetching its own reference gets the object itself, without the netwo
   const mine = counter();
   t.is(await vat.fetch(vat.export(mine)), mine);
   t.is(vat.stats().sessions, 0);
-  await t.throwsAsync(vat.fetch(vat.export(mine).replace(/\/s\/.*/, '/s/AAAAAAAAAAAAAAAAAAAAAA')), { message: /^\[unknown-ref\] vat \w{8} has no such export of its own/ });
+  await t.throwsAsync(vat.fetch(vat.export(mine).replace(/\/s\/.*/, '/s/AAAAAAAAAAAAAAAAAAAAAA')), {
+    message: /^\[unknown-ref\] vat \w{8} has no such export of its own/,
+  });
 });
 
 test('stats report sessions and exports; close leaves none', async t => {
@@ -57,16 +61,26 @@ test('stats report sessions and exports; close leaves none', async t => {
 });
 
 test('bad options are refused with a clear error', async t => {
-  await t.throwsAsync(startVat({ dataDir: tempDir(t), port: 70000 }), { message: /^\[bad-option\] port must be an integer from 0 to 65535/ });
-  await t.throwsAsync(startVat({ dataDir: tempDir(t), host: '0.0.0.0' }), { message: /needs advertiseHost/ });
+  await t.throwsAsync(startVat({ dataDir: tempDir(t), port: 70000 }), {
+    message: /^\[bad-option\] port must be an integer from 0 to 65535/,
+  });
+  await t.throwsAsync(startVat({ dataDir: tempDir(t), host: '0.0.0.0' }), {
+    message: /needs advertiseHost/,
+  });
 });
 
 test('a per-peer export gives each fetching vat its own facet, made for its authenticated id', async t => {
   const bob = await testVat(t);
   const [alice, carol] = await Promise.all([testVat(t), testVat(t)]);
   const ref = bob.exportPerPeer(peer => Far('Door', { whoAmI: () => peer }));
-  const [forAlice, forCarol] = await Promise.all([alice.fetch<{ whoAmI(): string }>(ref), carol.fetch<{ whoAmI(): string }>(ref)]);
-  t.deepEqual(await Promise.all([E(forAlice).whoAmI(), E(forCarol).whoAmI()]), [alice.id, carol.id]);
+  const [forAlice, forCarol] = await Promise.all([
+    alice.fetch<{ whoAmI(): string }>(ref),
+    carol.fetch<{ whoAmI(): string }>(ref),
+  ]);
+  t.deepEqual(await Promise.all([E(forAlice).whoAmI(), E(forCarol).whoAmI()]), [
+    alice.id,
+    carol.id,
+  ]);
   t.is(await alice.fetch(ref), forAlice, 'fetched again, the same facet');
 });
 
@@ -94,7 +108,11 @@ test('an exported Far function is an object to fetch and call, not a facet maker
 test('a second vat on the same data directory is refused while the first runs', async t => {
   const dataDir = tempDir(t);
   const first = await testVat(t, { dataDir });
-  await t.throwsAsync(startVat({ dataDir }), { message: new RegExp(`^\\[data-dir-in-use\\] data directory .* is in use by process ${process.pid}`) });
+  await t.throwsAsync(startVat({ dataDir }), {
+    message: new RegExp(
+      `^\\[data-dir-in-use\\] data directory .* is in use by process ${process.pid}`,
+    ),
+  });
   await first.close();
   const second = await startVat({ dataDir });
   t.is(second.id, first.id, 'free again once the first has closed');

@@ -21,7 +21,9 @@ test('a private key readable by others is refused, with the fix in the message',
   loadOrCreateIdentity(dataDir);
   const keyPath = join(dataDir, 'identity', 'key.pem');
   chmodSync(keyPath, 0o644);
-  t.throws(() => loadOrCreateIdentity(dataDir), { message: `[unsafe-key] ${keyPath} is readable by others (mode 644); run: chmod 600 ${keyPath}` });
+  t.throws(() => loadOrCreateIdentity(dataDir), {
+    message: `[unsafe-key] ${keyPath} is readable by others (mode 644); run: chmod 600 ${keyPath}`,
+  });
 });
 
 test('a missing or foreign certificate is remade from the key', t => {
@@ -37,6 +39,8 @@ test('a missing or foreign certificate is remade from the key', t => {
 test('a data directory that cannot be made is a clear error, and the key is never in it', t => {
   const file = join(tempDir(t), 'a-file');
   writeFileSync(file, '');
-  const error = t.throws(() => loadOrCreateIdentity(join(file, 'vat')), { message: /^\[bad-data-dir\] cannot create data directory .*a-file\/vat: ENOTDIR$/ });
+  const error = t.throws(() => loadOrCreateIdentity(join(file, 'vat')), {
+    message: /^\[bad-data-dir\] cannot create data directory .*a-file\/vat: ENOTDIR$/,
+  });
   t.false(error!.message.includes('PRIVATE KEY'));
 });

@@ -30,11 +30,16 @@ test('participants chat, report and are kicked through their pages; the auditor 
     await demo.catch(() => undefined);
   });
   await Promise.race([ready, demo.then(() => Promise.reject(Error('the demo ended early')))]);
-  const url = (who: string) => lines.map(l => new RegExp(`^  ${who} +(http://127\\.0\\.0\\.1:\\d+/[\\w-]+/)$`).exec(l)?.[1]).find(Boolean)!;
+  const url = (who: string) =>
+    lines
+      .map(l => new RegExp(`^  ${who} +(http://127\\.0\\.0\\.1:\\d+/[\\w-]+/)$`).exec(l)?.[1])
+      .find(Boolean)!;
   t.truthy(url('alice') && url('bob') && url('auditor'), 'the demo printed each page');
 
   const browser = await launchChromium(t);
-  const [alice, bob, mallory] = await Promise.all(['alice', 'bob', 'mallory'].map(who => openPage(t, browser, url(who))));
+  const [alice, bob, mallory] = await Promise.all(
+    ['alice', 'bob', 'mallory'].map(who => openPage(t, browser, url(who))),
+  );
   await mallory!.getByTestId('removed').getByText('kicked: insulting a member').waitFor();
 
   // Chat, each way, vat to vat.
@@ -46,13 +51,21 @@ test('participants chat, report and are kicked through their pages; the auditor 
   await bob!.getByTestId('say-send').click();
   await alice!.getByTestId('line').filter({ hasText: 'great, see you there' }).waitFor();
   t.is(await alice!.getByTestId('member').count(), 2, 'alice sees two members');
-  t.is(await alice!.locator('[data-testid=member][data-reachable=true]').count(), 2, 'both reachable');
+  t.is(
+    await alice!.locator('[data-testid=member][data-reachable=true]').count(),
+    2,
+    'both reachable',
+  );
 
   // Whisper.
   await alice!.getByTestId('send-to').selectOption('bob');
   await alice!.getByTestId('say-text').fill('only for you');
   await alice!.getByTestId('say-send').click();
-  await bob!.getByTestId('line').filter({ hasText: 'only for you' }).filter({ hasText: 'whisper to bob' }).waitFor();
+  await bob!
+    .getByTestId('line')
+    .filter({ hasText: 'only for you' })
+    .filter({ hasText: 'whisper to bob' })
+    .waitFor();
 
   // Bob's panic button on alice's line; his page shows the receipt.
   await bobsLine.getByTestId('report-line').click();
@@ -60,8 +73,14 @@ test('participants chat, report and are kicked through their pages; the auditor 
   await bob!.getByTestId('report-note').fill('she keeps advertising her club');
   await bob!.getByTestId('report-send').click();
   await bob!.getByTestId('report-result').getByText(/\S/).waitFor();
-  t.regex(await bob!.getByTestId('report-result').innerText(), /^Sent: verified, case \S+, log entry \d+ of \d+/);
-  t.true((await bob!.getByTestId('receipt').count()) >= 2, "bob's page lists the receipts of his reports (the filter's and his own)");
+  t.regex(
+    await bob!.getByTestId('report-result').innerText(),
+    /^Sent: verified, case \S+, log entry \d+ of \d+/,
+  );
+  t.true(
+    (await bob!.getByTestId('receipt').count()) >= 2,
+    "bob's page lists the receipts of his reports (the filter's and his own)",
+  );
   await keepScreenshot(bob!, 'participant-bob-reported');
 
   // The auditor: queue, evidence with a mark per line, the kick.
@@ -74,23 +93,46 @@ test('participants chat, report and are kicked through their pages; the auditor 
   t.is(await evidence.first().getAttribute('data-verdict'), 'verified');
   const items = evidence.first().getByTestId('item');
   t.true((await items.count()) >= 1);
-  t.is(await evidence.first().locator('[data-testid=item][data-ok=false]').count(), 0, 'every line checks out');
-  await evidence.first().getByTestId('item').filter({ hasText: 'the book club meets on friday' }).waitFor();
+  t.is(
+    await evidence.first().locator('[data-testid=item][data-ok=false]').count(),
+    0,
+    'every line checks out',
+  );
+  await evidence
+    .first()
+    .getByTestId('item')
+    .filter({ hasText: 'the book club meets on friday' })
+    .waitFor();
   await dashboard.getByTestId('gather').click();
   await dashboard.getByTestId('gathered').getByText('Gathered context').waitFor();
   await dashboard.getByTestId('reason').fill('advertising after being asked to stop');
   await dashboard.getByTestId('act-send').click();
-  await dashboard.getByTestId('act-result').getByText(/logged as entry \d+/).waitFor();
+  await dashboard
+    .getByTestId('act-result')
+    .getByText(/logged as entry \d+/)
+    .waitFor();
   await dashboard.getByTestId('verify-log').click();
-  await dashboard.getByTestId('log-verdict').getByText(/^checkpoint of size \d+ signed by the operator and saved/).waitFor();
+  await dashboard
+    .getByTestId('log-verdict')
+    .getByText(/^checkpoint of size \d+ signed by the operator and saved/)
+    .waitFor();
   await dashboard.getByTestId('verify-log').click();
-  await dashboard.getByTestId('log-verdict').getByText(/^the log grew from \d+ to \d+ entries/).waitFor();
+  await dashboard
+    .getByTestId('log-verdict')
+    .getByText(/^the log grew from \d+ to \d+ entries/)
+    .waitFor();
   await keepScreenshot(dashboard, 'auditor-dashboard');
 
   // Alice's page says so; bob's roster no longer lists her.
-  await alice!.getByTestId('removed').getByText('kicked: advertising after being asked to stop').waitFor();
+  await alice!
+    .getByTestId('removed')
+    .getByText('kicked: advertising after being asked to stop')
+    .waitFor();
   t.true(await alice!.getByTestId('say-send').isDisabled());
-  await bob!.locator('[data-testid=member]').filter({ hasText: 'alice' }).waitFor({ state: 'detached' });
+  await bob!
+    .locator('[data-testid=member]')
+    .filter({ hasText: 'alice' })
+    .waitFor({ state: 'detached' });
   await keepScreenshot(alice!, 'participant-alice-removed');
   t.pass();
 });

@@ -7,15 +7,19 @@ import WebSocket from 'ws';
 import { serveWeb } from '../../demo-community/web/web-server.js';
 
 const get = (url: string, headers: Record<string, string> = {}) =>
-  new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = request(url, { headers }, response => {
-      let body = '';
-      response.on('data', chunk => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, body, headers: response.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
+    (resolve, reject) => {
+      const req = request(url, { headers }, response => {
+        let body = '';
+        response.on('data', chunk => (body += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, body, headers: response.headers }),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
 
 const ask = (url: string, origin: string, message: unknown) =>
   new Promise<unknown>((resolve, reject) => {
@@ -29,7 +33,11 @@ const ask = (url: string, origin: string, message: unknown) =>
   });
 
 test('the page is served only under its token, to its own Host, and its socket only to its own Origin', async t => {
-  const web = await serveWeb({ page: 'participant', title: 'a <b>vat</b>', handlers: { echo: async args => args.x } });
+  const web = await serveWeb({
+    page: 'participant',
+    title: 'a <b>vat</b>',
+    handlers: { echo: async args => args.x },
+  });
   t.teardown(() => web.close());
   const { origin, pathname } = new URL(web.url);
   t.regex(web.url, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/);
@@ -45,11 +53,28 @@ test('the page is served only under its token, to its own Host, and its socket o
   t.is((await get(`${origin}/`)).status, 404, 'no token, nothing');
   t.is((await get(`${origin}/${'x'.repeat(32)}/`)).status, 404, 'a wrong token, nothing');
   t.is((await get(`${web.url}../package.json`)).status, 404);
-  t.is((await get(web.url, { host: 'evil.example:80' })).status, 404, 'a rebinding name is not our Host');
+  t.is(
+    (await get(web.url, { host: 'evil.example:80' })).status,
+    404,
+    'a rebinding name is not our Host',
+  );
 
   const socket = `${origin.replace('http', 'ws')}${pathname}ws`;
-  t.deepEqual(await ask(socket, origin, { id: 7, cmd: 'echo', args: { x: 'hi' } }), { id: 7, ok: true, result: 'hi' });
-  t.deepEqual(await ask(socket, origin, { id: 8, cmd: 'nope' }), { id: 8, ok: false, error: '[unknown-command] the vat has no command "nope"' });
-  await t.throwsAsync(ask(socket, 'http://evil.example', { id: 9, cmd: 'echo', args: { x: 1 } }), { message: /404/ });
-  await t.throwsAsync(ask(`${origin.replace('http', 'ws')}/${'x'.repeat(32)}/ws`, origin, { id: 9, cmd: 'echo' }), { message: /404/ });
+  t.deepEqual(await ask(socket, origin, { id: 7, cmd: 'echo', args: { x: 'hi' } }), {
+    id: 7,
+    ok: true,
+    result: 'hi',
+  });
+  t.deepEqual(await ask(socket, origin, { id: 8, cmd: 'nope' }), {
+    id: 8,
+    ok: false,
+    error: '[unknown-command] the vat has no command "nope"',
+  });
+  await t.throwsAsync(ask(socket, 'http://evil.example', { id: 9, cmd: 'echo', args: { x: 1 } }), {
+    message: /404/,
+  });
+  await t.throwsAsync(
+    ask(`${origin.replace('http', 'ws')}/${'x'.repeat(32)}/ws`, origin, { id: 9, cmd: 'echo' }),
+    { message: /404/ },
+  );
 });

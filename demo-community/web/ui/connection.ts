@@ -16,7 +16,11 @@ const open = () =>
 export interface Connection {
   ask<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>;
   /** Calls `onEvent` for each event until `stop()`; `ended` settles when the vat ends the watch or the socket closes. */
-  watch(cmd: string, args: Record<string, unknown>, onEvent: (event: any) => void): Promise<{ stop(): void; ended: Promise<string | undefined> }>;
+  watch(
+    cmd: string,
+    args: Record<string, unknown>,
+    onEvent: (event: any) => void,
+  ): Promise<{ stop(): void; ended: Promise<string | undefined> }>;
   /** Called when the line to the vat is lost. */
   onLost(listener: () => void): void;
 }
@@ -35,7 +39,8 @@ export const connect = async (): Promise<Connection> => {
     else waiting.reject(new Error(reply.error ?? 'failed'));
   };
   main.onclose = () => {
-    for (const { reject } of pending.values()) reject(new Error('[no-vat] the line to your vat closed'));
+    for (const { reject } of pending.values())
+      reject(new Error('[no-vat] the line to your vat closed'));
     pending.clear();
     for (const listener of lost) listener();
   };

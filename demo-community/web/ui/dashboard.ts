@@ -55,7 +55,11 @@ interface Check {
   names: Record<string, string>;
 }
 interface Gathered {
-  gathered: Array<{ author: string; witness: string; lines: Array<{ seq: number; ts: number; text: string }> }>;
+  gathered: Array<{
+    author: string;
+    witness: string;
+    lines: Array<{ seq: number; ts: number; text: string }>;
+  }>;
   missing: Array<{ author: string; fromSeq: number; toSeq: number }>;
 }
 interface LogEntry {
@@ -73,7 +77,11 @@ const start = async (vat: Connection) => {
   const names: Record<string, string> = {};
   const nameOf = (vatId: string) => names[vatId] ?? short(vatId);
   const queue = h('ul', { class: 'queue', 'data-testid': 'queue' });
-  const casePane = h('section', { class: 'case', 'data-testid': 'case' }, h('p', { class: 'muted' }, 'Choose a case from the queue.'));
+  const casePane = h(
+    'section',
+    { class: 'case', 'data-testid': 'case' },
+    h('p', { class: 'muted' }, 'Choose a case from the queue.'),
+  );
   const checkpoint = h('p', { class: 'checkpoint', 'data-testid': 'checkpoint' });
   const logCheck = h('p', { class: 'note', 'data-testid': 'log-verdict' });
   const logList = h('ol', { class: 'log', 'data-testid': 'log' });
@@ -91,11 +99,24 @@ const start = async (vat: Connection) => {
               { class: c.caseId === chosen ? 'chosen' : '' },
               h(
                 'button',
-                { class: 'link', 'data-testid': 'case-item', 'data-case': c.caseId, onclick: () => void openCase(c.caseId) },
-                h('span', { class: 'priority', title: 'distinct members reporting' }, String(c.priority)),
+                {
+                  class: 'link',
+                  'data-testid': 'case-item',
+                  'data-case': c.caseId,
+                  onclick: () => void openCase(c.caseId),
+                },
+                h(
+                  'span',
+                  { class: 'priority', title: 'distinct members reporting' },
+                  String(c.priority),
+                ),
                 ` ${c.accusedNames.join(', ') || '(nobody named)'} in ${roomName(c.room)}`,
               ),
-              h('span', { class: 'muted' }, ` ${c.reports} report${c.reports === 1 ? '' : 's'}${c.actions ? `, ${c.actions} action${c.actions === 1 ? '' : 's'}` : ''}`),
+              h(
+                'span',
+                { class: 'muted' },
+                ` ${c.reports} report${c.reports === 1 ? '' : 's'}${c.actions ? `, ${c.actions} action${c.actions === 1 ? '' : 's'}` : ''}`,
+              ),
             ),
           )
         : [h('li', { class: 'muted' }, 'No reports yet.')]),
@@ -103,15 +124,36 @@ const start = async (vat: Connection) => {
   };
 
   const refreshLog = async () => {
-    const cp = await vat.ask<{ size: number; root: string; ts: number; operator: string }>('checkpoint');
-    show(checkpoint, `Log of ${cp.size} entries, root ${cp.root.slice(0, 16)}…, signed by operator ${short(cp.operator)} at ${time(cp.ts)}`);
-    const entries = await vat.ask<LogEntry[]>('log', { from: Math.max(0, cp.size - 30), count: 30 });
+    const cp = await vat.ask<{ size: number; root: string; ts: number; operator: string }>(
+      'checkpoint',
+    );
+    show(
+      checkpoint,
+      `Log of ${cp.size} entries, root ${cp.root.slice(0, 16)}…, signed by operator ${short(cp.operator)} at ${time(cp.ts)}`,
+    );
+    const entries = await vat.ask<LogEntry[]>('log', {
+      from: Math.max(0, cp.size - 30),
+      count: 30,
+    });
     show(
       logList,
       ...entries.reverse().map(e => {
         const body = JSON.parse(e.body) as Record<string, unknown>;
-        const what = e.kind === 'action' ? `by ${body.label}` : e.kind === 'report' ? `${body.verdict} ${body.category}` : e.kind.startsWith('auditor') ? String(body.label) : '';
-        return h('li', { value: e.index }, h('b', {}, e.kind), ` ${what} `, h('time', {}, time(e.createdAt)));
+        const what =
+          e.kind === 'action'
+            ? `by ${body.label}`
+            : e.kind === 'report'
+              ? `${body.verdict} ${body.category}`
+              : e.kind.startsWith('auditor')
+                ? String(body.label)
+                : '';
+        return h(
+          'li',
+          { value: e.index },
+          h('b', {}, e.kind),
+          ` ${what} `,
+          h('time', {}, time(e.createdAt)),
+        );
       }),
     );
   };
@@ -120,7 +162,13 @@ const start = async (vat: Connection) => {
     h(
       'div',
       { class: 'evidence', 'data-testid': 'evidence', 'data-verdict': check.verdict },
-      h('p', {}, h('span', { class: `verdict ${check.verdict}`, 'data-testid': 'verdict' }, check.verdict), check.rejected ? ` ${check.rejected}` : '', ` · log entry ${check.entry}`),
+      h(
+        'p',
+        {},
+        h('span', { class: `verdict ${check.verdict}`, 'data-testid': 'verdict' }, check.verdict),
+        check.rejected ? ` ${check.rejected}` : '',
+        ` · log entry ${check.entry}`,
+      ),
       check.note ? h('blockquote', {}, check.note) : null,
       h(
         'ol',
@@ -128,24 +176,70 @@ const start = async (vat: Connection) => {
         ...check.items.map(item =>
           h(
             'li',
-            { class: `${item.ok ? 'ok' : 'bad'}${item.flagged ? ' flagged' : ''}`, 'data-testid': 'item', 'data-ok': String(item.ok) },
-            h('span', { class: 'mark', title: item.ok ? 'signature, room, roster and content check out' : 'failed a check (see problems)' }, item.ok ? '✓' : '✗'),
+            {
+              class: `${item.ok ? 'ok' : 'bad'}${item.flagged ? ' flagged' : ''}`,
+              'data-testid': 'item',
+              'data-ok': String(item.ok),
+            },
+            h(
+              'span',
+              {
+                class: 'mark',
+                title: item.ok
+                  ? 'signature, room, roster and content check out'
+                  : 'failed a check (see problems)',
+              },
+              item.ok ? '✓' : '✗',
+            ),
             item.ts ? h('time', {}, time(item.ts)) : null,
             h('b', {}, item.author ? nameOf(item.author) : '?'),
-            item.disclosed ? h('span', { class: 'text' }, item.text ?? '') : h('span', { class: 'muted' }, 'withheld by the reporter (a bystander’s line)'),
+            item.disclosed
+              ? h('span', { class: 'text' }, item.text ?? '')
+              : h('span', { class: 'muted' }, 'withheld by the reporter (a bystander’s line)'),
             item.flagged ? h('span', { class: 'tag warn' }, 'reported') : null,
           ),
         ),
       ),
-      check.problems.length ? h('ul', { class: 'problems', 'data-testid': 'problems' }, ...check.problems.map(p => h('li', {}, h('b', {}, p.code), ` ${p.detail}`))) : h('p', { class: 'muted' }, 'No problems found.'),
-      check.findings.length ? h('ul', { class: 'findings', 'data-testid': 'findings' }, ...check.findings.map(f => h('li', {}, h('b', {}, f.code), ` ${f.detail}`))) : null,
+      check.problems.length
+        ? h(
+            'ul',
+            { class: 'problems', 'data-testid': 'problems' },
+            ...check.problems.map(p => h('li', {}, h('b', {}, p.code), ` ${p.detail}`)),
+          )
+        : h('p', { class: 'muted' }, 'No problems found.'),
+      check.findings.length
+        ? h(
+            'ul',
+            { class: 'findings', 'data-testid': 'findings' },
+            ...check.findings.map(f => h('li', {}, h('b', {}, f.code), ` ${f.detail}`)),
+          )
+        : null,
     );
 
   const actionForm = (c: Case) => {
-    const action = h('select', { 'data-testid': 'action', 'aria-label': 'Action' }, ...['kick', 'mute', 'ban'].map(a => h('option', { value: a }, a)));
-    const target = h('select', { 'data-testid': 'target', 'aria-label': 'Target' }, ...c.accused.map(v => h('option', { value: v }, nameOf(v))));
-    const minutes = h('input', { type: 'number', min: 0, value: 0, 'aria-label': 'Minutes (0: for good)', title: 'minutes (0: for good)' });
-    const reason = h('textarea', { 'data-testid': 'reason', rows: 2, maxlength: 2000, placeholder: 'Statement of reasons (required; logged and shown to the room)' });
+    const action = h(
+      'select',
+      { 'data-testid': 'action', 'aria-label': 'Action' },
+      ...['kick', 'mute', 'ban'].map(a => h('option', { value: a }, a)),
+    );
+    const target = h(
+      'select',
+      { 'data-testid': 'target', 'aria-label': 'Target' },
+      ...c.accused.map(v => h('option', { value: v }, nameOf(v))),
+    );
+    const minutes = h('input', {
+      type: 'number',
+      min: 0,
+      value: 0,
+      'aria-label': 'Minutes (0: for good)',
+      title: 'minutes (0: for good)',
+    });
+    const reason = h('textarea', {
+      'data-testid': 'reason',
+      rows: 2,
+      maxlength: 2000,
+      placeholder: 'Statement of reasons (required; logged and shown to the room)',
+    });
     const result = h('p', { class: 'note', 'data-testid': 'act-result' });
     return h(
       'form',
@@ -154,7 +248,13 @@ const start = async (vat: Connection) => {
         onsubmit: (event: Event) => {
           event.preventDefault();
           void guarded(result, async () => {
-            const receipt = await vat.ask<{ index: number }>('act', { caseId: c.caseId, action: action.value, target: target.value, reason: reason.value, durationMs: Number(minutes.value) * 60_000 });
+            const receipt = await vat.ask<{ index: number }>('act', {
+              caseId: c.caseId,
+              action: action.value,
+              target: target.value,
+              reason: reason.value,
+              durationMs: Number(minutes.value) * 60_000,
+            });
             result.textContent = `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt.`;
             await Promise.all([refreshQueue(), refreshLog()]);
           });
@@ -173,10 +273,16 @@ const start = async (vat: Connection) => {
   const openCase = async (caseId: string) => {
     chosen = caseId;
     const c = await vat.ask<Case>('show', { caseId });
-    const checks = await Promise.all(c.reports.map(r => vat.ask<Check>('verify', { reportId: r.reportId })));
+    const checks = await Promise.all(
+      c.reports.map(r => vat.ask<Check>('verify', { reportId: r.reportId })),
+    );
     for (const check of checks) Object.assign(names, check.names);
     const gatherOut = h('div', { 'data-testid': 'gathered' });
-    const noteText = h('textarea', { rows: 2, maxlength: 4000, placeholder: 'A note for other auditors (logged)' });
+    const noteText = h('textarea', {
+      rows: 2,
+      maxlength: 4000,
+      placeholder: 'A note for other auditors (logged)',
+    });
     const noteOut = h('p', { class: 'note' });
     show(
       casePane,
@@ -186,7 +292,14 @@ const start = async (vat: Connection) => {
         h(
           'article',
           { class: 'report' },
-          h('h3', {}, `Report by ${nameOf(r.reporter)}: ${r.category}`, checks[i]!.trigger?.kind === 'filter' ? h('span', { class: 'tag' }, `filter rule ${checks[i]!.trigger!.rule}`) : h('span', { class: 'tag' }, 'panic button')),
+          h(
+            'h3',
+            {},
+            `Report by ${nameOf(r.reporter)}: ${r.category}`,
+            checks[i]!.trigger?.kind === 'filter'
+              ? h('span', { class: 'tag' }, `filter rule ${checks[i]!.trigger!.rule}`)
+              : h('span', { class: 'tag' }, 'panic button'),
+          ),
           evidence(checks[i]!),
         ),
       ),
@@ -204,9 +317,36 @@ const start = async (vat: Connection) => {
                   gatherOut,
                   h('h3', {}, 'Gathered context'),
                   ...(got.gathered.length
-                    ? got.gathered.map(g => h('div', {}, h('p', { class: 'muted' }, `${nameOf(g.author)}'s lines, from ${nameOf(g.witness)}'s window:`), h('ol', {}, ...g.lines.map(l => h('li', {}, h('time', {}, time(l.ts)), l.text)))))
-                    : [h('p', { class: 'muted' }, 'Nothing was missing, or no other member could fill it.')]),
-                  ...got.missing.map(m => h('p', { class: 'note' }, `Still missing: ${nameOf(m.author)} lines ${m.fromSeq}–${m.toSeq}`)),
+                    ? got.gathered.map(g =>
+                        h(
+                          'div',
+                          {},
+                          h(
+                            'p',
+                            { class: 'muted' },
+                            `${nameOf(g.author)}'s lines, from ${nameOf(g.witness)}'s window:`,
+                          ),
+                          h(
+                            'ol',
+                            {},
+                            ...g.lines.map(l => h('li', {}, h('time', {}, time(l.ts)), l.text)),
+                          ),
+                        ),
+                      )
+                    : [
+                        h(
+                          'p',
+                          { class: 'muted' },
+                          'Nothing was missing, or no other member could fill it.',
+                        ),
+                      ]),
+                  ...got.missing.map(m =>
+                    h(
+                      'p',
+                      { class: 'note' },
+                      `Still missing: ${nameOf(m.author)} lines ${m.fromSeq}–${m.toSeq}`,
+                    ),
+                  ),
                 );
                 await refreshLog();
               }),
@@ -215,15 +355,28 @@ const start = async (vat: Connection) => {
         ),
       ),
       gatherOut,
-      c.actions.length ? h('ul', { 'data-testid': 'actions-taken' }, ...c.actions.map(a => h('li', {}, `${a.action} ${nameOf(a.target)} by ${a.auditor} (log entry ${a.entry})`))) : null,
-      c.notes.length ? h('ul', {}, ...c.notes.map(n => h('li', {}, `${n.auditor}: ${n.note}`))) : null,
+      c.actions.length
+        ? h(
+            'ul',
+            { 'data-testid': 'actions-taken' },
+            ...c.actions.map(a =>
+              h('li', {}, `${a.action} ${nameOf(a.target)} by ${a.auditor} (log entry ${a.entry})`),
+            ),
+          )
+        : null,
+      c.notes.length
+        ? h('ul', {}, ...c.notes.map(n => h('li', {}, `${n.auditor}: ${n.note}`)))
+        : null,
       h(
         'form',
         {
           onsubmit: (event: Event) => {
             event.preventDefault();
             void guarded(noteOut, async () => {
-              const receipt = await vat.ask<{ index: number }>('annotate', { caseId, note: noteText.value });
+              const receipt = await vat.ask<{ index: number }>('annotate', {
+                caseId,
+                note: noteText.value,
+              });
               noteText.value = '';
               noteOut.textContent = `Note logged as entry ${receipt.index}.`;
               await refreshLog();
@@ -234,25 +387,51 @@ const start = async (vat: Connection) => {
         h('button', { type: 'submit' }, 'Add note'),
         noteOut,
       ),
-      who.role === 'triage' ? h('p', { class: 'muted' }, 'Your capability is triage: it cannot act.') : actionForm(c),
+      who.role === 'triage'
+        ? h('p', { class: 'muted' }, 'Your capability is triage: it cannot act.')
+        : actionForm(c),
     );
     await refreshQueue();
   };
 
   show(
     app,
-    h('header', {}, h('h1', {}, 'Stoa moderation'), h('span', { class: 'muted', 'data-testid': 'whoami' }, `auditor ${who.label} (${who.role})`), status),
+    h(
+      'header',
+      {},
+      h('h1', {}, 'Stoa moderation'),
+      h('span', { class: 'muted', 'data-testid': 'whoami' }, `auditor ${who.label} (${who.role})`),
+      status,
+    ),
     h(
       'main',
       { class: 'layout' },
-      h('aside', {}, h('h2', {}, 'Queue'), h('p', { class: 'muted' }, 'By priority: distinct members reporting.'), queue),
+      h(
+        'aside',
+        {},
+        h('h2', {}, 'Queue'),
+        h('p', { class: 'muted' }, 'By priority: distinct members reporting.'),
+        queue,
+      ),
       casePane,
       h(
         'aside',
         {},
         h('h2', {}, 'Audit log'),
         checkpoint,
-        h('button', { 'data-testid': 'verify-log', onclick: () => guarded(logCheck, async () => (logCheck.textContent = (await vat.ask<{ said: string }>('log.verify')).said)) }, 'Verify log'),
+        h(
+          'button',
+          {
+            'data-testid': 'verify-log',
+            onclick: () =>
+              guarded(
+                logCheck,
+                async () =>
+                  (logCheck.textContent = (await vat.ask<{ said: string }>('log.verify')).said),
+              ),
+          },
+          'Verify log',
+        ),
         logCheck,
         logList,
       ),

@@ -5,11 +5,16 @@ type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
 
 /** An element: attributes (`on…` are listeners, `false`/`undefined` are left out), then children. */
-export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] => {
+export const h = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] => {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
-    if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    if (name.startsWith('on') && typeof value === 'function')
+      element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? '' : String(value));
   }
   append(element, ...children);
@@ -29,7 +34,8 @@ export const show = (parent: Element, ...children: Child[]) => {
   append(parent, ...children);
 };
 
-export const time = (ts: number) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+export const time = (ts: number) =>
+  new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** A short form of a long id, for display. */
 export const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
