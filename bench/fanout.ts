@@ -109,19 +109,19 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
     }
     const startAt = now() + 1_000;
     hub.send({ cmd: 'start' });
-    peers.forEach((peer, i) =>
+    for (const [i, peer] of peers.entries()) {
       peer.send({
         cmd: 'start',
         count: LINES,
         intervalMs: INTERVAL,
         startAt,
         phase: (i * INTERVAL) / n,
-      }),
-    );
+      });
+    }
     await Promise.all(peers.map(p => p.next('sent')));
     await new Promise(resolve => setTimeout(resolve, LINGER_MS));
     hub.send({ cmd: 'report' });
-    peers.forEach(p => p.send({ cmd: 'report' }));
+    for (const p of peers) p.send({ cmd: 'report' });
     const [hubReport, ...reports] = await Promise.all([
       hub.next('report'),
       ...peers.map(p => p.next('report')),

@@ -4,7 +4,7 @@
 // reflect-metadata dependency adds a registry symbol to Reflect that lockdown() refuses.
 // Nothing in the certificate is trusted but its public key: peers pin the key
 // to the VatId, so names, validity and serial are informational.
-import { randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { randomBytes, sign, type X509Certificate, type KeyObject } from 'node:crypto';
 import { vatIdOfKey, type VatId } from './vat-id.js';
 
 const der = (tag: number, ...parts: Buffer[]): Buffer => {

@@ -139,7 +139,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
 
   const dialOnce = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
     connecting.set(peer, (connecting.get(peer) ?? 0) + 1);
-    let ws;
+    let ws: Awaited<ReturnType<typeof dial>>;
     try {
       ws = await dial(credentials, peer, host, port, limits);
     } finally {

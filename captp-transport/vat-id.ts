@@ -45,7 +45,7 @@ export const checkVatId = (vatId: string): Uint8Array => {
   if (raw.length !== 32 || vatIdFromRawKey(raw) !== vatId) {
     throw Fail`[bad-vat-id] non-canonical vat id ${q(short(vatId))}`;
   }
-  let point;
+  let point: ReturnType<typeof ed25519.Point.fromBytes>;
   try {
     point = ed25519.Point.fromBytes(raw);
   } catch {

@@ -45,7 +45,7 @@ export const FILTER_LIMITS = harden({
   regexTimeoutMs: 20,
 });
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // One context for every regex: a fresh one per test would cost a millisecond.
 const regexContext = vm.createContext({});
@@ -98,12 +98,14 @@ export interface Filter {
 
 export const makeFilter = (ruleset: Ruleset): Filter => {
   checkRuleset(ruleset);
-  const allow = (ruleset.allow ?? []).filter(a => a.trim()).map(a => new RegExp(escape(a), 'giu'));
+  const allow = (ruleset.allow ?? [])
+    .filter(a => a.trim())
+    .map(a => new RegExp(escapeRegex(a), 'giu'));
   let timeouts = 0;
   const matchers = ruleset.rules.map(rule => {
     const tests: Array<(text: string) => boolean> = [];
     if (rule.keywords?.length) {
-      const words = rule.keywords.map(escape).join('|');
+      const words = rule.keywords.map(escapeRegex).join('|');
       const mode = rule.mode ?? 'word';
       const re = new RegExp(
         mode === 'exact'

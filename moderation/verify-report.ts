@@ -139,7 +139,8 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     ...(wire.content !== undefined ? { text: wire.content } : {}),
     flagged: flagged.has(id),
   });
-  report.window.forEach((wire, position) => {
+  /** Checks one window item and marks it; problems and findings go to the lists above. */
+  const checkItem = (wire: (typeof report.window)[number], position: number) => {
     let envelope: Envelope;
     try {
       envelope = openEnvelope(wire);
@@ -182,7 +183,8 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
       return mark('bad-content', `item ${position}'s content is not what its author signed`);
     items.push({ position, ...lineOf(envelope), ok: true });
     good.push({ envelope, position });
-  });
+  };
+  for (const [position, wire] of report.window.entries()) checkItem(wire, position);
 
   // Chains: per (author, stream), in seq order.
   const streams = new Map<string, Array<{ envelope: Envelope; position: number }>>();

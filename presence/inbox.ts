@@ -91,7 +91,12 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandle
       if (Number.isFinite(x) && Number.isFinite(y)) handlers.position(peer, x, y);
     },
   });
-  return harden({ inbox, revoke: () => void (revoked = true) });
+  return harden({
+    inbox,
+    revoke: () => {
+      revoked = true;
+    },
+  });
 };
 harden(makePeerInboxKit);
 export type PeerInbox = ReturnType<typeof makePeerInboxKit>['inbox'];

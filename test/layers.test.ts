@@ -34,7 +34,7 @@ const layerOf = (path: string) =>
     .replace(/^index\.js$/, 'index.ts');
 
 /** Every module specifier in a file: static and dynamic imports, re-exports. */
-export const importsOf = (text: string): string[] =>
+const importsOf = (text: string): string[] =>
   [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map(
     m => m[1]!,
   );

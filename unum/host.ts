@@ -234,7 +234,12 @@ export const hostUnum = async <State>(
         await serial(() => remove(vatId, 'it left'));
       },
     });
-    return { facet, revoke: () => void (revoked = true) };
+    return {
+      facet,
+      revoke: () => {
+        revoked = true;
+      },
+    };
   };
 
   /** Gifts both ways between the newcomer and every other member, each call bounded in time. */

@@ -23,7 +23,7 @@ import {
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
 import {
-  MemberFacetI,
+  type MemberFacetI,
   MemberLinkI,
   type Change,
   type JoinResult,

@@ -76,7 +76,10 @@ const subcommands: Record<
   },
   list: {
     usage: 'list',
-    run: async (_a, data) => (print(await withAuditor(data, a => E(a).list())), 0),
+    run: async (_a, data) => {
+      print(await withAuditor(data, a => E(a).list()));
+      return 0;
+    },
   },
   show: printById('show CASE', 'a case id (see stoa audit list)', (a, id) => E(a).show(id)),
   verify: printById('verify REPORT', 'a report id', (a, id) => E(a).verify(id)),

@@ -37,7 +37,9 @@ const restartedService = (stop: 'stop' | 'kill') => async (t: import('ava').Exec
     limits: { minBackoffMs: 50, maxBackoffMs: 200 },
   });
   const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => [alice, mallory].forEach(m => m.close()));
+  t.teardown(() => {
+    for (const m of [alice, mallory]) m.close();
+  });
   const heard = nextEvent<ChatMessage>(
     l => alice.on('message', l),
     m => m.text === 'abuse',

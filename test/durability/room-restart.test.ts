@@ -103,7 +103,9 @@ test('a moderated room hosted by another vat stays registered when either side r
   const [aliceVat, malloryVat, anaVat] = await Promise.all([testVat(t), testVat(t), testVat(t)]);
   const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
   const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => [alice, mallory].forEach(m => m.close()));
+  t.teardown(() => {
+    for (const m of [alice, mallory]) m.close();
+  });
   const heard = nextEvent<ChatMessage>(
     l => alice.on('message', l),
     m => m.text === 'abuse',

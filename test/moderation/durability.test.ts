@@ -28,7 +28,9 @@ test('SIGKILL while reports stream in loses no receipted report and leaves the l
   const [aliceVat, malloryVat] = await Promise.all([testVat(t), testVat(t)]);
   const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
   const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => [alice, mallory].forEach(m => m.close()));
+  t.teardown(() => {
+    for (const m of [alice, mallory]) m.close();
+  });
   const heard = nextEvent<ChatMessage>(
     l => alice.on('message', l),
     m => m.text === 'abuse',

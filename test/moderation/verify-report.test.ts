@@ -28,7 +28,9 @@ const setUp = async (t: Parameters<typeof testVat>[0]) => {
   const alice = await joinUnum(aliceVat, chatRoom, hosted.invite, { name: 'alice' });
   const bob = await joinUnum(bobVat, chatRoom, hosted.invite, { name: 'bob' });
   const mallory = await joinUnum(malloryVat, chatRoom, hosted.invite, { name: 'mallory' });
-  t.teardown(() => [alice, bob, mallory].forEach(m => m.close()));
+  t.teardown(() => {
+    for (const m of [alice, bob, mallory]) m.close();
+  });
   const say = async (who: Member, text: string) => {
     const heard = nextEvent<Delivery>(
       l => alice.presence.on('message', l),

@@ -40,7 +40,9 @@ test('in a spatial room a line reaches only the nearest peers in the aura', asyn
       joinUnum(vats[i + 1]!, plaza, hosted.invite, { name }),
     ),
   );
-  t.teardown(() => [ann, ben, cat, dan].forEach(m => m!.close()));
+  t.teardown(() => {
+    for (const m of [ann, ben, cat, dan]) m!.close();
+  });
   const places = [
     [ann, 0, 0],
     [ben, 1, 0],

@@ -18,7 +18,7 @@ test('two vats dialing each other at once end with one session, the one the lowe
       b.fetch<{ who(): string }>(aRef),
     ]);
     t.deepEqual(await Promise.all([E(fromB).who(), E(fromA).who()]), ['thing', 'thing']);
-    const lower = a.id < b.id ? a.id : b.id;
+    const [lower] = [a.id, b.id].sort();
     for (const vat of [a, b]) {
       const { sessions, peers } = vat.stats();
       t.is(sessions, 1, `round ${round}: one session each`);

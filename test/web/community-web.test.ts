@@ -74,6 +74,7 @@ test('participants chat, report and are kicked through their pages; the auditor 
   await bob!.getByTestId('report-send').click();
   await bob!.getByTestId('report-result').getByText(/\S/).waitFor();
   t.regex(
+    // biome-ignore lint/performance/useDomNodeTextContent: a playwright locator: the text as the page shows it
     await bob!.getByTestId('report-result').innerText(),
     /^Sent: verified, case \S+, log entry \d+ of \d+/,
   );

@@ -19,6 +19,7 @@ export interface Connection {
   watch(
     cmd: string,
     args: Record<string, unknown>,
+    // biome-ignore lint/suspicious/noExplicitAny: each watch streams its own event shape; the page narrows it
     onEvent: (event: any) => void,
   ): Promise<{ stop(): void; ended: Promise<string | undefined> }>;
   /** Called when the line to the vat is lost. */
