@@ -9,18 +9,11 @@
 //   then return the member facet, the signed roster and one gift per member.
 // A member whose session breaks is removed after the grace window unless it
 // comes back (joins again, which re-attaches it) within it.
-import { createHash, randomBytes } from 'node:crypto';
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
 import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
-import {
-  canonical,
-  makeEmitter,
-  makePresence,
-  type Listener,
-  type PeerInbox,
-} from '../presence/index.js';
+import { makeEmitter, makePresence, type Listener, type PeerInbox } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
 import {
@@ -35,14 +28,12 @@ import { openHostStore } from './host-store.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import type { MemberLink } from './replica.js';
 import { makeSerial, withTimeout } from './serial.js';
-import {
-  openSnapshot,
-  signSnapshot,
-  type Member,
-  type SignedSnapshot,
-  type Snapshot,
-} from './snapshot.js';
+import { signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
 import { makeRosterView } from './roster-view.js';
+import { checkAdmission } from './admission.js';
+import { makeAdminMethods } from './host-admin.js';
+import { openHostedState } from './host-state.js';
+import { introducePeers } from './introductions.js';
 
 export interface HostOptions {
   /** The unum's name; hosting the same name again (after a restart) restores it. */
@@ -106,14 +97,6 @@ export const ownRoom = (vatId: VatId, room: string) =>
     `[own-room] vat ${short(vatId)} hosts ${room} itself; join it from another vat (another data directory)`,
   );
 
-const refuse = (
-  code: 'banned' | 'full' | 'closed' | 'name-taken',
-  room: string,
-  why: string,
-): never => {
-  throw Error(`[${code}] join refused by room ${JSON.stringify(room)}: ${why}`);
-};
-
 export const hostUnum = async <State>(
   vat: Vat,
   definition: UnumDefinition<State>,
@@ -122,33 +105,7 @@ export const hostUnum = async <State>(
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
   const store = openHostStore(vat);
   const restored = store.load(opts.name);
-  let signed: SignedSnapshot;
-  let current: Snapshot<State>;
-  if (restored) {
-    current = openSnapshot<State>(restored.signed, vat.id);
-    signed = restored.signed;
-    if (current.type !== definition.type) {
-      throw Error(
-        `[bad-unum] ${JSON.stringify(opts.name)} is hosted here as a ${current.type}, not a ${definition.type}`,
-      );
-    }
-  } else {
-    current = harden({
-      v: 1,
-      room: `${opts.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}~${randomBytes(9).toString('base64url')}`,
-      type: definition.type,
-      name: opts.name,
-      host: vat.id,
-      epoch: 0,
-      cseq: 0,
-      members: [],
-      bans: [],
-      rulesetHash: '',
-      state: definition.initialState,
-    }) as Snapshot<State>;
-    signed = signSnapshot(current, m => vat.sign(m));
-    store.save(opts.name, signed);
-  }
+  let { current, signed } = openHostedState(vat, definition, opts.name, store, restored?.signed);
   const room = current.room;
   // What the admin facet set outlives restarts; the option is the starting value.
   let capacity = restored?.capacity ?? opts.capacity ?? limits.capacity;
@@ -192,8 +149,12 @@ export const hostUnum = async <State>(
     return Promise.all(told).then(() => undefined);
   };
 
-  /** Removes a member; resolves once the remaining members have the new roster. */
-  const remove = (vatId: VatId, reason: string): Promise<void> => {
+  /** Removes a member (with `patch` to the state, e.g. its ban); resolves once the others have the new roster. */
+  const remove = (
+    vatId: VatId,
+    reason: string,
+    patch: Partial<Snapshot<State>> = {},
+  ): Promise<void> => {
     const record = records.get(vatId);
     if (!memberOf(vatId)) return Promise.resolve();
     record?.revokeFacet();
@@ -201,7 +162,7 @@ export const hostUnum = async <State>(
     presence.unlink(vatId);
     const removedChange = new Map([[vatId, { removed: reason }]]);
     const told = commit(
-      { ...current, members: current.members.filter(m => m.vatId !== vatId) },
+      { ...current, ...patch, members: current.members.filter(m => m.vatId !== vatId) },
       removedChange,
     );
     records.delete(vatId);
@@ -242,28 +203,6 @@ export const hostUnum = async <State>(
     };
   };
 
-  /** Gifts both ways between the newcomer and every other member, each call bounded in time. */
-  const introduce = async (vatId: VatId, link: ERef<MemberLink>) => {
-    const others = [...records.entries()].filter(([other]) => other !== vatId);
-    const pairs = await Promise.all(
-      others.map(async ([other, record]) => {
-        try {
-          const [toNewcomer, toOther] = await withTimeout(
-            Promise.all([E(link).inboxGiftFor(other), E(record.link).inboxGiftFor(vatId)]),
-            limits.introductionTimeoutMs,
-            `introducing ${short(vatId)} to ${short(other)}`,
-          );
-          return { other, toNewcomer, toOther };
-        } catch {
-          return undefined; // that member re-attaches later and is introduced then
-        }
-      }),
-    );
-    return pairs.filter(
-      (p): p is { other: VatId; toNewcomer: string; toOther: string } => p !== undefined,
-    );
-  };
-
   const join = (
     vatId: VatId,
     request: {
@@ -280,29 +219,17 @@ export const hostUnum = async <State>(
       const name = request.name.trim();
       if (!name) throw Error('[bad-name] a member name must not be empty');
       const already = memberOf(vatId);
-      const removal = already ? undefined : store.removal(opts.name, vatId);
-      if (removal !== undefined && request.reattach) {
-        // Kicked while its vat was away: only the member itself, joining with the invite, comes back.
-        throw Error(
-          `[removed] vat ${short(vatId)} was removed from ${JSON.stringify(current.name)} (${removal}); join again with the invite`,
-        );
-      }
-      if (removal !== undefined) store.dropRemoval(opts.name, vatId);
       if (!already) {
-        const ban = current.bans.find(
-          b => b.vatId === vatId && (b.until === 0 || b.until > Date.now()),
-        );
-        if (ban)
-          refuse(
-            'banned',
-            current.name,
-            ban.until ? `banned until ${new Date(ban.until).toISOString()}` : 'banned',
-          );
-        if (!open) refuse('closed', current.name, 'the room is not admitting members');
-        if (current.members.length >= capacity)
-          refuse('full', current.name, `it holds ${capacity} members`);
-        if (current.members.some(m => m.name === name))
-          refuse('name-taken', current.name, `a member is already called ${JSON.stringify(name)}`);
+        const removal = store.removal(opts.name, vatId);
+        checkAdmission(current, {
+          vatId,
+          name,
+          reattach: request.reattach === true,
+          removal,
+          open,
+          capacity,
+        });
+        if (removal !== undefined) store.dropRemoval(opts.name, vatId);
       }
       // Services first: if one cannot be introduced, the join fails before the roster changes.
       const services = opts.introduce
@@ -325,7 +252,7 @@ export const hostUnum = async <State>(
       records.set(vatId, { link, revokeFacet: revoke });
       watch(vatId, link);
       await presence.link(vatId, await vat.redeem<PeerInbox>(ownGift));
-      const pairs = await introduce(vatId, link);
+      const pairs = await introducePeers(vatId, link, records, limits.introductionTimeoutMs);
       const member: Member = already
         ? { ...already, address: request.address }
         : {
@@ -390,60 +317,23 @@ export const hostUnum = async <State>(
     });
   });
 
-  const inRoster = (vatId: VatId) => {
-    if (!memberOf(vatId))
-      throw Error(
-        `[not-a-member] vat ${short(vatId)} is not a member of ${JSON.stringify(current.name)}`,
-      );
-  };
-  const adminMethods: Admin = {
-    kick: (vatId, reason) =>
-      serial(async () => {
-        inRoster(vatId);
-        store.saveRemoval(opts.name, vatId, `kicked: ${reason}`);
-        await remove(vatId, `kicked: ${reason}`);
-      }),
-    ban: (vatId, { durationMs, reason }) =>
-      serial(async () => {
-        const until = durationMs > 0 ? Date.now() + durationMs : 0;
-        const bans = [...current.bans.filter(b => b.vatId !== vatId), { vatId, until, reason }];
-        if (memberOf(vatId)) {
-          current = harden({ ...current, bans });
-          await remove(vatId, `banned: ${reason}`);
-        } else await commit({ ...current, bans });
-      }),
-    unban: vatId =>
-      serial(() => commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) })),
-    mute: (vatId, muted) =>
-      serial(async () => {
-        inRoster(vatId);
-        await commit({
-          ...current,
-          members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)),
-        });
-      }),
-    setRuleset: ruleset =>
-      serial(async () => {
-        opts.checkRuleset?.(ruleset);
-        const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
-        await commit({
-          ...current,
-          rulesetHash,
-          state: harden({ ...(current.state as object), ruleset }) as State,
-        });
-      }),
-    setCapacity: async n => {
-      if (!Number.isSafeInteger(n) || n < 1)
-        throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);
+  const adminMethods = makeAdminMethods<State>({
+    serial,
+    current: () => current,
+    signed: () => signed,
+    commit,
+    remove,
+    ...(opts.checkRuleset ? { checkRuleset: opts.checkRuleset } : {}),
+    saveRemoval: (vatId, reason) => store.saveRemoval(opts.name, vatId, reason),
+    setCapacity(n) {
       store.saveCapacity(opts.name, n);
       capacity = n;
     },
-    setOpen: async isOpen => {
+    setOpen(isOpen) {
       store.saveOpen(opts.name, isOpen);
       open = isOpen;
     },
-    roster: () => signed,
-  };
+  });
   const admin = makeExo(`Admin ${room}`, AdminI, adminMethods);
 
   return harden({
