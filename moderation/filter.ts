@@ -60,17 +60,22 @@ export const checkRuleset = (ruleset: unknown): Ruleset => {
   if (typeof r !== 'object' || r === null || !Array.isArray(r.rules))
     bad('a ruleset is { rules: [...], allow?: [...] }');
   if (r.rules.length > FILTER_LIMITS.maxRules) bad(`at most ${FILTER_LIMITS.maxRules} rules`);
+  const strings = (list: unknown) => Array.isArray(list) && list.every(x => typeof x === 'string');
+  if (r.allow !== undefined && !strings(r.allow))
+    bad('allow is a list of words and phrases (strings)');
   for (const rule of r.rules) {
     if (typeof rule?.id !== 'string' || !rule.id) bad('every rule needs an id');
-    if (!(rule.action in STRENGTH))
+    if (!Object.hasOwn(STRENGTH, rule.action))
       bad(`rule ${JSON.stringify(rule.id)}: action is warn, hide, hold or auto-report`);
     if (!rule.keywords && !rule.regex && !rule.preset)
       bad(`rule ${JSON.stringify(rule.id)} matches nothing (keywords, regex or preset)`);
     if (
       rule.keywords &&
-      (!Array.isArray(rule.keywords) || rule.keywords.length > FILTER_LIMITS.maxKeywords)
+      (!strings(rule.keywords) || rule.keywords.length > FILTER_LIMITS.maxKeywords)
     )
-      bad(`rule ${JSON.stringify(rule.id)}: at most ${FILTER_LIMITS.maxKeywords} keywords`);
+      bad(
+        `rule ${JSON.stringify(rule.id)}: keywords are at most ${FILTER_LIMITS.maxKeywords} strings`,
+      );
     if (rule.regex !== undefined) {
       if (typeof rule.regex !== 'string' || rule.regex.length > FILTER_LIMITS.maxRegexChars)
         bad(

@@ -213,7 +213,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       window
         .snapshot()
         .filter(k => k.envelope.stream === PUBLIC)
-        .slice(-limit)
+        .slice(limit > 0 ? -limit : undefined, limit > 0 ? undefined : 0)
         .map(k => k.envelope.wire),
     position(from: VatId, x: number, y: number) {
       positions.set(from, { x, y });

@@ -6,8 +6,7 @@
 // kept as evidence and raised.
 //
 // Accepted envelopes enter the window at once (evidence); they are shown in
-// causal order: after the author's earlier ones and after every envelope its
-// `heads` name, or after `holdMs` if one never comes.
+// causal order (show-order.ts).
 //
 // Streams start at a baseline: the sender's head when the link was made, so a
 // late joiner does not wait for history it never saw. History older than the
@@ -16,6 +15,7 @@ import type { VatId } from '../captp-transport/index.js';
 import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from './envelope.js';
 import type { PresenceLimits } from './limits.js';
 import type { RosterView } from './roster-view.js';
+import { makeShowOrder } from './show-order.js';
 import type { ConversationWindow } from './window.js';
 import type { StreamRecord } from './window-store.js';
 
@@ -105,10 +105,6 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
   const held = new Map<string, Map<number, Held>>();
   /** Envelopes from an epoch newer than our roster's. */
   let epochHeld: Held[] = [];
-  /** Accepted, not yet shown: waiting on earlier envelopes or on their heads. */
-  let unshown: Array<Delivery & { since: number }> = [];
-  /** Highest seq shown per public stream. */
-  const shown = new Map<VatId, number>();
   const requested = new Map<string, number>();
   const counts: Record<string, number> = {};
 
@@ -117,51 +113,17 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     hooks.drop(harden(dropped));
   };
 
-  const showable = (d: Delivery, earlierAuthors: Set<string>) => {
-    const { header, stream } = d.envelope;
-    if (earlierAuthors.has(keyOf(header.author, stream))) return false;
-    return header.heads.every(([author, seq]) => {
-      if (author === self || !streams.has(keyOf(author, PUBLIC))) return true;
-      return (shown.get(author) ?? 0) >= seq;
-    });
-  };
-
-  const flushShown = (force = false) => {
-    let progress = true;
-    while (progress) {
-      progress = false;
-      const blocked = new Set<string>();
-      const rest: typeof unshown = [];
-      for (const item of unshown) {
-        const overdue = force || now() - item.since > limits.holdMs;
-        if (
-          overdue
-            ? !blocked.has(keyOf(item.envelope.header.author, item.envelope.stream))
-            : showable(item, blocked)
-        ) {
-          if (item.envelope.stream === PUBLIC) {
-            const { author, seq } = item.envelope.header;
-            shown.set(author, Math.max(shown.get(author) ?? 0, seq));
-          }
-          if (roster.isMuted(item.envelope.header.author)) {
-            drop({
-              reason: 'muted',
-              from: item.envelope.header.author,
-              author: item.envelope.header.author,
-              seq: item.envelope.header.seq,
-            });
-          } else {
-            hooks.deliver(harden({ envelope: item.envelope, history: item.history }));
-          }
-          progress = true;
-        } else {
-          blocked.add(keyOf(item.envelope.header.author, item.envelope.stream));
-          rest.push(item);
-        }
-      }
-      unshown = rest;
-    }
-  };
+  const order = makeShowOrder({
+    self,
+    holdMs: limits.holdMs,
+    now,
+    knowsPublicStream: author => streams.has(keyOf(author, PUBLIC)),
+    isMuted: author => roster.isMuted(author),
+    show: (envelope, history) => hooks.deliver(harden({ envelope, history })),
+    dropMuted: ({ header }) =>
+      drop({ reason: 'muted', from: header.author, author: header.author, seq: header.seq }),
+  });
+  const flushShown = () => order.flush();
 
   const commit = (envelope: Envelope, history: boolean, advance: boolean, show = true) => {
     const { author, seq } = envelope.header;
@@ -173,7 +135,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       heads.push(state);
     }
     window.add([envelope], heads, now());
-    if (show) unshown.push({ envelope, history, since: now() });
+    if (show) order.push(envelope, history);
   };
 
   const holdFor = (key: string, item: Held) => {
@@ -357,18 +319,12 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         }
       }
       opened.sort((a, b) => b.header.seq - a.header.seq);
-      const before = unshown.length;
-      // Our own lines we hold already; a peer's copy of them is no news.
-      for (const envelope of opened.filter(e => e.header.author !== self))
-        admit({ envelope, from, live: false, since: now() });
-      const added = unshown
-        .splice(before)
-        .sort(
-          (a, b) =>
-            a.envelope.header.ts - b.envelope.header.ts ||
-            a.envelope.header.seq - b.envelope.header.seq,
-        );
-      unshown.push(...added);
+      order.inTimeOrder(() => {
+        // Our own lines we hold already; a peer's copy of them is no news.
+        for (const envelope of opened.filter(e => e.header.author !== self)) {
+          admit({ envelope, from, live: false, since: now() });
+        }
+      });
       flushShown();
     },
     setBaseline(author: VatId, stream: string, head: { seq: number; id: string }) {
@@ -376,7 +332,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       const state = streams.get(key);
       if (!state) {
         streams.set(key, { author, stream, seq: head.seq, id: head.id });
-        if (stream === PUBLIC) shown.set(author, Math.max(shown.get(author) ?? 0, head.seq));
+        if (stream === PUBLIC) order.seen(author, head.seq);
         window.add([], [{ author, stream, seq: head.seq, id: head.id }], now());
       } else if (head.seq > state.seq && continuity === 'strict') {
         askForGap(author, stream, state.seq + 1, head.seq); // missed while apart

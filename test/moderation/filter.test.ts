@@ -70,3 +70,15 @@ test('a bad ruleset is refused with the reason', t => {
     message: /does not compile/,
   });
 });
+
+test('a ruleset every member would choke on is refused before it is signed', t => {
+  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'hide', keywords: [1] }] }), {
+    message: /^\[bad-ruleset\] rule "x": keywords are at most 500 strings$/,
+  });
+  t.throws(() => checkRuleset({ rules: [{ id: 'x', action: 'toString', keywords: ['a'] }] }), {
+    message: /action is warn, hide, hold or auto-report/,
+  });
+  t.throws(() => checkRuleset({ allow: 'ok', rules: [] }), {
+    message: /^\[bad-ruleset\] allow is a list of words and phrases \(strings\)$/,
+  });
+});
