@@ -28,6 +28,7 @@ export type DropReason =
   | 'not-for-me'
   | 'replay'
   | 'bad-content'
+  | 'too-long'
   | 'clock-skew'
   | 'muted'
   | 'hold-overflow'
@@ -274,6 +275,17 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     }
     if (room !== roster.room) {
       drop({ reason: 'wrong-room', from, author, seq });
+      return;
+    }
+    // A sender may have raised its own limit; what we take is ours.
+    if ((envelope.wire.content?.length ?? 0) > limits.maxContentChars) {
+      drop({
+        reason: 'too-long',
+        from,
+        author,
+        seq,
+        detail: `over ${limits.maxContentChars} characters`,
+      });
       return;
     }
     if (epoch > roster.epoch()) {

@@ -5,8 +5,9 @@ import { createInterface } from 'node:readline';
 import { askVat, watchVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
 import type { DeskLine, DeskMember as Member, DeskReceipt } from '../daemon/desk-types.js';
+import { terminalText as safe } from './terminal-text.js';
 
-type Event =
+export type Event =
   | { type: 'message'; line: DeskLine }
   | { type: 'roster'; members: Member[] }
   | { type: 'host'; reachable: boolean }
@@ -14,20 +15,21 @@ type Event =
   | { type: 'receipt'; receipt: DeskReceipt };
 
 const rosterLine = (members: Member[]) => {
-  const away = members.filter(m => !m.reachable).map(m => m.name);
-  return `* in the room: ${members.map(m => m.name).join(', ')}${away.length ? `; may not hear you: ${away.join(', ')}` : ''}`;
+  const away = members.filter(m => !m.reachable).map(m => safe(m.name));
+  return `* in the room: ${members.map(m => safe(m.name)).join(', ')}${away.length ? `; may not hear you: ${away.join(', ')}` : ''}`;
 };
 
 const receiptLine = (r: DeskReceipt) =>
-  `${r.verdict ?? 'sent'}${r.caseId ? ` (case ${r.caseId})` : ''}${r.receipt ? `, receipt for log entry ${r.receipt.index} of ${r.receipt.size}` : ''}`;
+  `${safe(r.verdict ?? 'sent')}${r.caseId ? ` (case ${safe(r.caseId)})` : ''}${r.receipt ? `, receipt for log entry ${r.receipt.index} of ${r.receipt.size}` : ''}`;
 
-/** The terminal line for one event the vat streams. */
-const describe = (event: Event): string => {
+/** The terminal line for one event the vat streams; whatever came from peers is made safe to print. */
+export const describe = (event: Event): string => {
   switch (event.type) {
     case 'message': {
       const { line } = event;
-      if (line.hiddenBy) return `* a line by ${line.name} was hidden (rule ${line.hiddenBy})`;
-      return `${line.name}${line.whisperTo ? ` (whisper to ${line.whisperTo})` : ''}: ${line.text}${line.warnedBy ? ` [warned: ${line.warnedBy}]` : ''}`;
+      const name = safe(line.name);
+      if (line.hiddenBy) return `* a line by ${name} was hidden (rule ${safe(line.hiddenBy)})`;
+      return `${name}${line.whisperTo ? ` (whisper to ${safe(line.whisperTo)})` : ''}: ${safe(line.text)}${line.warnedBy ? ` [warned: ${safe(line.warnedBy)}]` : ''}`;
     }
     case 'roster':
       return rosterLine(event.members);
@@ -36,16 +38,27 @@ const describe = (event: Event): string => {
         ? '* the host is reachable'
         : '* the host is unreachable: chat goes on; joins and kicks wait';
     case 'removed':
-      return `* you were removed: ${event.reason}`;
+      return `* you were removed: ${safe(event.reason)}`;
     default:
-      return `* your vat reported a line by itself (${event.receipt.trigger}): ${receiptLine(event.receipt)}`;
+      return `* your vat reported a line by itself (${safe(event.receipt.trigger)}): ${receiptLine(event.receipt)}`;
   }
+};
+
+const COMMANDS = ['/whisper', '/report', '/who', '/help', '/leave', '/quit'];
+const HELP =
+  'type to say; /whisper NAME text, /report NAME [category], /who, /help, /leave, /quit; //text says a line starting with /';
+
+/** What a typed line is: a line to say, a known command, or a `/word` that is neither (never sent). */
+export const commandOf = (input: string): 'say' | 'command' | 'unknown' => {
+  const trimmed = input.trim();
+  if (!trimmed.startsWith('/') || trimmed.startsWith('//')) return 'say';
+  return COMMANDS.includes(trimmed.split(/\s+/)[0]!) ? 'command' : 'unknown';
 };
 
 export const chatCommand: Command = {
   usage: 'ROOM',
   summary:
-    'Chats in ROOM through the running vat: type to say; /whisper NAME text, /report NAME [category], /who, /leave, /quit.',
+    'Chats in ROOM through the running vat: type to say; /whisper NAME text, /report NAME [category], /who, /help, /leave, /quit.',
   async run(argv) {
     const { values, positionals } = parseOptions(argv, { data: { type: 'string' } }, true);
     const [room] = positionals;
@@ -71,9 +84,17 @@ export const chatCommand: Command = {
       const names = (result as { missed?: string[] }).missed ?? [];
       if (names.length) show(`* not heard by ${names.join(', ')} (unreachable now)`);
     };
-    show(`* chatting in ${room}; /whisper NAME text, /report NAME [category], /who, /leave, /quit`);
+    show(`* chatting in ${room}; ${HELP}`);
     const act = async (input: string) => {
       const [first, second, ...rest] = input.trim().split(/\s+/);
+      const command = commandOf(input);
+      if (command === 'unknown') return show(`* no command ${safe(first)}; ${HELP}`);
+      if (command === 'say') {
+        const text = input.trim().startsWith('//') ? input.trim().slice(1) : input;
+        if (input.trim()) missed(await askVat(dir, 'say', { room, text }));
+        return rl.prompt();
+      }
+      if (first === '/help') return show(`* ${HELP}`);
       if (first === '/quit') return rl.close();
       if (first === '/who') return show(rosterLine(members));
       if (first === '/leave') {
@@ -92,9 +113,8 @@ export const chatCommand: Command = {
           name: second,
           category: rest.join(' ') || 'other',
         })) as DeskReceipt;
-        return show(`* reported ${second}: ${receiptLine(receipt)}`);
+        return show(`* reported ${safe(second)}: ${receiptLine(receipt)}`);
       }
-      if (input.trim()) missed(await askVat(dir, 'say', { room, text: input }));
       return rl.prompt();
     };
     rl.on('line', input => {

@@ -41,6 +41,31 @@ export const answer = async (
   }
 };
 
+/** A command as a client sends it, or why it is none (not JSON, or JSON that is not an object). */
+export const readRequest = (
+  text: string,
+): { id: unknown; cmd: string; args: Record<string, unknown> } | { error: string } => {
+  let request: unknown;
+  try {
+    request = JSON.parse(text);
+  } catch {
+    return { error: '[bad-request] not JSON' };
+  }
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    return { error: '[bad-request] a request is a JSON object: {"cmd": …, "args": {…}}' };
+  }
+  const { id, cmd, args } = request as { id?: unknown; cmd?: unknown; args?: unknown };
+  return {
+    id,
+    cmd: String(cmd),
+    args:
+      args && typeof args === 'object' && !Array.isArray(args)
+        ? (args as Record<string, unknown>)
+        : {},
+  };
+};
+harden(readRequest);
+
 export const serveConsole = async (
   dataDir: string,
   handlers: Record<string, Handler>,
@@ -55,13 +80,11 @@ export const serveConsole = async (
       if (socket.writable) socket.write(`${JSON.stringify({ event })}\n`);
     };
     createInterface({ input: socket }).on('line', async line => {
-      let request: { cmd?: unknown; args?: Record<string, unknown> };
-      try {
-        request = JSON.parse(line);
-      } catch {
-        request = {};
-      }
-      const reply = await answer(handlers, String(request.cmd), request.args ?? {}, stream, closed);
+      const request = readRequest(line);
+      const reply =
+        'error' in request
+          ? { ok: false, error: request.error }
+          : await answer(handlers, request.cmd, request.args, stream, closed);
       if (socket.writable) socket.write(`${JSON.stringify(reply)}\n`);
     });
   });

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { answer, type Handler } from '../daemon/console-server.js';
+import { answer, readRequest, type Handler } from '../daemon/console-server.js';
 
 export type WebPage = 'participant' | 'dashboard';
 
@@ -97,7 +97,11 @@ export const serveWeb = async ({
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const name = route(request);
-    const asset = name !== undefined && request.method === 'GET' ? assets[name] : undefined;
+    // Own names only: `constructor` or `toString` under the token is a 404, not Object.prototype's.
+    const asset =
+      name !== undefined && request.method === 'GET' && Object.hasOwn(assets, name)
+        ? assets[name]
+        : undefined;
     if (!asset) {
       response
         .writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS })
@@ -129,23 +133,15 @@ export const serveWeb = async ({
     };
     ws.on('error', () => {});
     ws.on('message', async data => {
-      let request: { id?: unknown; cmd?: unknown; args?: unknown };
-      try {
-        request = JSON.parse(String(data));
-      } catch {
-        return send({ id: null, ok: false, error: '[bad-request] not JSON' });
-      }
+      const request = readRequest(String(data));
+      if ('error' in request) return send({ id: null, ok: false, error: request.error });
       const id = typeof request.id === 'number' ? request.id : null;
-      const args =
-        request.args && typeof request.args === 'object'
-          ? (request.args as Record<string, unknown>)
-          : {};
       return send({
         id,
         ...(await answer(
           handlers,
-          String(request.cmd),
-          args,
+          request.cmd,
+          request.args,
           event => send({ id, event }),
           closed,
         )),

@@ -1,5 +1,6 @@
 // The terminal chat, driven through a real terminal (tmux): type to say,
-// see others' lines scroll in, whisper, report, see who may not hear you, quit.
+// see others' lines scroll in, whisper, report, see who may not hear you, quit;
+// a mistyped command is refused, never sent.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -69,6 +70,16 @@ test('chat in the terminal: say, see replies scroll in, whisper, report, quit', 
   t.like(await historyHas(bobDir, 'just for you'), { name: 'alice', whisperTo: 'bob' });
   screenShows(session, 'alice (whisper to bob): just for you');
 
+  // A mistyped command is refused in the terminal, never said to the room.
+  execFileSync('tmux', [
+    'send-keys',
+    '-t',
+    session,
+    '/whsiper bob my password is hunter2',
+    'Enter',
+  ]);
+  screenShows(session, '* no command /whsiper; type to say;');
+
   execFileSync('tmux', ['send-keys', '-t', session, '/report bob spam', 'Enter']);
   screenShows(session, '* [no-moderation] room "lobby" takes no reports');
 
@@ -85,4 +96,9 @@ test('chat in the terminal: say, see replies scroll in, whisper, report, quit', 
     tries += 1
   );
   t.not(spawnSync('tmux', ['has-session', '-t', session]).status, 0, 'the chat ended on /quit');
+  const heard = (await stoa(['history', 'lobby', '--data', aliceDir])) as Array<{ text: string }>;
+  t.false(
+    heard.some(l => l.text.includes('hunter2')),
+    'the mistyped command was never sent',
+  );
 });

@@ -78,3 +78,30 @@ test('the page is served only under its token, to its own Host, and its socket o
     { message: /404/ },
   );
 });
+
+test('names Object.prototype holds are not pages, and a message that is not an object gets an answer', async t => {
+  const web = await serveWeb({
+    page: 'participant',
+    title: 'stoa',
+    handlers: { echo: async args => args.x },
+  });
+  t.teardown(() => web.close());
+  for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+    t.is((await get(`${web.url}${name}`)).status, 404, `${name} is no page`);
+  }
+  t.is((await get(web.url)).status, 200, 'and the server still serves');
+  const ws = `${web.url.replace('http:', 'ws:')}ws`;
+  const origin = new URL(web.url).origin;
+  for (const message of [null, 7, 'x', [1]]) {
+    t.deepEqual(await ask(ws, origin, message), {
+      id: null,
+      ok: false,
+      error: '[bad-request] a request is a JSON object: {"cmd": …, "args": {…}}',
+    });
+  }
+  t.like(await ask(ws, origin, { id: 1, cmd: 'echo', args: { x: 'still here' } }), {
+    id: 1,
+    ok: true,
+    result: 'still here',
+  });
+});
