@@ -19,6 +19,7 @@ import {
 import type { ReportFacetI } from './facets.js';
 import { makeFilter, type Filter, type FilterHit, type Ruleset } from './filter.js';
 import { sealReport, type SignedReport, type Trigger } from './report.js';
+import type { Vat } from '../vat/index.js';
 import { makeWitness } from './witness.js';
 
 /** What a member uses of its report facet (facets.ts ReportFacetI), or of a room's report hook (room.ts). */
@@ -183,7 +184,7 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
  * room's ruleset filters what arrives, and `report()` is the panic button.
  */
 export const joinRoom = (
-  vat: MemberContext<ModerationEvents>['vat'],
+  vat: Vat,
   invite: string,
   opts: JoinRoomOptions,
 ): Promise<ModeratedMember> => joinChatRoom(vat, invite, { ...opts, extension: moderatedMember });

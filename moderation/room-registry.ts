@@ -37,7 +37,17 @@ export const openRoomRegistry = (vat: Vat): RoomRegistry => {
   const save = db.prepare(
     'INSERT OR REPLACE INTO moderation_rooms (room, host, enforcer) VALUES (?, ?, ?)',
   );
-  const enforcers = new Map<string, { ref: string; live: LiveRef<RoomEnforcer> }>();
+  /** Live enforcer references by room, dropped when the room registers again. */
+  const enforcers = new Map<string, LiveRef<RoomEnforcer>>();
+  const rowOf = (room: string) => {
+    const row = load.get(room);
+    if (!row) {
+      throw Error(
+        `[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`,
+      );
+    }
+    return row;
+  };
   const get = (room: string): RoomRecord | undefined => {
     const row = load.get(room);
     return row ? harden({ room: row.room, host: row.host }) : undefined;
@@ -46,38 +56,31 @@ export const openRoomRegistry = (vat: Vat): RoomRegistry => {
     register(host: VatId, signed: SignedSnapshot, enforcerRef: string) {
       const { room } = openSnapshot(signed, host);
       const known = get(room);
-      if (known && known.host !== host)
+      if (known && known.host !== host) {
         throw Error(
           `[not-yours] room ${room} is registered by another host than vat ${short(host)}`,
         );
-      if (parseRef(enforcerRef, 's').vatId !== host)
+      }
+      if (parseRef(enforcerRef, 's').vatId !== host) {
         throw Error(
           `[bad-ref] the enforcer of room ${room} must be an object of its host, vat ${short(host)}`,
         );
+      }
       save.run(room, host, enforcerRef);
       enforcers.delete(room);
     },
     get,
     need(room: string) {
-      const record = get(room);
-      if (!record)
-        throw Error(
-          `[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`,
-        );
-      return record;
+      const { host } = rowOf(room);
+      return harden({ room, host });
     },
     enforcer(room: string) {
-      const row = load.get(room);
-      if (!row)
-        throw Error(
-          `[unknown-room] no room ${JSON.stringify(room)} is registered with this moderation service`,
-        );
-      let entry = enforcers.get(room);
-      if (!entry || entry.ref !== row.enforcer) {
-        entry = { ref: row.enforcer, live: makeLiveRef<RoomEnforcer>(vat, row.enforcer) };
-        enforcers.set(room, entry);
+      let live = enforcers.get(room);
+      if (!live) {
+        live = makeLiveRef<RoomEnforcer>(vat, rowOf(room).enforcer);
+        enforcers.set(room, live);
       }
-      return entry.live.get();
+      return live.get();
     },
   });
 };

@@ -210,11 +210,13 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       return window.range(author, stream, fromSeq, toSeq).map(e => e.wire);
     },
     recent: (_from: VatId, limit: number) =>
-      window
-        .snapshot()
-        .filter(k => k.envelope.stream === PUBLIC)
-        .slice(limit > 0 ? -limit : undefined, limit > 0 ? undefined : 0)
-        .map(k => k.envelope.wire),
+      limit > 0
+        ? window
+            .snapshot()
+            .filter(k => k.envelope.stream === PUBLIC)
+            .slice(-limit)
+            .map(k => k.envelope.wire)
+        : [],
     position(from: VatId, x: number, y: number) {
       positions.set(from, { x, y });
       events.emit('position', harden({ peer: from, x, y }));

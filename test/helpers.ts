@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
-import { startVat, type Vat, type VatOptions } from '../index.js';
-import { STOA_CLI_PATH } from '../demo-community/cli/stoa-process.js';
+import { joinRoom, startVat, type ChatMessage, type Vat, type VatOptions } from '../index.js';
+import type { UnumLimits } from '../unum/index.js';
+import { spawnStoaVat, STOA_CLI_PATH } from '../demo-community/cli/stoa-process.js';
 import { spawnVat, type SpawnVatOptions, type VatProcess } from '../harness/spawn-vat.js';
 
 export const FIXTURE_VAT = fileURLToPath(new URL('./fixtures/fixture-vat.ts', import.meta.url));
@@ -33,12 +34,9 @@ export const childVat = async (
   t: ExecutionContext,
   opts: Partial<SpawnVatOptions> = {},
 ): Promise<VatProcess> => {
-  const { program, args = [] } = opts;
-  const vat = await spawnVat({
-    dataDir: opts.dataDir ?? tempDir(t),
-    ...opts,
-    ...(program ? { program } : { program: STOA_CLI_PATH, args: ['vat', 'start', ...args] }),
-  });
+  const { program, ...rest } = opts;
+  const spawnOpts = { ...rest, dataDir: opts.dataDir ?? tempDir(t) };
+  const vat = await (program ? spawnVat({ ...spawnOpts, program }) : spawnStoaVat(spawnOpts));
   t.teardown(() => vat.kill());
   return vat;
 };
@@ -59,6 +57,30 @@ export const nextEvent = <T>(
   subscribe: (listener: (event: T) => void) => void,
   predicate: (event: T) => boolean,
 ) => new Promise<T>(resolve => subscribe(event => predicate(event) && resolve(event)));
+
+/**
+ * Alice and Mallory join the room behind `invite` from two new vats in this
+ * process (closed when the test ends); Mallory says `text`, and Alice hears it.
+ */
+export const aliceHearsMallory = async (
+  t: ExecutionContext,
+  invite: string,
+  text: string,
+  aliceLimits: Partial<UnumLimits> = {},
+) => {
+  const [aliceVat, malloryVat] = await Promise.all([testVat(t), testVat(t)]);
+  const alice = await joinRoom(aliceVat, invite, { name: 'alice', limits: aliceLimits });
+  const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
+  t.teardown(() => {
+    for (const m of [alice, mallory]) m.close();
+  });
+  const heard = nextEvent<ChatMessage>(
+    l => alice.on('message', l),
+    m => m.text === text,
+  );
+  await mallory.say(text);
+  return { aliceVat, malloryVat, alice, mallory, line: await heard };
+};
 
 /** Runs the `stoa` CLI to completion in a child process. */
 export const runStoa = (args: string[], env: NodeJS.ProcessEnv = {}, stdin = '') =>

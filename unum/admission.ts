@@ -15,6 +15,15 @@ export interface Applicant {
   capacity: number;
 }
 
+/**
+ * A vat cannot be a member of a room it hosts: its member presence and the
+ * host presence would share one VatId, and peers key their links by VatId.
+ */
+export const ownRoom = (vatId: VatId, room: string) =>
+  Error(
+    `[own-room] vat ${short(vatId)} hosts ${room} itself; join it from another vat (another data directory)`,
+  );
+
 const refuse = (
   code: 'banned' | 'full' | 'closed' | 'name-taken',
   room: string,

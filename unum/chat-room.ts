@@ -17,7 +17,8 @@ import {
 } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
 import { defineUnum } from './define-unum.js';
-import { hostUnum, type Admin, type HostOptions } from './host.js';
+import type { Admin } from './facets.js';
+import { hostUnum, type HostOptions } from './host.js';
 import type { UnumLimits } from './limits.js';
 import { joinUnum } from './replica.js';
 import type {
@@ -100,7 +101,7 @@ export interface Room {
 }
 
 export interface CreateRoomOptions
-  extends Omit<HostOptions, 'limits' | 'introduce' | 'checkRuleset' | 'onSigned'> {
+  extends Omit<HostOptions, 'limits' | 'introduce' | 'checkRuleset'> {
   limits?: Partial<UnumLimits>;
   /** What rides on the room (moderation): see room-extension.ts. */
   extension?: HostExtension;
@@ -109,12 +110,9 @@ export interface CreateRoomOptions
 /** Hosts a chat room in `vat`; hosting the same name again after a restart restores it. */
 export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Room> => {
   const { extension = {}, ...hostOpts } = opts;
-  const hosted = await hostUnum(vat, chatRoom, {
-    ...hostOpts,
-    ...(extension.introduce ? { introduce: extension.introduce } : {}),
-    ...(extension.checkRuleset ? { checkRuleset: extension.checkRuleset } : {}),
-    ...(extension.signed ? { onSigned: extension.signed } : {}),
-  });
+  const { signed, ...hostHooks } = extension; // introduce and checkRuleset are the host's own options
+  const hosted = await hostUnum(vat, chatRoom, { ...hostOpts, ...hostHooks });
+  if (signed) hosted.on('snapshot', snapshot => signed(snapshot, hosted.signed()));
   return harden({
     room: hosted.room,
     invite: hosted.invite,
@@ -193,7 +191,7 @@ export const joinRoom = async <
     else show(message);
   };
   // What the window already held (kept from before a restart) is shown again as history.
-  const kept = presence
+  const kept: Array<ChatMessage | undefined> = presence
     .window()
     .map(({ envelope }) => toMessage(harden({ envelope, history: true }), names));
   presence.on('message', receive);
@@ -232,7 +230,7 @@ export const joinRoom = async <
   // resolves): what the window kept, the lines that arrived meanwhile, then
   // recent history from peers, as `message` events.
   setImmediate(() => {
-    const held = [...kept, ...(waiting ?? [])];
+    const held = [...kept.splice(0), ...(waiting ?? [])]; // emptied: not held for the member's lifetime
     waiting = undefined;
     for (const message of held) if (message) show(message);
     void presence.fetchHistory();

@@ -4,7 +4,7 @@
 //   MemberFacet (one per member, revoked on leave/kick)     leave
 //   Admin       (the room owner's)                          kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster
 //   MemberLink  (each member's, held by the host)           update, inboxGiftFor
-import { M } from '@endo/patterns';
+import { M, type TypeFromInterfaceGuard } from '@endo/patterns';
 import { SignatureShape, VatIdShape } from '../vat/index.js';
 
 export const SignedSnapshotShape = harden({
@@ -81,3 +81,8 @@ export interface JoinResult {
   /** Services the host introduces: name -> gift URI for this member. */
   services: Record<string, string>;
 }
+
+/** Each far interface's type is its guard's. */
+export type Admin = TypeFromInterfaceGuard<typeof AdminI>;
+export type MemberFacet = TypeFromInterfaceGuard<typeof MemberFacetI>;
+export type MemberLink = TypeFromInterfaceGuard<typeof MemberLinkI>;

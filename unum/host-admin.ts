@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import { short, type VatId } from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';
-import type { Admin } from './host.js';
-import type { Change } from './facets.js';
+import type { Admin, Change } from './facets.js';
 import type { SignedSnapshot, Snapshot } from './snapshot.js';
 
 export interface AdminCore<State> {

@@ -11,7 +11,6 @@
 // comes back (joins again, which re-attaches it) within it.
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
-import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
 import { makeEmitter, makePresence, type Listener, type PeerInbox } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
@@ -20,17 +19,18 @@ import {
   AdminI,
   JoinI,
   MemberFacetI,
+  type Admin,
   type Change,
   type JoinResult,
+  type MemberLink,
   type PeerGift,
 } from './facets.js';
 import { openHostStore } from './host-store.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
-import type { MemberLink } from './replica.js';
 import { makeSerial, withTimeout } from './serial.js';
 import { signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
 import { makeRosterView } from './roster-view.js';
-import { checkAdmission } from './admission.js';
+import { checkAdmission, ownRoom } from './admission.js';
 import { makeAdminMethods } from './host-admin.js';
 import { openHostedState } from './host-state.js';
 import { introducePeers } from './introductions.js';
@@ -50,8 +50,6 @@ export interface HostOptions {
   introduce?: (member: VatId) => Promise<Record<string, string>>;
   /** Checks a ruleset before it is signed into the state; throws to refuse it. */
   checkRuleset?: (ruleset: Record<string, unknown>) => void;
-  /** Told each newly signed state. */
-  onSigned?: (snapshot: Snapshot<unknown>, signed: SignedSnapshot) => void;
 }
 
 export interface HostEvents<State> extends Record<string, unknown> {
@@ -79,23 +77,11 @@ export interface HostedUnum<State> {
   close(): void;
 }
 
-/** The room owner's admin facet: its type is its guard's (facets.ts AdminI). */
-export type Admin = TypeFromInterfaceGuard<typeof AdminI>;
-
 interface MemberRecord {
   link: ERef<MemberLink>;
   revokeFacet: () => void;
   grace?: NodeJS.Timeout;
 }
-
-/**
- * A vat cannot be a member of a room it hosts: its member presence and the
- * host presence would share one VatId, and peers key their links by VatId.
- */
-export const ownRoom = (vatId: VatId, room: string) =>
-  Error(
-    `[own-room] vat ${short(vatId)} hosts ${room} itself; join it from another vat (another data directory)`,
-  );
 
 export const hostUnum = async <State>(
   vat: Vat,
@@ -135,7 +121,6 @@ export const hostUnum = async <State>(
     store.save(opts.name, signed);
     presence.rosterChanged();
     events.emit('snapshot', current);
-    opts.onSigned?.(current, signed);
     const told = [...records].map(([vatId, record]) => {
       const change = changes.get(vatId);
       return withTimeout(

@@ -1,7 +1,7 @@
 // unum/: an unum = a host presence (critical state) + replicated presences.
 export { defineUnum, type UnumDefinition, type CriticalOperation } from './define-unum.js';
-export { hostUnum, type HostedUnum, type HostOptions, type Admin } from './host.js';
-export { joinUnum, type Replica, type ReplicaOptions, type MemberLink } from './replica.js';
+export { hostUnum, type HostedUnum, type HostOptions } from './host.js';
+export { joinUnum, type Replica, type ReplicaOptions } from './replica.js';
 export {
   createRoom,
   joinRoom,
@@ -33,4 +33,4 @@ export {
   type Role,
 } from './snapshot.js';
 export { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
-export { SignedSnapshotShape } from './facets.js';
+export { SignedSnapshotShape, type Admin, type MemberLink } from './facets.js';

@@ -4,7 +4,7 @@
 // re-attaches.
 import { E, type ERef } from '@endo/far';
 import { short, type VatId } from '../captp-transport/index.js';
-import type { MemberLink } from './replica.js';
+import type { MemberLink } from './facets.js';
 import { withTimeout } from './serial.js';
 
 export interface Introduction {

@@ -10,7 +10,6 @@
 // re-made from the peer's gift while the peer is in the roster.
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
-import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
 import {
   makeEmitter,
@@ -23,13 +22,14 @@ import {
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
 import {
-  type MemberFacetI,
   MemberLinkI,
   type Change,
   type JoinResult,
+  type MemberFacet,
+  type MemberLink,
   type PeerGift,
 } from './facets.js';
-import { ownRoom } from './host.js';
+import { ownRoom } from './admission.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeRosterView } from './roster-view.js';
 import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
@@ -89,9 +89,6 @@ interface Join {
     reattach?: boolean;
   }): JoinResult;
 }
-type MemberFacet = TypeFromInterfaceGuard<typeof MemberFacetI>;
-/** The member's link, held by the host: its type is its guard's (facets.ts MemberLinkI). */
-export type MemberLink = TypeFromInterfaceGuard<typeof MemberLinkI>;
 
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms).unref());
 

@@ -3,9 +3,16 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
-import { joinRoom, type ChatMessage } from '../../index.js';
 import { STOA_CLI_PATH } from '../../demo-community/cli/stoa-process.js';
-import { childVat, nextEvent, runStoa, stoaJson, tempDir, testVat } from '../helpers.js';
+import {
+  aliceHearsMallory,
+  childVat,
+  nextEvent,
+  runStoa,
+  stoaJson,
+  tempDir,
+  testVat,
+} from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
 
@@ -44,18 +51,8 @@ test('an auditor logs in, lists cases, kicks with a statement of reasons, and ve
     grant(role: string, label: string): string;
   }>(String(operator.ready.control));
   const invite = await E(control).invite();
-  const [aliceVat, malloryVat] = await Promise.all([testVat(t), testVat(t)]);
-  const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
-  const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => {
-    for (const m of [alice, mallory]) m.close();
-  });
-  const heard = nextEvent<ChatMessage>(
-    l => alice.on('message', l),
-    m => m.text === 'spam spam spam',
-  );
-  await mallory.say('spam spam spam');
-  await alice.report({ category: 'spam', flagged: [(await heard).id] });
+  const { malloryVat, alice, mallory, line } = await aliceHearsMallory(t, invite, 'spam spam spam');
+  await alice.report({ category: 'spam', flagged: [line.id] });
 
   const data = tempDir(t);
   const ref = await E(control).grant('act', 'ana');

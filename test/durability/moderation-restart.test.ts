@@ -7,9 +7,9 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
-import { joinRoom, signAction, type ChatMessage, type Receipt } from '../../index.js';
+import { signAction, type Receipt } from '../../index.js';
 import type { AuditorFacet, Case } from '../../moderation/index.js';
-import { childVat, nextEvent, tempDir, testVat } from '../helpers.js';
+import { aliceHearsMallory, childVat, nextEvent, tempDir, testVat } from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
 
@@ -31,21 +31,11 @@ const restartedService = (stop: 'stop' | 'kill') => async (t: import('ava').Exec
   const driver = await testVat(t);
   const control = await driver.fetch<Control>(String(operator.ready.control));
   const invite = await E(control).invite();
-  const [aliceVat, malloryVat, anaVat] = await Promise.all([testVat(t), testVat(t), testVat(t)]);
-  const alice = await joinRoom(aliceVat, invite, {
-    name: 'alice',
-    limits: { minBackoffMs: 50, maxBackoffMs: 200 },
+  const { malloryVat, alice, line } = await aliceHearsMallory(t, invite, 'abuse', {
+    minBackoffMs: 50,
+    maxBackoffMs: 200,
   });
-  const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => {
-    for (const m of [alice, mallory]) m.close();
-  });
-  const heard = nextEvent<ChatMessage>(
-    l => alice.on('message', l),
-    m => m.text === 'abuse',
-  );
-  await mallory.say('abuse');
-  const line = await heard;
+  const anaVat = await testVat(t);
   const { caseId } = (await alice.report({ category: 'harassment', flagged: [line.id] })) as {
     caseId: string;
   };

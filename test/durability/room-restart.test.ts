@@ -5,9 +5,9 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
-import { joinRoom, signAction, type ChatMessage } from '../../index.js';
+import { signAction } from '../../index.js';
 import type { AuditorFacet } from '../../moderation/index.js';
-import { childVat, nextEvent, roomVat, tempDir, testVat } from '../helpers.js';
+import { aliceHearsMallory, childVat, nextEvent, roomVat, tempDir, testVat } from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
 const RULESET = { rules: [{ id: 'no-spam', action: 'hide', keywords: ['spam'] }] };
@@ -100,20 +100,11 @@ test('a moderated room hosted by another vat stays registered when either side r
   const hostDir = tempDir(t);
   const host = await roomVat(t, driver, { dataDir: hostDir });
   const { invite } = await E(host.control).createRoom('corner', { moderation: reportInbox });
-  const [aliceVat, malloryVat, anaVat] = await Promise.all([testVat(t), testVat(t), testVat(t)]);
-  const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
-  const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => {
-    for (const m of [alice, mallory]) m.close();
-  });
-  const heard = nextEvent<ChatMessage>(
-    l => alice.on('message', l),
-    m => m.text === 'abuse',
-  );
-  await mallory.say('abuse');
+  const { malloryVat, alice, line } = await aliceHearsMallory(t, invite, 'abuse');
+  const anaVat = await testVat(t);
   const { caseId } = (await alice.report({
     category: 'harassment',
-    flagged: [(await heard).id],
+    flagged: [line.id],
   })) as { caseId: string };
   const anaRef = await E(control).grant('act', 'ana');
 

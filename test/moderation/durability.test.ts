@@ -3,9 +3,8 @@
 // its index, and the log is consistent with every checkpoint handed out.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { joinRoom, type ChatMessage } from '../../index.js';
 import { verifyGrowth, type Receipt, type SignedCheckpoint } from '../../moderation/index.js';
-import { childVat, nextEvent, tempDir, testVat } from '../helpers.js';
+import { aliceHearsMallory, childVat, tempDir, testVat } from '../helpers.js';
 import { fileURLToPath } from 'node:url';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
@@ -25,18 +24,7 @@ test('SIGKILL while reports stream in loses no receipted report and leaves the l
   const driver = await testVat(t);
   const control = await driver.fetch<Control>(String(operator.ready.control));
   const invite = await E(control).invite();
-  const [aliceVat, malloryVat] = await Promise.all([testVat(t), testVat(t)]);
-  const alice = await joinRoom(aliceVat, invite, { name: 'alice' });
-  const mallory = await joinRoom(malloryVat, invite, { name: 'mallory' });
-  t.teardown(() => {
-    for (const m of [alice, mallory]) m.close();
-  });
-  const heard = nextEvent<ChatMessage>(
-    l => alice.on('message', l),
-    m => m.text === 'abuse',
-  );
-  await mallory.say('abuse');
-  const line = await heard;
+  const { alice, line } = await aliceHearsMallory(t, invite, 'abuse');
 
   const receipts: Receipt[] = [];
   const killAfter = 5 + Math.floor(Math.random() * 20);

@@ -1,7 +1,7 @@
 // A room without a moderation service can take reports itself: each member is
 // introduced to its own report facet for the room's hook; and a room's
-// rulesets are checked by the filter before they are signed. Vats here share the
-// test process, each with its own identity and sessions.
+// rulesets are checked by the filter before they are signed. Vats here share
+// the test process, each with its own identity and sessions.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { createRoom, joinRoom } from '../../moderation/index.js';
 import { testVat } from '../helpers.js';

@@ -1,6 +1,6 @@
 // Room policy through the host's facets: refusals with their codes, mute, and
-// history for a late joiner. Vats here share the test
-// process, each with its own identity and sessions.
+// history for a late joiner. Vats here share the test process, each with its
+// own identity and sessions.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { createRoom, joinRoom, type ChatMessage } from '../../unum/index.js';
 import type { Dropped } from '../../presence/index.js';
