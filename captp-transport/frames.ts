@@ -53,7 +53,7 @@ export const parseFrame = (text: string): Frame => {
   try {
     frame = JSON.parse(text);
   } catch {
-    throw Fail`[bad-frame] not JSON (${q(text.length)} bytes)`;
+    throw Fail`[bad-frame] not JSON (${q(Buffer.byteLength(text, 'utf8'))} bytes)`;
   }
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
     throw Fail`[bad-frame] not a JSON object`;

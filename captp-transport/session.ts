@@ -143,14 +143,17 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     let text = JSON.stringify(
       frame.type === 'CTP_DISCONNECT' ? { ...frame, reason: wireReason } : frame,
     );
-    if (text.length > limits.maxFrameBytes) {
-      const replacement = tooLarge(frame, text.length);
+    // The peer's limit counts UTF-8 bytes (ws maxPayload), not UTF-16 units.
+    let bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > limits.maxFrameBytes) {
+      const replacement = tooLarge(frame, bytes);
       if (!replacement) return;
       text = JSON.stringify(replacement);
+      bytes = Buffer.byteLength(text, 'utf8');
     }
     counters.framesSent += 1;
-    counters.bytesSent += text.length;
-    onFrame?.({ direction: 'out', peer, type: String(frame.type), bytes: text.length });
+    counters.bytesSent += bytes;
+    onFrame?.({ direction: 'out', peer, type: String(frame.type), bytes });
     ws.send(text);
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
       // Deferred: captp is in the middle of sending.

@@ -16,6 +16,7 @@ export const HISTORY_RANGE = 256;
 export const WireEnvelopeShape = M.splitRecord(
   { header: M.string({ stringLengthLimit: 4096 }), sig: M.string({ stringLengthLimit: 90 }) },
   { content: M.string({ stringLengthLimit: 16_384 }), salt: M.string({ stringLengthLimit: 24 }) },
+  harden({}), // nothing else: an envelope with extra fields is refused at the guard
 );
 const StreamHeadShape = harden({ seq: M.number(), id: M.string({ stringLengthLimit: 64 }) });
 

@@ -21,6 +21,12 @@ export const DEFAULT_PRESENCE_LIMITS = harden({
   maxInFlightPerPeer: 4,
   /** Envelopes per delivery call. */
   maxBatch: 64,
+  /**
+   * Encoded bytes per delivery call and per history or recent reply, at most
+   * (one larger envelope still goes alone): well under the transport's 1 MiB
+   * frame limit, so a batch of long lines is never refused for its size.
+   */
+  maxBatchBytes: 256 * 1024,
   /** How far an envelope's time may be from ours, live. */
   maxClockSkewMs: 5 * 60_000,
   /** Position updates are coalesced to at most one per peer per this period. */

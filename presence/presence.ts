@@ -28,7 +28,9 @@ import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
 import { makePeerLink, type PeerLink, type PeerLinkStats } from './peer-link.js';
 import { makeReceiver, type Delivery, type DropReason, type Dropped } from './receiver.js';
 import type { RosterView } from './roster-view.js';
+import { checkHeadsReply, isEnvelopeList } from './replies.js';
 import { makeWindow, type KeptEnvelope } from './window.js';
+import { newestWithin, oldestWithin } from './wire-size.js';
 import { openWindowStore } from './window-store.js';
 
 /** Where an envelope goes: everyone (shown here too), everyone else, one peer, or the host. */
@@ -41,7 +43,8 @@ export interface PresenceEvents extends Record<string, unknown> {
   equivocation: { author: VatId; stream: string; seq: number; envelopes: Envelope[] };
   /** Envelopes of a stream that never arrived; the stream moved past them. */
   gap: { author: VatId; stream: string; fromSeq: number; toSeq: number };
-  'peer-broken': { peer: VatId; reason: Error };
+  /** A link ended: `undelivered` envelopes handed to it were never acknowledged. */
+  'peer-broken': { peer: VatId; reason: Error; undelivered: number };
   /** A peer's position arrived (spatial rooms). */
   position: { peer: VatId; x: number; y: number };
   error: unknown;
@@ -51,6 +54,8 @@ export interface PresenceStats {
   window: number;
   dropped: Partial<Record<DropReason, number>>;
   peers: PeerLinkStats[];
+  /** Envelopes handed to links that broke before the peer acknowledged them (it catches up by gap fill when it is back). */
+  undelivered: number;
   equivocations: number;
   gaps: number;
 }
@@ -117,6 +122,11 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       `[bad-option] maxBatch is 1 to ${MAX_BATCH} envelopes (what a peer's inbox takes in one delivery), got ${limits.maxBatch}`,
     );
   }
+  if (!Number.isSafeInteger(limits.maxBatchBytes) || limits.maxBatchBytes < 1024) {
+    throw Error(
+      `[bad-option] maxBatchBytes is a whole number of at least 1024, got ${limits.maxBatchBytes}`,
+    );
+  }
   const events = makeEmitter<PresenceEvents>();
   const windowStore = openWindowStore(vat);
   const { window, heads: restored } = makeWindow(room, windowStore, limits);
@@ -130,25 +140,52 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   /** When each peer last delivered to us: `heads` names the most recently active first. */
   const heardAt = new Map<VatId, number>();
   let equivocations = 0;
+  /** Envelopes handed to links that broke before acknowledging them (peers catch up by gap fill). */
+  let lostToBrokenLinks = 0;
   let closed = false;
   let gaps = 0;
+
+  /** Asks `peer` for a stream range, page by page (a reply is cut to maxBatchBytes); true once it is filled. */
+  const askPeer = async (
+    peer: VatId,
+    author: VatId,
+    stream: string,
+    fromSeq: number,
+    toSeq: number,
+  ) => {
+    let from = fromSeq;
+    while (from <= toSeq) {
+      const link = links.get(peer);
+      if (!link) return false;
+      const found: unknown = await E(link.inbox).history(
+        author,
+        stream,
+        from,
+        Math.min(toSeq, from + HISTORY_RANGE - 1),
+      );
+      if (!isEnvelopeList(found)) {
+        receiver.refuseReply(
+          peer,
+          `history reply is not a list of at most ${HISTORY_RANGE} envelopes`,
+        );
+        return false;
+      }
+      for (const wire of found) receiver.receive(wire, peer, { live: false });
+      const reached = receiver.head(author, stream)?.seq ?? 0;
+      if (reached >= toSeq) return true;
+      if (reached < from) return false; // no progress: this peer cannot help further
+      from = reached + 1;
+    }
+    return true;
+  };
 
   const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
     // Our direct stream from `author` only the author has; public streams anyone may.
     const candidates =
       stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
     for (const peer of candidates) {
-      const link = links.get(peer);
-      if (!link) continue;
       try {
-        const found = await E(link.inbox).history(
-          author,
-          stream,
-          fromSeq,
-          Math.min(toSeq, fromSeq + HISTORY_RANGE - 1),
-        );
-        for (const wire of found) receiver.receive(wire, peer, { live: false });
-        if (receiver.head(author, stream)!.seq >= toSeq) return;
+        if (await askPeer(peer, author, stream, fromSeq, toSeq)) return;
       } catch {
         // that peer could not help; try the next
       }
@@ -205,17 +242,23 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       });
     },
     heads: (from: VatId) => ({ public: ownHead(PUBLIC), direct: ownHead(from) }),
+    // Replies are cut to maxBatchBytes so they fit a frame: history keeps the
+    // oldest (the asker pages on), recent the newest.
     history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number) {
       if (stream !== PUBLIC && stream !== from && author !== from) return [];
-      return window.range(author, stream, fromSeq, toSeq).map(e => e.wire);
+      const wires = window.range(author, stream, fromSeq, toSeq).map(e => e.wire);
+      return oldestWithin(wires, limits.maxBatchBytes);
     },
     recent: (_from: VatId, limit: number) =>
       limit > 0
-        ? window
-            .snapshot()
-            .filter(k => k.envelope.stream === PUBLIC)
-            .slice(-limit)
-            .map(k => k.envelope.wire)
+        ? newestWithin(
+            window
+              .snapshot()
+              .filter(k => k.envelope.stream === PUBLIC)
+              .slice(-limit)
+              .map(k => k.envelope.wire),
+            limits.maxBatchBytes,
+          )
         : [],
     position(from: VatId, x: number, y: number) {
       positions.set(from, { x, y });
@@ -244,17 +287,23 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       return inbox;
     },
     async link(peer, inbox) {
-      const link = makePeerLink(peer, inbox, limits, reason => {
+      const link = makePeerLink(peer, inbox, limits, (reason, undelivered) => {
         if (links.get(peer) !== link) return; // replaced or unlinked already: nothing to re-make
         links.delete(peer);
-        events.emit('peer-broken', harden({ peer, reason }));
+        lostToBrokenLinks += undelivered;
+        events.emit('peer-broken', harden({ peer, reason, undelivered }));
       });
       links.set(peer, link);
       // Noticed when the session ends, not only at the next send: who may not hear us shows at once.
       vat.onPeerBroken(peer, reason => link.fail(reason));
-      const theirs = await E(inbox).heads();
-      receiver.setBaseline(peer, PUBLIC, theirs.public);
-      receiver.setBaseline(peer, self, theirs.direct);
+      const reply = checkHeadsReply(await E(inbox).heads());
+      if (!reply.ok) {
+        receiver.refuseReply(peer, reply.why);
+        link.fail(Error(`[bad-reply] vat ${short(peer)} answered heads() with a ${reply.why}`));
+        throw Error(`[bad-reply] vat ${short(peer)}: ${reply.why}`);
+      }
+      receiver.setBaseline(peer, PUBLIC, reply.heads.public);
+      receiver.setBaseline(peer, self, reply.heads.direct);
     },
     unlink(peer) {
       links.delete(peer);
@@ -323,7 +372,14 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       for (const [peer, link] of links) {
         if (peer === host) continue;
         try {
-          const recent = await E(link.inbox).recent(limit);
+          const recent: unknown = await E(link.inbox).recent(limit);
+          if (!isEnvelopeList(recent)) {
+            receiver.refuseReply(
+              peer,
+              `recent reply is not a list of at most ${HISTORY_RANGE} envelopes`,
+            );
+            continue;
+          }
           windowStore.atomically(() => receiver.receiveHistory(recent, peer));
           return;
         } catch {
@@ -343,6 +399,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         window: window.size(),
         dropped: receiver.counts(),
         peers: [...links.values()].map(l => l.stats()),
+        undelivered: lostToBrokenLinks,
         equivocations,
         gaps,
       }),

@@ -32,7 +32,8 @@ export type DropReason =
   | 'clock-skew'
   | 'muted'
   | 'hold-overflow'
-  | 'held-too-long';
+  | 'held-too-long'
+  | 'bad-reply';
 
 export interface Dropped {
   reason: DropReason;
@@ -74,6 +75,8 @@ export interface Receiver {
   own(envelope: Envelope, show: boolean): void;
   /** The last accepted (seq, id) of a stream, if it is known. */
   head(author: VatId, stream: string): { seq: number; id: string } | undefined;
+  /** Counts and emits a refused reply from `from` (a `heads`, `history` or `recent` answer of the wrong shape). */
+  refuseReply(from: VatId, detail: string): void;
   counts(): Record<string, number>;
 }
 
@@ -156,9 +159,12 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
 
   const askForGap = (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
     const key = keyOf(author, stream);
-    if ((requested.get(key) ?? 0) >= toSeq) return;
+    const asked = requested.get(key) ?? 0;
+    if (asked >= toSeq) return;
     requested.set(key, toSeq);
-    hooks.requestGap(author, stream, fromSeq, toSeq);
+    // Only what no earlier request covers: each out-of-order arrival widens the
+    // gap by one, and asking again from its start made the work quadratic.
+    hooks.requestGap(author, stream, Math.max(fromSeq, asked + 1), toSeq);
   };
 
   /** The chain step, once form, roster, signature, room and epoch passed. */
@@ -405,6 +411,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       const state = streams.get(keyOf(author, stream));
       return state ? { seq: state.seq, id: state.id } : undefined;
     },
+    refuseReply: (from: VatId, detail: string) => drop({ reason: 'bad-reply', from, detail }),
     counts: () => harden({ ...counts }),
   });
 };

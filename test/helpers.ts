@@ -130,6 +130,7 @@ export interface Control {
   whisper(to: string, text: string): { id: string; seq: number; to: string[] };
   leave(): void;
   report(category: string, texts: string[]): { verdict: string; caseId: string; receipt: unknown };
+  messageTexts(lastChars: number): string[];
   events(type?: string): Array<Record<string, unknown> & { type: string }>;
   waitFor(
     type: string,
@@ -139,6 +140,8 @@ export interface Control {
   bytesSent(): Record<string, number>;
   presenceStats(): {
     window: number;
+    gaps: number;
+    undelivered: number;
     dropped: Record<string, number>;
     peers: Array<{
       peer: string;
@@ -146,6 +149,7 @@ export interface Control {
       inFlight: number;
       sent: number;
       droppedForBackpressure: number;
+      undelivered: number;
     }>;
   };
   hostReachable(): boolean;
