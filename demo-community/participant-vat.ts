@@ -7,8 +7,10 @@ import { Far, startVat, type ModeratedMember } from '../index.js';
 import { makeRoomDesk } from './daemon/room-desk.js';
 import { serveWeb } from './web/web-server.js';
 import { announceReady } from '../harness/vat-program.js';
+import { installLastResort } from '../vat/index.js';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type: 'string' } } });
+installLastResort('stoa demo participant');
 const vat = await startVat({ dataDir: values.data! });
 const name = values.name ?? 'someone';
 const desk = makeRoomDesk(vat);

@@ -110,7 +110,7 @@ export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.m
 export interface Control {
   createRoom(
     name: string,
-    opts?: { capacity?: number; graceMs?: number; moderation?: string },
+    opts?: { capacity?: number; graceMs?: number; moderation?: string; maxPendingJoins?: number },
   ): { invite: string; room: string };
   setCapacity(capacity: number): void;
   setOpen(open: boolean): void;

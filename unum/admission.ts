@@ -1,11 +1,13 @@
 // unum/admission.ts: whether a vat not in the roster may join, in order:
-// removed on purpose and only re-attaching, banned, closed, full, its name taken.
+// removed on purpose and only re-attaching, banned, closed, full, its name
+// taken (or looking like one taken: unum/member-name.ts).
 import { short, type VatId } from '../captp-transport/index.js';
+import { namesClash } from './member-name.js';
 import type { Snapshot } from './snapshot.js';
 
 export interface Applicant {
   vatId: VatId;
-  /** Trimmed, not empty. */
+  /** Normalised (normaliseName). */
   name: string;
   /** Its reconnect loop, not a join with the invite. */
   reattach: boolean;
@@ -51,8 +53,15 @@ export const checkAdmission = (current: Snapshot<unknown>, who: Applicant): void
   if (!who.open) refuse('closed', current.name, 'the room is not admitting members');
   if (current.members.length >= who.capacity)
     refuse('full', current.name, `it holds ${who.capacity} members`);
-  if (current.members.some(m => m.name === name)) {
-    refuse('name-taken', current.name, `a member is already called ${JSON.stringify(name)}`);
+  const alike = current.members.find(m => namesClash(m.name, name));
+  if (alike) {
+    refuse(
+      'name-taken',
+      current.name,
+      alike.name === name
+        ? `a member is already called ${JSON.stringify(name)}`
+        : `${JSON.stringify(name)} looks like the name of a member already in it; choose another name`,
+    );
   }
 };
 harden(checkAdmission);

@@ -15,7 +15,8 @@ const GiftShape = harden({ vatId: VatIdShape, gift: M.string({ stringLengthLimit
 
 export const JoinRequestShape = M.splitRecord(
   {
-    name: M.string({ stringLengthLimit: 64 }),
+    // Room for normalisation: the 64-character rule is checked after NFKC (unum/member-name.ts).
+    name: M.string({ stringLengthLimit: 256 }),
     address: M.string({ stringLengthLimit: 300 }),
     link: M.remotable('MemberLink'),
   },
@@ -24,8 +25,16 @@ export const JoinRequestShape = M.splitRecord(
   { monitor: M.boolean(), reattach: M.boolean() },
 );
 
+/** What `describe()` answers: checked by the joiner too (it is the host's word). */
+export const RoomInfoShape = harden({
+  room: M.string({ stringLengthLimit: 200 }),
+  type: M.string({ stringLengthLimit: 64 }),
+  name: M.string({ stringLengthLimit: 200 }),
+  host: VatIdShape,
+});
+
 export const JoinI = M.interface('Join', {
-  describe: M.call().returns(M.record()),
+  describe: M.call().returns(RoomInfoShape),
   join: M.callWhen(JoinRequestShape).returns(M.record()),
 });
 
@@ -83,6 +92,7 @@ export interface JoinResult {
 }
 
 /** Each far interface's type is its guard's. */
+export type Join = TypeFromInterfaceGuard<typeof JoinI>;
 export type Admin = TypeFromInterfaceGuard<typeof AdminI>;
 export type MemberFacet = TypeFromInterfaceGuard<typeof MemberFacetI>;
 export type MemberLink = TypeFromInterfaceGuard<typeof MemberLinkI>;

@@ -33,7 +33,8 @@ import { makeRosterView } from './roster-view.js';
 import { checkAdmission, ownRoom } from './admission.js';
 import { makeAdminMethods } from './host-admin.js';
 import { openHostedState } from './host-state.js';
-import { introducePeers } from './introductions.js';
+import { giftsFromNewcomer, introducePeers } from './introductions.js';
+import { normaliseName } from './member-name.js';
 
 export interface HostOptions {
   /** The unum's name; hosting the same name again (after a restart) restores it. */
@@ -111,6 +112,7 @@ export const hostUnum = async <State>(
     next: Omit<Snapshot<State>, 'cseq'>,
     changes = new Map<VatId, Change>(),
     rosterChanged = true,
+    notTold?: VatId,
   ): Promise<void> => {
     current = harden({
       ...next,
@@ -121,16 +123,18 @@ export const hostUnum = async <State>(
     store.save(opts.name, signed);
     presence.rosterChanged();
     events.emit('snapshot', current);
-    const told = [...records].map(([vatId, record]) => {
-      const change = changes.get(vatId);
-      return withTimeout(
-        Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))),
-        limits.introductionTimeoutMs,
-        `telling ${short(vatId)}`,
-      ).catch(
-        () => {}, // an unreachable member catches up when it re-attaches
-      );
-    });
+    const told = [...records]
+      .filter(([vatId]) => vatId !== notTold)
+      .map(([vatId, record]) => {
+        const change = changes.get(vatId);
+        return withTimeout(
+          Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))),
+          limits.introductionTimeoutMs,
+          `telling ${short(vatId)}`,
+        ).catch(
+          () => {}, // an unreachable member catches up when it re-attaches
+        );
+      });
     return Promise.all(told).then(() => undefined);
   };
 
@@ -188,7 +192,35 @@ export const hostUnum = async <State>(
     };
   };
 
-  const join = (
+  /** Joins in progress, by caller: one each, and `maxPendingJoins` in all. */
+  const pendingJoins = new Set<VatId>();
+
+  /**
+   * The steps of a join that wait on the newcomer (or on the service it is
+   * introduced to), taken outside the serial queue and each bounded in time,
+   * so a slow or hostile joiner delays nobody else. Nothing here changes the
+   * roster; the host's link to the newcomer is undone if the join fails later.
+   */
+  const prepareJoin = async (vatId: VatId, link: ERef<MemberLink>) => {
+    const step = <T>(what: string, promise: Promise<T>) =>
+      withTimeout(promise, limits.introductionTimeoutMs, `${what} ${short(vatId)}`);
+    // Services first: if one cannot be introduced, the join fails before the roster changes.
+    const services = opts.introduce
+      ? await step('introducing services to', opts.introduce(vatId))
+      : {};
+    // Our own presence's link to the member, for its requests to the host.
+    const ownGift = await step(
+      'asking for an inbox:',
+      Promise.resolve(E(link).inboxGiftFor(vat.id)),
+    );
+    const inbox = await step('redeeming the inbox of', vat.redeem<PeerInbox>(ownGift));
+    await step('linking to', presence.link(vatId, inbox));
+    const others = [...records.keys()].filter(other => other !== vatId);
+    const fromNewcomer = await giftsFromNewcomer(link, others, limits.introductionTimeoutMs);
+    return { services, fromNewcomer };
+  };
+
+  const join = async (
     vatId: VatId,
     request: {
       name: string;
@@ -197,74 +229,104 @@ export const hostUnum = async <State>(
       monitor?: boolean;
       reattach?: boolean;
     },
-  ): Promise<JoinResult> =>
-    serial(async () => {
-      if (vatId === vat.id) throw ownRoom(vat.id, JSON.stringify(current.name));
-      const link = request.link as ERef<MemberLink>;
-      const name = request.name.trim();
-      if (!name) throw Error('[bad-name] a member name must not be empty');
-      const already = memberOf(vatId);
-      if (!already) {
-        const removal = store.removal(opts.name, vatId);
-        checkAdmission(current, {
+  ): Promise<JoinResult> => {
+    if (vatId === vat.id) throw ownRoom(vat.id, JSON.stringify(current.name));
+    const link = request.link as ERef<MemberLink>;
+    const name = normaliseName(request.name);
+    const admission = () => {
+      const removal = store.removal(opts.name, vatId);
+      checkAdmission(current, {
+        vatId,
+        name,
+        reattach: request.reattach === true,
+        removal,
+        open,
+        capacity,
+      });
+      return removal;
+    };
+    if (!memberOf(vatId)) admission(); // refused at once, before any work for it
+    if (pendingJoins.has(vatId))
+      throw Error(
+        `[busy] vat ${short(vatId)} already has a join in progress in ${JSON.stringify(current.name)}; wait for it to finish`,
+      );
+    if (pendingJoins.size >= limits.maxPendingJoins)
+      throw Error(
+        `[busy] ${JSON.stringify(current.name)} has ${pendingJoins.size} joins in progress; try again in a moment`,
+      );
+    pendingJoins.add(vatId);
+    try {
+      const prepared = await prepareJoin(vatId, link).catch(error => {
+        if (!records.has(vatId)) presence.unlink(vatId);
+        throw error;
+      });
+      return await serial(() => admit(vatId, request, link, name, admission, prepared));
+    } finally {
+      pendingJoins.delete(vatId);
+    }
+  };
+
+  /** The serial part of a join: admission again (the room may have changed), then the roster. */
+  const admit = async (
+    vatId: VatId,
+    request: { address: string; monitor?: boolean },
+    link: ERef<MemberLink>,
+    name: string,
+    admission: () => string | undefined,
+    prepared: Awaited<ReturnType<typeof prepareJoin>>,
+  ): Promise<JoinResult> => {
+    const already = memberOf(vatId);
+    if (!already) {
+      let removal: string | undefined;
+      try {
+        removal = admission();
+      } catch (error) {
+        presence.unlink(vatId);
+        throw error;
+      }
+      if (removal !== undefined) store.dropRemoval(opts.name, vatId);
+    }
+    const previous = records.get(vatId);
+    previous?.revokeFacet();
+    clearTimeout(previous?.grace);
+    const { facet, revoke } = makeMemberFacet(vatId);
+    const pairs = await introducePeers(
+      vatId,
+      link,
+      records,
+      prepared.fromNewcomer,
+      limits.introductionTimeoutMs,
+    );
+    records.set(vatId, { link, revokeFacet: revoke });
+    watch(vatId, link);
+    const member: Member = already
+      ? { ...already, address: request.address }
+      : {
           vatId,
           name,
-          reattach: request.reattach === true,
-          removal,
-          open,
-          capacity,
-        });
-        if (removal !== undefined) store.dropRemoval(opts.name, vatId);
-      }
-      // Services first: if one cannot be introduced, the join fails before the roster changes.
-      const services = opts.introduce
-        ? await withTimeout(
-            opts.introduce(vatId),
-            limits.introductionTimeoutMs,
-            `introducing services to ${short(vatId)}`,
-          )
-        : {};
-      // Our own presence's link to the member, for its requests to the host.
-      const ownGift = await withTimeout(
-        E(link).inboxGiftFor(vat.id),
-        limits.introductionTimeoutMs,
-        `asking ${short(vatId)} for an inbox`,
-      );
-      const previous = records.get(vatId);
-      previous?.revokeFacet();
-      clearTimeout(previous?.grace);
-      const { facet, revoke } = makeMemberFacet(vatId);
-      records.set(vatId, { link, revokeFacet: revoke });
-      watch(vatId, link);
-      await presence.link(vatId, await vat.redeem<PeerInbox>(ownGift));
-      const pairs = await introducePeers(vatId, link, records, limits.introductionTimeoutMs);
-      const member: Member = already
-        ? { ...already, address: request.address }
-        : {
-            vatId,
-            name,
-            role: request.monitor ? 'monitor' : 'member',
-            address: request.address,
-            joinedAt: current.epoch + 1,
-            muted: false,
-          };
-      const changes = new Map<VatId, Change>(
-        pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]),
-      );
-      // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
-      const members = already
-        ? current.members.map(m => (m.vatId === vatId ? member : m))
-        : [...current.members, member];
-      await commit({ ...current, members }, changes, !already);
-      const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
-      return harden({
-        services,
-        member: facet,
-        snapshot: signed,
-        peers,
-        hostInbox: vat.giftFor(presence.inboxFor(vatId), vatId, { ttlMs: limits.inboxGiftTtlMs }),
-      });
+          role: request.monitor ? 'monitor' : 'member',
+          address: request.address,
+          joinedAt: current.epoch + 1,
+          muted: false,
+        };
+    const changes = new Map<VatId, Change>(
+      pairs.map(p => [p.other, { linkTo: [{ vatId, gift: p.toNewcomer }] }]),
+    );
+    // Existing members first: they learn of the newcomer (and get its gift) before it can speak.
+    // The newcomer gets this state in its join result, so the fan-out does not wait on it.
+    const members = already
+      ? current.members.map(m => (m.vatId === vatId ? member : m))
+      : [...current.members, member];
+    await commit({ ...current, members }, changes, !already, vatId);
+    const peers: PeerGift[] = pairs.map(p => ({ vatId: p.other, gift: p.toOther }));
+    return harden({
+      services: prepared.services,
+      member: facet,
+      snapshot: signed,
+      peers,
+      hostInbox: vat.giftFor(presence.inboxFor(vatId), vatId, { ttlMs: limits.inboxGiftTtlMs }),
     });
+  };
 
   const invite = vat.exportPerPeer(
     peer =>

@@ -15,10 +15,39 @@ export interface Introduction {
   toOther: string;
 }
 
+/**
+ * From the newcomer alone, before the serial part of its join: a gift to its
+ * inbox for each of `others`, bounded in time as one step (a newcomer that
+ * does not answer costs only itself). A missing one is asked for again at
+ * introduction.
+ */
+export const giftsFromNewcomer = async (
+  link: ERef<MemberLink>,
+  others: VatId[],
+  timeoutMs: number,
+): Promise<ReadonlyMap<VatId, string>> => {
+  const gifts = new Map<VatId, string>();
+  await withTimeout(
+    Promise.all(
+      others.map(other =>
+        Promise.resolve(E(link).inboxGiftFor(other)).then(
+          gift => void gifts.set(other, gift),
+          () => undefined,
+        ),
+      ),
+    ),
+    timeoutMs,
+    `asking the newcomer for ${others.length} inbox gifts`,
+  ).catch(() => undefined);
+  return gifts;
+};
+harden(giftsFromNewcomer);
+
 export const introducePeers = async (
   newcomer: VatId,
   link: ERef<MemberLink>,
   members: ReadonlyMap<VatId, { link: ERef<MemberLink> }>,
+  fromNewcomer: ReadonlyMap<VatId, string>,
   timeoutMs: number,
 ): Promise<Introduction[]> => {
   const others = [...members.entries()].filter(([other]) => other !== newcomer);
@@ -26,7 +55,10 @@ export const introducePeers = async (
     others.map(async ([other, record]) => {
       try {
         const [toNewcomer, toOther] = await withTimeout(
-          Promise.all([E(link).inboxGiftFor(other), E(record.link).inboxGiftFor(newcomer)]),
+          Promise.all([
+            fromNewcomer.get(other) ?? E(link).inboxGiftFor(other),
+            E(record.link).inboxGiftFor(newcomer),
+          ]),
           timeoutMs,
           `introducing ${short(newcomer)} to ${short(other)}`,
         );

@@ -5,8 +5,10 @@ export const DEFAULT_UNUM_LIMITS = harden({
   capacity: 64,
   /** How long the host waits for a member whose session broke before it counts as gone. */
   graceMs: 15_000,
-  /** How long the host waits on one member while introducing a newcomer. */
+  /** How long the host waits on one member while introducing a newcomer, and on each step of a join. */
   introductionTimeoutMs: 5_000,
+  /** Joins in progress at once (each caller has at most one); more are refused with `[busy]`. */
+  maxPendingJoins: 256,
   /** Lifetime of the inbox gifts members exchange; a peer may re-redeem one after a break. */
   inboxGiftTtlMs: 24 * 60 * 60_000,
   /** How long a critical request waits for an unreachable host. */

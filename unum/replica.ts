@@ -10,6 +10,7 @@
 // re-made from the peer's gift while the peer is in the roster.
 import { E, type ERef } from '@endo/far';
 import { makeExo } from '@endo/exo';
+import { matches } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
 import {
   makeEmitter,
@@ -24,12 +25,13 @@ import type { UnumDefinition } from './define-unum.js';
 import {
   MemberLinkI,
   type Change,
-  type JoinResult,
   type MemberFacet,
-  type MemberLink,
   type PeerGift,
+  RoomInfoShape,
+  type Join,
 } from './facets.js';
 import { ownRoom } from './admission.js';
+import { normaliseName } from './member-name.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeRosterView } from './roster-view.js';
 import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
@@ -79,17 +81,6 @@ export interface Replica<State> {
   close(): void;
 }
 
-interface Join {
-  describe(): { room: string; type: string; name: string; host: VatId };
-  join(request: {
-    name: string;
-    address: string;
-    link: MemberLink;
-    monitor?: boolean;
-    reattach?: boolean;
-  }): JoinResult;
-}
-
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms).unref());
 
 export const joinUnum = async <State>(
@@ -101,8 +92,13 @@ export const joinUnum = async <State>(
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
   const host = parseRef(invite, 's').vatId;
   if (host === vat.id) throw ownRoom(vat.id, 'the room behind this invite');
+  const name = normaliseName(opts.name); // a clear refusal before any call
   let join = await vat.fetch<Join>(invite);
-  const info = await E(join).describe();
+  const info: unknown = await E(join).describe();
+  if (!matches(info, RoomInfoShape) || (info as { host: VatId }).host !== host)
+    throw Error(
+      `[bad-reply] the host ${short(host)} described its room in a form Stoa does not know; it may run another version`,
+    );
   if (info.type !== definition.type) {
     throw Error(`[bad-unum] the invite is to a ${info.type}, not a ${definition.type}`);
   }
@@ -179,7 +175,7 @@ export const joinUnum = async <State>(
   const attach = async (again = false) => {
     const result = await E(join).join(
       harden({
-        name: opts.name,
+        name,
         address: vat.address,
         link,
         ...(opts.monitor ? { monitor: true } : {}),
@@ -230,7 +226,20 @@ export const joinUnum = async <State>(
     if (gift && peer !== host && inRoster(peer)) void linkPeer({ vatId: peer, gift });
   });
 
-  await attach();
+  // A busy host (many joins in progress) is asked again, with backoff, for up to hostWaitMs.
+  const deadline = Date.now() + limits.hostWaitMs;
+  for (let wait = limits.minBackoffMs; ; wait = Math.min(wait * 2, limits.maxBackoffMs)) {
+    try {
+      await attach();
+      break;
+    } catch (error) {
+      if (!/^\[busy\]/.test((error as Error).message) || Date.now() + wait > deadline) {
+        presence.close();
+        throw error;
+      }
+      await pause(wait);
+    }
+  }
 
   const waitForHost = async () => {
     if (reachable) return;

@@ -6,6 +6,7 @@ export { loadOrCreateIdentity } from './identity.js';
 export { openStore, openSqliteFile, type VatStore } from './store.js';
 export type { Tables, TablesOptions, Statement, Durability } from './tables.js';
 export { makeEcho, EchoI, type Echo } from './echo.js';
+export { installLastResort } from './last-resort.js';
 export type { Gateway } from './gateway.js';
 export { makeLiveRef, type LiveRef } from './live-ref.js';
 export {

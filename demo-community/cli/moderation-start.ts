@@ -2,7 +2,7 @@
 // until SIGINT/SIGTERM, granting auditor capabilities as asked.
 import { join } from 'node:path';
 import { startModeration, type AuditorFacet, type AuditorRole } from '../../moderation/index.js';
-import { startVat } from '../../vat/index.js';
+import { installLastResort, startVat } from '../../vat/index.js';
 import { makeAuditDesk } from '../../moderation/audit-desk.js';
 import { serveWeb, type WebServer } from '../web/web-server.js';
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
@@ -34,37 +34,44 @@ export const moderationStartCommand: Command = {
     });
     const { host, port } = listenOf(values.listen);
     const dataDir = dataDirOf(values.data);
+    installLastResort('stoa moderation start');
     const vat = await startVat({ dataDir, host, port });
+    // A failure at any step closes what was opened (the archive's pool too):
+    // never a half-started service holding its port and lock.
     let web: WebServer | undefined;
+    let mod: Awaited<ReturnType<typeof startModeration>> | undefined;
     try {
-      const mod = await startModeration(vat, values.archive ? { archive: values.archive } : {});
+      const service = await startModeration(vat, values.archive ? { archive: values.archive } : {});
+      mod = service;
       const refs = Object.fromEntries(
-        grants.map(g => [g.label, mod.grant(g.role, { label: g.label })]),
+        grants.map(g => [g.label, service.grant(g.role, { label: g.label })]),
       );
       if (values.dashboard) {
-        const operator = await vat.fetch<AuditorFacet>(mod.grant('admin', { label: 'operator' }));
+        const operator = await vat.fetch<AuditorFacet>(
+          service.grant('admin', { label: 'operator' }),
+        );
         web = await serveWeb({
           page: 'dashboard',
           title: 'Stoa moderation',
           handlers: makeAuditDesk(vat, operator, join(dataDir, 'dashboard-checkpoint.json')),
         });
       }
-      await mod.settled(); // every grant printed below is in the log
+      await service.settled(); // every grant printed below is in the log
       const stopped = untilStopped(); // listening before we say ready
       console.log(
         JSON.stringify({
           event: 'ready',
           vatId: vat.id,
           address: vat.address,
-          reportInbox: mod.reportInbox,
+          reportInbox: service.reportInbox,
           grants: refs,
           ...(web ? { dashboard: web.url } : {}),
         }),
       );
       await stopped;
-      await web?.close();
-      await mod.close();
     } finally {
+      await web?.close();
+      await mod?.close();
       await vat.close();
     }
     return 0;

@@ -1,6 +1,6 @@
 // `stoa vat start`: run a vat until SIGINT/SIGTERM, announcing readiness as
 // one JSON line on stdout for scripts and tests.
-import { makeEcho, startVat } from '../../vat/index.js';
+import { installLastResort, makeEcho, startVat, type Vat } from '../../vat/index.js';
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 import { serveConsole } from '../daemon/console-server.js';
 import { makeRoomDesk } from '../daemon/room-desk.js';
@@ -41,54 +41,88 @@ export const vatStartCommand: Command = {
       console.log(await startDetached(argv, dataDir));
       return 0;
     }
+    installLastResort('stoa vat start');
     const vat = await startVat({
       dataDir,
       host,
       port,
       ...(values.advertise ? { advertiseHost: values.advertise } : {}),
     });
-    const echo = values.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
-    const desk = makeRoomDesk(vat);
-    await desk.restore();
-    const web = values['no-web']
-      ? undefined
-      : await serveWeb({
-          page: 'participant',
-          title: `Stoa vat ${vat.id.slice(0, 8)}`,
-          handlers: desk.handlers,
-          port: webPort,
-        });
-    let stopAsked: () => void = () => {};
-    const stopRequest = new Promise<void>(resolve => (stopAsked = resolve));
-    const consoleServer = await serveConsole(dataDir, {
-      ...desk.handlers,
-      'vat.stop': async () => {
-        setImmediate(stopAsked); // after this answer is written
-        return { stopping: vat.id };
-      },
-      'web.url': async () => {
-        if (!web) throw Error('[no-web] this vat was started with --no-web');
-        return web.url;
-      },
-    });
-    const stopped = untilStopped(); // listening before we say ready: a signal right after must not kill us
-    console.log(
-      JSON.stringify({
-        event: 'ready',
-        vatId: vat.id,
-        address: vat.address,
-        ...(web ? { web: web.url } : {}),
-        ...(echo ? { echo } : {}),
-      }),
-    );
-    await Promise.race([stopped, stopRequest]);
-    consoleServer.close();
-    await web?.close();
-    desk.close();
-    await vat.close();
+    // Whatever fails from here on, the port, the lock and the console go with
+    // it: the process exits non-zero instead of staying half-started.
+    const opened: Array<() => unknown> = [() => vat.close()];
+    const closeAll = async () => {
+      for (const close of opened.reverse()) await close();
+    };
+    try {
+      await serve(vat, opened, {
+        dataDir,
+        webPort,
+        web: !values['no-web'],
+        echo: values.echo === true,
+      });
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+    await closeAll();
     console.log(JSON.stringify({ event: 'stopped', vatId: vat.id }));
     return 0;
   },
+};
+
+/** Restores the desk, serves the page and the console, says ready, and waits for a stop. */
+const serve = async (
+  vat: Vat,
+  opened: Array<() => unknown>,
+  opts: { dataDir: string; webPort: number; web: boolean; echo: boolean },
+) => {
+  const { dataDir, webPort } = opts;
+  const echo = opts.echo ? vat.export(makeEcho(), { name: 'stoa.echo' }) : undefined;
+  const desk = makeRoomDesk(vat);
+  opened.push(() => desk.close());
+  const waiting = await desk.restore();
+  for (const room of waiting)
+    console.error(
+      `stoa vat start: the room ${JSON.stringify(room.name)} (${room.role}) is not up yet: ${room.error}. It is tried again by itself; see: stoa rooms`,
+    );
+  const web = !opts.web
+    ? undefined
+    : await serveWeb({
+        page: 'participant',
+        title: `Stoa vat ${vat.id.slice(0, 8)}`,
+        handlers: desk.handlers,
+        port: webPort,
+      });
+  if (web) opened.push(() => web.close());
+  let stopAsked: () => void = () => {};
+  const stopRequest = new Promise<void>(resolve => (stopAsked = resolve));
+  const consoleServer = await serveConsole(dataDir, {
+    ...desk.handlers,
+    'vat.stop': async () => {
+      setImmediate(stopAsked); // after this answer is written
+      return { stopping: vat.id };
+    },
+    'web.url': async () => {
+      if (!web) throw Error('[no-web] this vat was started with --no-web');
+      return web.url;
+    },
+  });
+  opened.push(() => consoleServer.close());
+  const stopped = untilStopped(); // listening before we say ready: a signal right after must not kill us
+  console.log(
+    JSON.stringify({
+      event: 'ready',
+      vatId: vat.id,
+      address: vat.address,
+      ...(web ? { web: web.url } : {}),
+      ...(echo ? { echo } : {}),
+      ...(waiting.length
+        ? { waiting: waiting.map(w => ({ room: w.name, role: w.role, error: w.error })) }
+        : {}),
+    }),
+  );
+  await Promise.race([stopped, stopRequest]);
 };
 
 export const vatStopCommand: Command = {

@@ -15,6 +15,7 @@ import {
 import type { Vat } from '../../vat/index.js';
 import type { Handler } from './console-server.js';
 import type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
+import { makeWaitingRooms } from './waiting-rooms.js';
 
 export type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
 
@@ -94,12 +95,14 @@ export const makeRoomDesk = (vat: Vat) => {
   );
   const hosted = new Map<string, Room>();
   const joined = new Map<string, Joined>();
+  const waiting = makeWaitingRooms();
 
   const host = async (name: string, moderation = '') => {
     const room = moderation
       ? await createModeratedRoom(vat, { name, moderation })
       : await createRoom(vat, { name });
     hosted.set(room.room, room);
+    waiting.forget(`hosted|${room.invite}`);
     remember.run('hosted', name, room.invite, '', moderation);
     return room;
   };
@@ -154,6 +157,7 @@ export const makeRoomDesk = (vat: Vat) => {
       forget.run('joined', invite);
     });
     joined.set(member.room, entry);
+    waiting.forget(`joined|${invite}`);
     remember.run('joined', '', invite, memberName, '');
     return member;
   };
@@ -226,6 +230,12 @@ export const makeRoomDesk = (vat: Vat) => {
         members: j.member.roster().map(m => m.name),
         hostReachable: j.member.hostReachable(),
         ...(j.removed ? { removed: j.removed } : {}),
+      })),
+      ...waiting.list().map(w => ({
+        room: w.name,
+        role: w.role,
+        waiting: w.error,
+        retryInMs: Math.max(0, w.retryAt - Date.now()),
       })),
     ],
     say: async ({ room, text }) => {
@@ -326,17 +336,27 @@ export const makeRoomDesk = (vat: Vat) => {
 
   return harden({
     handlers,
-    /** Hosts and joins again what this vat hosted and joined before it stopped. */
+    /**
+     * Hosts and joins again what this vat hosted and joined before it stopped.
+     * A room that fails (its moderation service or host away, a refusal) is
+     * listed as waiting and retried; the rest start. Returns the waiting ones.
+     */
     async restore() {
       const rows = saved.all();
-      for (const row of rows.filter(r => r.kind === 'hosted')) await host(row.name, row.moderation);
-      for (const row of rows.filter(r => r.kind === 'joined')) {
-        await enter(row.invite, row.member_name).catch(() => undefined); // its host may be away; `stoa room join` again later
-      }
+      for (const row of rows.filter(r => r.kind === 'hosted'))
+        await waiting.start(`hosted|${row.invite}`, { role: 'host', name: row.name }, () =>
+          host(row.name, row.moderation),
+        );
+      for (const row of rows.filter(r => r.kind === 'joined'))
+        await waiting.start(`joined|${row.invite}`, { role: 'member', name: row.invite }, () =>
+          enter(row.invite, row.member_name),
+        );
+      return waiting.list();
     },
     /** The member behind a joined room (for programs that drive the desk). */
     member: (room: string) => find(room).member,
     close() {
+      waiting.close();
       for (const { member } of joined.values()) member.close();
       for (const room of hosted.values()) room.close();
     },
