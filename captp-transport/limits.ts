@@ -16,6 +16,14 @@ export const DEFAULT_LIMITS = harden({
   dialTimeoutMs: 10_000,
   /** Bytes queued unsent to a peer before its session is aborted as stalled. */
   maxBufferedBytes: 32 << 20,
+  /** How long an inbound connection may take from TCP to an authenticated WebSocket upgrade. */
+  handshakeTimeoutMs: 10_000,
+  /** Inbound connections not yet authenticated, per remote address (many honest vats share a NAT)… */
+  maxHandshakesPerAddress: 128,
+  /** …and in all; more are closed at once. */
+  maxHandshakes: 512,
+  /** A session that has exchanged no references and carried no call for this long is closed. */
+  idleSessionMs: 5 * 60_000,
 });
 export type TransportLimits = {
   -readonly [K in keyof typeof DEFAULT_LIMITS]: number;

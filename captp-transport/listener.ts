@@ -5,11 +5,13 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { vatIdOfCertificate } from './certificate.js';
 import { tlsOptions, type Credentials } from './credentials.js';
 import { debugLog } from './debug-log.js';
+import { makeHandshakeGate } from './handshake-gate.js';
 import type { TransportLimits } from './limits.js';
 import type { VatId } from './vat-id.js';
 
@@ -44,13 +46,22 @@ const refuse = (socket: Duplex, status: number, code: string) => {
 
 export const listen = async (opts: ListenerOptions): Promise<Listener> => {
   const { credentials, host, port, limits, admit, onConnection } = opts;
-  const server: Server = createServer({ ...tlsOptions(credentials), requestCert: true });
+  const server: Server = createServer({
+    ...tlsOptions(credentials),
+    requestCert: true,
+    handshakeTimeout: limits.handshakeTimeoutMs,
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
   });
   wss.on('error', error => debugLog('transport', 'ws server error', error.message));
+  const gate = makeHandshakeGate(limits);
+  server.on('connection', socket => gate.admit(socket as Socket));
+  // The gate's timer covers TLS and the upgrade request; these stop Node's own longer waits.
+  server.headersTimeout = limits.handshakeTimeoutMs;
+  server.requestTimeout = limits.handshakeTimeoutMs;
   server.on('tlsClientError', error => debugLog('transport', 'TLS client error', error.message));
   server.on('request', (_req, res) => {
     res.writeHead(426, { Connection: 'close' }).end('stoa vat: WebSocket (CapTP) only\n');
@@ -74,7 +85,10 @@ export const listen = async (opts: ListenerOptions): Promise<Listener> => {
       refuse(socket, admission.status, admission.code);
       return;
     }
-    wss.handleUpgrade(req, socket, head, ws => onConnection(ws, peer));
+    wss.handleUpgrade(req, socket, head, ws => {
+      gate.passed(socket as TLSSocket);
+      onConnection(ws, peer);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -20,6 +20,7 @@ export type BreakCode =
   | 'too-many-questions' // the peer had us hold more than maxQuestionsInFlight answers
   | 'too-many-imports' // the peer handed us more than maxImportsPerSession references
   | 'peer-stalled' // the peer stopped reading; our queue passed maxBufferedBytes
+  | 'idle' // no reference exchanged and no call either way for idleSessionMs
   | 'replaced'; // a newer connection to the same peer took over
 
 export interface FrameEvent {
@@ -86,6 +87,12 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   const answersHeld = new Set<string>();
   let lastQuestion = 0;
   let imports = 0;
+  /** References handed to the peer, its view of our bootstrap aside. */
+  let exports = 0;
+  /** Whether we asked for the peer's bootstrap: that import does not count as holding a reference. */
+  let bootstrapped = false;
+  /** The last call either way (a bootstrap counts): an idle session is closed. */
+  let lastCall = Date.now();
   const watchers: Array<(reason: Error) => void> = [];
   let broken: Error | undefined;
   let wireReason = '';
@@ -153,6 +160,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     }
     counters.framesSent += 1;
     counters.bytesSent += bytes;
+    if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') lastCall = Date.now();
     onFrame?.({ direction: 'out', peer, type: String(frame.type), bytes });
     ws.send(text);
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
@@ -166,6 +174,9 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   const captp = makeCapTP(label, rawSend, bootstrap, {
     onReject: reason => debugLog('transport', label, 'rejection', reason),
     marshalSaveError: error => debugLog('transport', label, 'sent error', error),
+    exportHook: value => {
+      if (value !== bootstrap) exports += 1;
+    },
     importHook: () => {
       imports += 1;
       if (imports > limits.maxImportsPerSession) {
@@ -196,6 +207,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   /** Keeps the count of answers held for the peer; false if the frame must not reach captp. */
   const account = (frame: Frame): boolean => {
     if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') {
+      lastCall = Date.now();
       const n = Number((frame.questionID as string).slice(2));
       if (n <= lastQuestion) {
         abort('bad-frame', `question ${n} does not follow question ${lastQuestion}`);
@@ -261,8 +273,14 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       ws.terminate();
       return;
     }
+    // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
+    const held = exports + imports - (bootstrapped ? 1 : 0);
+    if (held <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
+      abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
+      return;
+    }
     ws.ping();
-  }, limits.heartbeatMs);
+  }, Math.min(limits.heartbeatMs, limits.idleSessionMs));
   heartbeat.unref();
 
   const probe = (ms: number): void => {
@@ -282,7 +300,10 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   return harden({
     peer,
     dialedBy,
-    getBootstrap: () => captp.getBootstrap(),
+    getBootstrap: () => {
+      bootstrapped = true;
+      return captp.getBootstrap();
+    },
     abort,
     probe,
     onBroken(watcher: (reason: Error) => void) {

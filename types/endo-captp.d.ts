@@ -4,6 +4,7 @@ declare module '@endo/captp' {
   export interface CapTPOptions {
     onReject?: (reason: unknown) => void;
     /** Called for each new reference the peer hands us. */
+    exportHook?: (value: unknown, slot: string) => void;
     importHook?: (value: unknown, slot: string) => void;
     marshalSaveError?: (error: Error) => void;
     epoch?: number;
