@@ -141,6 +141,20 @@ export const verifyReceipt = (
   operator: VatId,
   entry?: { kind: string; body: unknown },
 ): Checkpoint => {
+  const r = receipt as Partial<Receipt> | null;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    !Number.isSafeInteger(r.index) ||
+    typeof r.leaf !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(r.leaf) ||
+    !Array.isArray(r.proof) ||
+    r.proof.length > 64 ||
+    !r.proof.every(h => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))
+  )
+    throw Error(
+      '[bad-receipt] not a receipt: { index, leaf, checkpoint, proof } (docs/protocol.md §8)',
+    );
   const checkpoint = openCheckpoint(receipt.checkpoint, operator);
   const leaf = Buffer.from(receipt.leaf, 'hex');
   if (entry && !entryLeaf(entry.kind, entry.body).equals(leaf))

@@ -13,7 +13,9 @@ import {
   signWithDomain,
   type VatId,
 } from '../captp-transport/index.js';
+import { M, matches } from '@endo/patterns';
 import { canonical } from '../presence/index.js';
+import { VatIdShape } from '../vat/index.js';
 
 export const SNAPSHOT_DOMAIN = 'stoa/roster/v1\n';
 
@@ -66,7 +68,33 @@ export const signSnapshot = (
 };
 harden(signSnapshot);
 
-/** Checks the host's signature and the room; returns the snapshot. Throws `[bad-snapshot]`. */
+const count = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
+const text = (limit: number) => M.string({ stringLengthLimit: limit });
+const MemberShape = harden({
+  vatId: VatIdShape,
+  name: text(256),
+  role: M.or('member', 'monitor', 'owner'), // `owner`: older snapshots (docs/protocol.md §4.1)
+  address: text(300),
+  joinedAt: count,
+  muted: M.boolean(),
+});
+const BanShape = harden({ vatId: VatIdShape, until: count, reason: text(1000) });
+/** The form of a snapshot; its signature and host are checked first. */
+const SnapshotShape = M.splitRecord({
+  v: 1,
+  room: text(200),
+  type: text(64),
+  name: text(200),
+  host: VatIdShape,
+  epoch: count,
+  cseq: count,
+  members: M.arrayOf(MemberShape, { arrayLengthLimit: 10_000 }),
+  bans: M.arrayOf(BanShape, { arrayLengthLimit: 100_000 }),
+  rulesetHash: text(64),
+  state: M.any(),
+});
+
+/** Checks the host's signature, the room and the form; returns the snapshot. Throws `[bad-snapshot]`. */
 export const openSnapshot = <State>(
   signed: SignedSnapshot,
   host: VatId,
@@ -89,10 +117,11 @@ export const openSnapshot = <State>(
   } catch {
     return bad('is not JSON');
   }
-  if (snapshot.v !== 1 || snapshot.host !== host) bad('names another host');
+  if (snapshot?.v !== 1 || snapshot.host !== host) bad('names another host');
   if (room !== undefined && snapshot.room !== room) bad(`is for another room`);
-  if (!Array.isArray(snapshot.members) || !Array.isArray(snapshot.bans)) bad('has no member list');
+  harden(snapshot);
+  if (!matches(snapshot, SnapshotShape)) bad('is not in the form of a roster (docs/protocol.md §4.1)');
   for (const m of snapshot.members) checkVatId(m.vatId);
-  return harden(snapshot);
+  return snapshot;
 };
 harden(openSnapshot);

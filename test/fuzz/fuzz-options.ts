@@ -30,12 +30,12 @@ export const fuzzSeed = seed;
  * short (a counterexample can be megabytes of generated text); the seed and
  * shrink path stay in it, so `STOA_FUZZ_SEED=<seed>` replays the failure.
  */
-export const assertProperty = (
-  property: Parameters<typeof fc.assert>[0],
-  options: Parameters<typeof fc.assert>[1],
-): void => {
+export const assertProperty = async <Ts>(
+  property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
+  options: fc.Parameters<Ts>,
+): Promise<void> => {
   try {
-    fc.assert(property, options);
+    await fc.assert(property as fc.IAsyncProperty<Ts>, options);
   } catch (error) {
     const message = String((error as Error).message);
     throw Error(message.length > 4000 ? `${message.slice(0, 4000)}… (cut)` : message);

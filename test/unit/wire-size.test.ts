@@ -40,8 +40,8 @@ const wireArb = fc.record(
   { noNullPrototype: true },
 );
 
-test('a batch cut by encodedSize fits its byte budget in the real frame encoding', t => {
-  assertProperty(
+test('a batch cut by encodedSize fits its byte budget in the real frame encoding', async t => {
+  await assertProperty(
     fc.property(
       fc.array(wireArb, { minLength: 1, maxLength: 64 }),
       fc.integer({ min: 1024, max: 256 * 1024 }),

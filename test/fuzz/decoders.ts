@@ -1,0 +1,260 @@
+// The pure decoders fuzzed: each surface makes a valid document, then feeds
+// generated variants (mutated and signed again, or arbitrary values) to the
+// decoder a peer's data reaches. Its outcome is `accepted` or the `[code]` of
+// its refusal; anything else (a TypeError, an uncoded Error) is a failure.
+import fc from 'fast-check';
+import { parseFrame } from '../../captp-transport/frames.js';
+import { ACTION_DOMAIN, openAction } from '../../moderation/action.js';
+import { CHECKPOINT_DOMAIN, openCheckpoint, signCheckpoint } from '../../moderation/checkpoint.js';
+import { verifyReceipt } from '../../moderation/archive.js';
+import { inclusionProof, leafHash, rootOf } from '../../moderation/merkle.js';
+import { REPORT_DOMAIN, openReport, sealReport } from '../../moderation/report.js';
+import { verifyReport } from '../../moderation/verify-report.js';
+import {
+  ENVELOPE_DOMAIN,
+  contentMatches,
+  GENESIS,
+  openEnvelope,
+  PUBLIC,
+  sealEnvelope,
+  signatureHolds,
+} from '../../presence/envelope.js';
+import { normaliseName } from '../../unum/member-name.js';
+import { SNAPSHOT_DOMAIN, openSnapshot, signSnapshot, type Snapshot } from '../../unum/snapshot.js';
+import { formatRef, parseRef } from '../../vat/sturdy-ref.js';
+import { edgyJson, makeSigner, mutations, signed, signedVariants } from './mutate.js';
+
+export interface Surface<T = unknown> {
+  name: string;
+  arbitrary: fc.Arbitrary<T>;
+  /** Feeds one case; returns `accepted` or the refusal's code. */
+  run(input: T): Promise<string> | string;
+  /** After the cases: does what was fuzzed still answer an honest request? */
+  alive?(): Promise<boolean>;
+  close?(): Promise<void>;
+}
+
+/** The `[code]` an Error starts with; a failure without one is thrown on as a finding. */
+export const codeOf = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : '';
+  const code = /^\[([a-z][a-z0-9-]*)\]/.exec(message)?.[1];
+  if (!code)
+    throw Error(
+      `uncoded failure: ${String(error instanceof Error ? error.stack : error).slice(0, 600)}`,
+    );
+  return code;
+};
+const outcome = (f: () => unknown): string => {
+  try {
+    f();
+    return 'accepted';
+  } catch (error) {
+    return codeOf(error);
+  }
+};
+
+const host = makeSigner();
+const member = makeSigner();
+const ROOM = 'lobby~fuzz';
+
+const snapshot: Snapshot = {
+  v: 1,
+  room: ROOM,
+  type: 'chat',
+  name: 'lobby',
+  host: host.id,
+  epoch: 2,
+  cseq: 3,
+  members: [
+    {
+      vatId: member.id,
+      name: 'alice',
+      role: 'member',
+      address: '127.0.0.1:1',
+      joinedAt: 1,
+      muted: false,
+    },
+  ],
+  bans: [],
+  rulesetHash: '0'.repeat(64),
+  state: { ruleset: {} },
+};
+const signedSnapshot = signSnapshot(snapshot, host.sign);
+const envelope = sealEnvelope(
+  {
+    room: ROOM,
+    epoch: 2,
+    author: member.id,
+    seq: 1,
+    prev: GENESIS,
+    ts: 1_767_225_600_000,
+    heads: [],
+    kind: 'chat',
+  },
+  'hello',
+  member.sign,
+);
+const header = JSON.parse(envelope.wire.header);
+
+const envelopeSurface: Surface = {
+  name: 'envelope',
+  arbitrary: fc.oneof(
+    mutations(header).map(doc => ({
+      ...signed('header', ENVELOPE_DOMAIN, doc, member.sign),
+      content: 'hello',
+      salt: envelope.wire.salt,
+    })),
+    mutations(envelope.wire as never),
+    edgyJson,
+  ),
+  run: input =>
+    outcome(() => {
+      const opened = openEnvelope(input);
+      if (!signatureHolds(opened)) throw Error('[bad-signature]');
+      if (!contentMatches(opened)) throw Error('[bad-content]');
+      if (opened.stream !== PUBLIC && typeof opened.stream !== 'string') throw Error('stream');
+    }),
+};
+
+const snapshotSurface: Surface = {
+  name: 'roster snapshot',
+  arbitrary: signedVariants('snapshot', SNAPSHOT_DOMAIN, snapshot as never, host.sign),
+  run: input => outcome(() => openSnapshot(input as never, host.id, ROOM)),
+};
+
+const auditor = makeSigner();
+const action = {
+  v: 1,
+  caseId: 'c-1',
+  room: ROOM,
+  action: 'kick',
+  target: member.id,
+  durationMs: 0,
+  reason: 'spam',
+  auditor: auditor.id,
+  ts: 1_767_225_600_000,
+};
+const actionSurface: Surface = {
+  name: 'auditor action',
+  arbitrary: signedVariants('action', ACTION_DOMAIN, action, auditor.sign),
+  run: input => outcome(() => openAction(input as never, auditor.id)),
+};
+
+const operator = makeSigner();
+const checkpoint = {
+  v: 1 as const,
+  log: 'stoa-moderation',
+  operator: operator.id,
+  size: 3,
+  root: 'a'.repeat(64),
+  ts: 1_767_225_600_000,
+};
+const checkpointSurface: Surface = {
+  name: 'checkpoint',
+  arbitrary: signedVariants(
+    'checkpoint',
+    CHECKPOINT_DOMAIN,
+    signCheckpoint(checkpoint, operator.sign) && checkpoint,
+    operator.sign,
+  ),
+  run: input => outcome(() => openCheckpoint(input as never, operator.id)),
+};
+
+const leaves = ['a', 'b', 'c'].map(x => leafHash(Buffer.from(x)));
+const receipt = {
+  index: 1,
+  leaf: leaves[1]!.toString('hex'),
+  checkpoint: signCheckpoint(
+    { ...checkpoint, size: 3, root: rootOf(leaves).toString('hex') },
+    operator.sign,
+  ),
+  proof: inclusionProof(leaves, 1).map(h => h.toString('hex')),
+};
+const receiptSurface: Surface = {
+  name: 'receipt',
+  arbitrary: fc.oneof(mutations(receipt as never), edgyJson),
+  run: input => outcome(() => verifyReceipt(input as never, operator.id)),
+};
+
+const report = JSON.parse(
+  sealReport(
+    {
+      room: ROOM,
+      epoch: 2,
+      reporter: member.id,
+      accused: [host.id],
+      category: 'spam',
+      trigger: 'panic',
+      flagged: [envelope.id],
+      window: [{ envelope, receivedAt: 1 }],
+      roster: signedSnapshot,
+    } as never,
+    member.sign,
+  ).report,
+);
+const reportSurface: Surface = {
+  name: 'report',
+  arbitrary: signedVariants('report', REPORT_DOMAIN, report, member.sign),
+  run: input =>
+    outcome(() => {
+      openReport(input as never);
+      const verdict = verifyReport(input as never, { reporter: member.id, host: host.id });
+      if (verdict.verdict === 'rejected') codeOf(Error(verdict.rejected));
+    }),
+};
+
+const ref = formatRef({
+  kind: 's',
+  vatId: host.id,
+  host: '127.0.0.1',
+  port: 9,
+  secret: 'AAAAAAAAAAAAAAAAAAAAAA',
+});
+const refSurface: Surface<string> = {
+  name: 'sturdy ref',
+  arbitrary: fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 200 }),
+    fc
+      .tuple(
+        fc.nat({ max: ref.length }),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.nat({ max: 4 }),
+      )
+      .map(([at, text, cut]) => ref.slice(0, at) + text + ref.slice(at + cut)),
+  ),
+  run: input => outcome(() => parseRef(input)),
+};
+
+const frame = {
+  type: 'CTP_CALL',
+  epoch: 0,
+  questionID: 'q-1',
+  target: 'o-1',
+  method: { body: '["echo",[1]]', slots: [] },
+};
+const frameSurface: Surface<string> = {
+  name: 'captp frame (parser)',
+  arbitrary: fc.oneof(
+    mutations(frame).map(doc => JSON.stringify(doc)),
+    fc.string({ unit: 'binary', maxLength: 200 }),
+  ),
+  run: input => outcome(() => parseFrame(input)),
+};
+
+const nameSurface: Surface<string> = {
+  name: 'member name',
+  arbitrary: fc.string({ unit: 'binary', maxLength: 80 }),
+  run: input => outcome(() => normaliseName(input)),
+};
+
+export const DECODERS: Surface[] = [
+  envelopeSurface,
+  snapshotSurface,
+  actionSurface,
+  checkpointSurface,
+  receiptSurface,
+  reportSurface,
+  refSurface,
+  frameSurface as Surface,
+  nameSurface as Surface,
+];

@@ -1,0 +1,28 @@
+// A short, seeded fuzzing pass over the network surfaces (the long one is
+// `npm run fuzz`): CapTP frames through a real session, HTTP and the page's
+// WebSocket, the console. Each case is answered or refused with a `[code]`,
+// and afterwards an honest request is still answered.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { captpSurface, consoleSurface, pageSurfaces } from './network.js';
+import { runSurface } from './run-surface.js';
+
+test.serial('fuzz: captp session', async t => {
+  const result = await runSurface(await captpSurface(), 150);
+  t.true(result.alive, 'the vat still answers an honest peer');
+  t.log(JSON.stringify(result.outcomes));
+});
+
+test.serial('fuzz: http paths and methods, then page websocket commands', async t => {
+  const [http, page] = await pageSurfaces();
+  const first = await runSurface({ ...http!, close: undefined }, 150);
+  t.true(first.alive, 'the page is still served');
+  const second = await runSurface(page!, 150);
+  t.true(second.alive, 'the page socket still answers');
+  t.log(JSON.stringify(first.outcomes), JSON.stringify(second.outcomes));
+});
+
+test.serial('fuzz: console commands', async t => {
+  const result = await runSurface(await consoleSurface(), 150);
+  t.true(result.alive, 'the console still answers');
+  t.log(JSON.stringify(result.outcomes));
+});
