@@ -86,6 +86,10 @@ const makeRulesetCache = (context: MemberContext<ModerationEvents>) => {
  * again after a failure, and again when the host introduced a new gift (it
  * does at each re-attach, e.g. after it restarted).
  */
+/** Failures that mean the moderation service's vat went away (or came back without our gift). */
+const SERVICE_GONE =
+  /^\[(disconnected|connection-lost|heartbeat-lost|unreachable|unknown-gift|closed|replaced)\]/;
+
 const makeReportService = (context: MemberContext<ModerationEvents>) => {
   const { vat, room } = context;
   const witness = makeWitness(`${vat.id.slice(0, 8)} in ${room}`, () => context.window());
@@ -149,7 +153,17 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
         const { name } = context.snapshot();
         throw Error(`[no-moderation] room ${JSON.stringify(name)} takes no reports`);
       }
-      return E(await facet).submit(signed);
+      try {
+        return await E(await facet).submit(signed);
+      } catch (error) {
+        // The service restarted: the facet's session is gone, and so is its gift.
+        // The host introduces it again; the report goes once more.
+        if (!SERVICE_GONE.test((error as Error).message)) throw error;
+        await context.refreshServices();
+        const again = reportService();
+        if (!again) throw error;
+        return E(await again).submit(signed);
+      }
     };
     const autoReport = (message: ChatMessage, hit: FilterHit, rulesetHash: string) => {
       report({

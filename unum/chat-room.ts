@@ -217,6 +217,7 @@ export const joinRoom = async <
         vat,
         room: replica.room,
         services: () => replica.services(),
+        refreshServices: () => replica.refreshServices(),
         window: () => presence.window(),
         snapshot: () => replica.snapshot(),
         signedSnapshot: () => replica.signedSnapshot(),

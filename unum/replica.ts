@@ -69,6 +69,11 @@ export interface Replica<State> {
   request(kind: string, content: string): Promise<void>;
   /** Gift URIs of the services the host introduced to this member (e.g. `report`). */
   services(): Record<string, string>;
+  /**
+   * Asks the host to introduce this member's services again (a re-attach):
+   * for when one of them restarted and the gift it made is gone.
+   */
+  refreshServices(): Promise<void>;
   /** Whether the host answers now; replicated state goes on either way. */
   hostReachable(): boolean;
   on<K extends keyof ReplicaEvents<State>>(
@@ -190,6 +195,7 @@ export const joinUnum = async <State>(
   };
 
   let reattaching: Promise<void> | undefined;
+  let refreshing: Promise<void> | undefined;
   const reattach = () => {
     if (gone !== undefined) return Promise.resolve();
     reattaching ??= (async () => {
@@ -282,6 +288,14 @@ export const joinUnum = async <State>(
     },
     hostReachable: () => reachable,
     services: () => harden({ ...services }),
+    async refreshServices() {
+      if (gone !== undefined) return;
+      await waitForHost();
+      refreshing ??= attach(true).finally(() => {
+        refreshing = undefined;
+      });
+      await refreshing;
+    },
     on: (name, listener) => events.on(name, listener),
     async leave() {
       if (gone !== undefined) return;

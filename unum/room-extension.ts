@@ -61,6 +61,8 @@ export interface MemberContext<Events extends Record<string, unknown>> {
   readonly room: string;
   /** Gift URIs of the services the host introduced to this member. */
   services(): Record<string, string>;
+  /** Has the host introduce the services again (after one restarted); `services()` then holds new gifts. */
+  refreshServices(): Promise<void>;
   /** The verified envelopes this member's presence keeps. */
   window(): KeptEnvelope[];
   /** The newest host-signed state this member holds, and its signed form. */

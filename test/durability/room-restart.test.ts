@@ -5,7 +5,7 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
-import { signAction } from '../../index.js';
+import { joinRoom, signAction } from '../../index.js';
 import type { AuditorFacet } from '../../moderation/index.js';
 import { aliceHearsMallory, childVat, nextEvent, roomVat, tempDir, testVat } from '../helpers.js';
 
@@ -131,6 +131,15 @@ test('a moderated room hosted by another vat stays registered when either side r
   await E(ana).act(sanction('mute'));
   await muted;
   t.pass('after the service restarted, its action reached the other host');
+  // Alice's report facet died with the old service: her vat has the host introduce it again.
+  const again = (await alice.report({ category: 'harassment', flagged: [line.id] })) as {
+    verdict: string;
+  };
+  t.is(again.verdict, 'verified', "after the service restarted, alice's next report went through");
+  const bobVat = await testVat(t);
+  const bob = await joinRoom(bobVat, invite, { name: 'bob' });
+  t.teardown(() => bob.close());
+  t.is(bob.room, alice.room, 'and a newcomer joins: the host had its report facet introduced');
 
   await host.proc.kill();
   const hostAgain = await roomVat(t, driver, { dataDir: hostDir, listen: host.address });
@@ -138,7 +147,7 @@ test('a moderated room hosted by another vat stays registered when either side r
   await E(ana).act(sanction('kick'));
   t.deepEqual(
     await E(hostAgain.control).hostedRoster(),
-    ['alice'],
+    ['alice', 'bob'],
     'after the host restarted, the service reached it again',
   );
 });
