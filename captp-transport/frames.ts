@@ -3,6 +3,7 @@
 // object with a known `type`, our epoch, and slot fields of the right shape.
 // Errors name the problem, never echo the frame (it is peer data).
 import { Fail, q } from '@endo/errors';
+import { peerText } from './peer-text.js';
 
 /** The CapTP messages a Stoa session speaks (no Trap: we never enable it). */
 export const FRAME_TYPES = harden([
@@ -61,10 +62,10 @@ export const parseFrame = (text: string): Frame => {
   const record = frame as Record<string, unknown>;
   const { type } = record;
   if (typeof type !== 'string' || !KNOWN.has(type)) {
-    throw Fail`[bad-frame] unknown frame type ${q(String(type).slice(0, 32))}`;
+    throw Fail`[bad-frame] unknown frame type ${q(peerText(type))}`;
   }
   if (type !== 'CTP_DISCONNECT' && record.epoch !== undefined && record.epoch !== EPOCH) {
-    throw Fail`[bad-frame] ${q(type)} carries epoch ${q(String(record.epoch).slice(0, 16))}, expected ${q(EPOCH)}`;
+    throw Fail`[bad-frame] ${q(type)} carries epoch ${q(peerText(record.epoch, 16))}, expected ${q(EPOCH)}`;
   }
   for (const field of SLOT_FIELDS) {
     const slot = record[field];

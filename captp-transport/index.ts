@@ -13,4 +13,5 @@ export {
   type VatId,
 } from './vat-id.js';
 export { errorCode } from './error-code.js';
+export { peerText } from './peer-text.js';
 export { signWithDomain, domainSignatureHolds } from './domain-signature.js';

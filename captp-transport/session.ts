@@ -267,20 +267,23 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     );
   });
 
-  const heartbeat = setInterval(() => {
-    if (Date.now() - lastHeard > 2 * limits.heartbeatMs) {
-      abort('heartbeat-lost', `no answer to ping within ${limits.heartbeatMs} ms`);
-      ws.terminate();
-      return;
-    }
-    // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
-    const held = exports + imports - (bootstrapped ? 1 : 0);
-    if (held <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
-      abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
-      return;
-    }
-    ws.ping();
-  }, Math.min(limits.heartbeatMs, limits.idleSessionMs));
+  const heartbeat = setInterval(
+    () => {
+      if (Date.now() - lastHeard > 2 * limits.heartbeatMs) {
+        abort('heartbeat-lost', `no answer to ping within ${limits.heartbeatMs} ms`);
+        ws.terminate();
+        return;
+      }
+      // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
+      const held = exports + imports - (bootstrapped ? 1 : 0);
+      if (held <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
+        abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
+        return;
+      }
+      ws.ping();
+    },
+    Math.min(limits.heartbeatMs, limits.idleSessionMs),
+  );
   heartbeat.unref();
 
   const probe = (ms: number): void => {

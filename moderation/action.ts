@@ -6,6 +6,7 @@ import {
   short,
   signWithDomain,
   type VatId,
+  peerText,
 } from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';
 
@@ -63,7 +64,7 @@ export const openAction = (signed: SignedAction, auditor: VatId): Action => {
   if (!Number.isSafeInteger(action.durationMs) || action.durationMs < 0)
     bad('durationMs must be a whole number of ms, 0 for no end');
   if (action.auditor !== auditor)
-    bad(`signed for ${short(String(action.auditor))}, presented by ${short(auditor)}`);
+    bad(`signed for ${short(peerText(action.auditor, 52))}, presented by ${short(auditor)}`);
   if (canonical(action) !== signed.action) bad('not in canonical form');
   if (!domainSignatureHolds(ACTION_DOMAIN, signed.action, signed.sig, auditor)) {
     bad(`the signature of auditor ${short(auditor)} does not hold`);

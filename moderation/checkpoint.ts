@@ -56,6 +56,7 @@ export const openCheckpoint = (signed: SignedCheckpoint, operator?: VatId): Chec
     checkpoint.v !== 1 ||
     typeof checkpoint.operator !== 'string' ||
     !Number.isSafeInteger(checkpoint.size) ||
+    typeof checkpoint.root !== 'string' ||
     !/^[0-9a-f]{64}$/.test(checkpoint.root)
   ) {
     bad('malformed');

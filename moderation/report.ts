@@ -12,6 +12,7 @@ import {
   short,
   signWithDomain,
   type VatId,
+  peerText,
 } from '../captp-transport/index.js';
 import {
   canonical,
@@ -123,7 +124,7 @@ export const openReport = (signed: SignedReport): Report => {
     bad('malformed');
   if (canonical(report) !== signed.report) bad('not in canonical form');
   if (!domainSignatureHolds(REPORT_DOMAIN, signed.report, signed.sig, report.reporter))
-    bad(`signature of the reporter ${short(String(report.reporter))} does not hold`);
+    bad(`signature of the reporter ${short(peerText(report.reporter, 52))} does not hold`);
   return harden(report);
 };
 harden(openReport);

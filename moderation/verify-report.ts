@@ -6,7 +6,7 @@
 // items are bad or missing (each problem listed), else `verified`.
 // Equivocation by a participant is a finding about that participant, not a
 // flaw of the report.
-import { short, type VatId } from '../captp-transport/index.js';
+import { peerText, short, type VatId } from '../captp-transport/index.js';
 import {
   contentMatches,
   openEnvelope,
@@ -105,7 +105,7 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
   }
   if (report.reporter !== opts.reporter) {
     return reject(
-      `[spoofed-reporter] the report names ${short(String(report.reporter))} but came through the facet of ${short(opts.reporter)}`,
+      `[spoofed-reporter] the report names ${short(peerText(report.reporter, 52))} but came through the facet of ${short(opts.reporter)}`,
       report,
     );
   }

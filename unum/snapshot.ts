@@ -120,7 +120,8 @@ export const openSnapshot = <State>(
   if (snapshot?.v !== 1 || snapshot.host !== host) bad('names another host');
   if (room !== undefined && snapshot.room !== room) bad(`is for another room`);
   harden(snapshot);
-  if (!matches(snapshot, SnapshotShape)) bad('is not in the form of a roster (docs/protocol.md §4.1)');
+  if (!matches(snapshot, SnapshotShape))
+    bad('is not in the form of a roster (docs/protocol.md §4.1)');
   for (const m of snapshot.members) checkVatId(m.vatId);
   return snapshot;
 };

@@ -55,9 +55,12 @@ export const readRequest = (
     return { error: '[bad-request] a request is a JSON object: {"cmd": …, "args": {…}}' };
   }
   const { id, cmd, args } = request as { id?: unknown; cmd?: unknown; args?: unknown };
+  // Never String(cmd): a peer's object can carry its own toString.
+  if (typeof cmd !== 'string')
+    return { error: '[bad-request] "cmd" is the name of a command (a string)' };
   return {
     id,
-    cmd: String(cmd),
+    cmd,
     args:
       args && typeof args === 'object' && !Array.isArray(args)
         ? (args as Record<string, unknown>)

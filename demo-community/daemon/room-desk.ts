@@ -20,6 +20,14 @@ import { makeWaitingRooms } from './waiting-rooms.js';
 export type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
 
 const HISTORY = 500;
+
+/** A command's text argument. Never String(x): a client's object can carry its own toString. */
+const textArg = (value: unknown, what: string): string => {
+  if (typeof value !== 'string') throw Error(`[usage] ${what} must be text`);
+  return value;
+};
+const optionalText = (value: unknown, what: string): string | undefined =>
+  value === undefined || value === null || value === '' ? undefined : textArg(value, what);
 /** How often a watcher is told, if it changed, who may not hear this member. */
 const REACH_POLL_MS = 1000;
 
@@ -163,7 +171,7 @@ export const makeRoomDesk = (vat: Vat) => {
   };
   /** A joined room by id, or by the name its host gave it. */
   const find = (which: unknown) => {
-    const key = String(which);
+    const key = textArg(which, 'the room');
     const entry =
       joined.get(key) ?? [...joined.values()].find(j => j.member.room.startsWith(`${key}~`));
     if (!entry)
@@ -240,7 +248,7 @@ export const makeRoomDesk = (vat: Vat) => {
     ],
     say: async ({ room, text }) => {
       const entry = present(room);
-      const line = String(text);
+      const line = textArg(text, 'the line');
       const others = entry.member
         .roster()
         .filter(m => m.vatId !== vat.id)
@@ -249,11 +257,12 @@ export const makeRoomDesk = (vat: Vat) => {
     },
     whisper: async ({ room, to, text }) => {
       const entry = present(room);
-      const target = entry.member.roster().find(m => m.name === to || m.vatId === to);
+      const whom = textArg(to, 'whom to whisper to');
+      const target = entry.member.roster().find(m => m.name === whom || m.vatId === whom);
       if (!target)
-        throw Error(`[not-a-member] nobody called ${JSON.stringify(String(to))} is in the room`);
+        throw Error(`[not-a-member] nobody called ${JSON.stringify(whom)} is in the room`);
       if (target.vatId === vat.id) throw Error('[not-a-member] a whisper goes to someone else');
-      const line = String(text);
+      const line = textArg(text, 'the line');
       return sent(
         entry,
         line,
@@ -307,16 +316,17 @@ export const makeRoomDesk = (vat: Vat) => {
         : entry.lines.filter(l => l.name === name).slice(-3);
       if (flagged.length === 0)
         throw Error(
-          `[nothing-to-report] no recent line ${Array.isArray(ids) ? 'with those ids' : `by ${JSON.stringify(String(name))}`} in this room`,
+          `[nothing-to-report] no recent line ${Array.isArray(ids) ? 'with those ids' : `by ${JSON.stringify(textArg(name, 'the name of whom to report'))}`} in this room`,
         );
       if (flagged.some(l => l.mine))
         throw Error('[nothing-to-report] you cannot report your own line');
-      const kind = String(category || 'other').slice(0, 64);
+      const kind = (optionalText(category, 'the category') ?? 'other').slice(0, 64);
+      const said = optionalText(note, 'the note');
       const accused = [...new Set(flagged.map(l => l.name))];
       try {
         const result = await entry.member.report({
           category: kind,
-          ...(note ? { note: String(note).slice(0, 2000) } : {}),
+          ...(said ? { note: said.slice(0, 2000) } : {}),
           flagged: flagged.map(l => l.id),
         });
         return record(receiptOf(entry.member.room, kind, accused, 'panic', result));
@@ -331,7 +341,9 @@ export const makeRoomDesk = (vat: Vat) => {
     receipts: async ({ room }) =>
       receiptsOf.all(find(room).member.room).map(r => JSON.parse(r.json) as DeskReceipt),
     history: async ({ room, limit = 50 }) =>
-      find(room).lines.slice(-Math.max(1, Math.min(HISTORY, Number(limit) || 50))),
+      find(room).lines.slice(
+        -Math.max(1, Math.min(HISTORY, (typeof limit === 'number' ? limit : 50) || 50)),
+      ),
   };
 
   return harden({

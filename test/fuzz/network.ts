@@ -143,7 +143,7 @@ const commandArb = (names: string[]) =>
       arbitrary: fc
         .record({
           id: fc.oneof(fc.nat(), edgyJson),
-          cmd: fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 20 })),
+          cmd: fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 20 }), edgyJson),
           args: fc.oneof(
             fc.dictionary(
               fc.constantFrom(

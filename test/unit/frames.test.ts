@@ -18,6 +18,11 @@ const refusals: Array<[string, unknown, RegExp]> = [
   ['JSON that is not an object', '[1,2]', /not a JSON object/],
   ['null', 'null', /not a JSON object/],
   ['an unknown type', { type: 'CTP_HACK' }, /unknown frame type "CTP_HACK"/],
+  [
+    'a type that is an object with its own toString (found by npm run fuzz)',
+    '{"type":{"toString":"x","valueOf":1}}',
+    /unknown frame type "a value of type object"/,
+  ],
   ['a Trap iteration (never enabled here)', { type: 'CTP_TRAP_ITERATE' }, /unknown frame type/],
   ['another epoch (captp never checks it)', { ...call, epoch: 7 }, /epoch "7", expected 0/],
   ['a malformed question id', { ...call, questionID: { toString: 1 } }, /malformed "questionID"/],

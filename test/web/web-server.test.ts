@@ -99,6 +99,12 @@ test('names Object.prototype holds are not pages, and a message that is not an o
       error: '[bad-request] a request is a JSON object: {"cmd": …, "args": {…}}',
     });
   }
+  // A command name that is an object with its own toString (found by npm run fuzz): refused, not run.
+  t.deepEqual(await ask(ws, origin, JSON.parse('{"cmd":{"toString":"x","valueOf":1}}')), {
+    id: null,
+    ok: false,
+    error: '[bad-request] "cmd" is the name of a command (a string)',
+  });
   t.like(await ask(ws, origin, { id: 1, cmd: 'echo', args: { x: 'still here' } }), {
     id: 1,
     ok: true,
