@@ -2,6 +2,7 @@
 // same directory would be a second vat with the same identity: its sessions
 // would replace the first one's at every peer. The lock is a file holding the
 // owner's pid; a lock whose process is gone (a crash) is taken over.
+import { nextStep } from './data-dir-errors.js';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -35,7 +36,7 @@ export const lockDataDir = (dataDir: string): (() => void) => {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw Error(
-          `[bad-data-dir] cannot lock data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+          `[bad-data-dir] cannot lock data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}. ${nextStep(error as NodeJS.ErrnoException)}`,
         );
       }
       let owner = NaN;

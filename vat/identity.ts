@@ -135,7 +135,8 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
     writeFileSync(`${certPath}.tmp`, certPem, { mode: 0o644 });
     renameSync(`${certPath}.tmp`, certPath);
   }
-  chmodSync(keyPath, 0o600);
+  // Only when it differs: on a read-only data directory a needless chmod would fail.
+  if ((statSync(keyPath).mode & 0o777) !== 0o600) chmodSync(keyPath, 0o600);
   return harden({ credentials: harden({ vatId, certPem, keyPem }), created });
 };
 harden(loadOrCreateIdentity);

@@ -5,6 +5,7 @@
 // hold the database itself.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, openSync } from 'node:fs';
+import { nextStep } from './data-dir-errors.js';
 import { join } from 'node:path';
 import { makeTables, migrate, type Tables, type TablesOptions } from './tables.js';
 
@@ -50,7 +51,7 @@ export const openStore = (dataDir: string): VatStore => {
   } catch (error) {
     if ((error as Error).message.startsWith('[bad-data-dir]')) throw error;
     throw Error(
-      `[bad-data-dir] cannot open the vat database in ${dataDir}: ${(error as Error).message}`,
+      `[bad-data-dir] cannot open the vat database in ${dataDir}: ${(error as Error).message}. ${nextStep(error as NodeJS.ErrnoException)}`,
     );
   }
   /** A second connection for `process-crash` tables, opened when first asked for. */
