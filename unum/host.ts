@@ -99,6 +99,8 @@ export const hostUnum = async <State>(
   let open = restored?.open ?? true;
   const events = makeEmitter<HostEvents<State>>();
   const records = new Map<VatId, MemberRecord>();
+  /** Joins in progress, by caller: one each, and `maxPendingJoins` in all. */
+  const pendingJoins = new Set<VatId>();
   const serial = makeSerial();
   const view = makeRosterView(room, () => current);
   const presence = makePresence({ vat, roster: view });
@@ -158,22 +160,25 @@ export const hostUnum = async <State>(
     return told;
   };
 
-  const watch = (vatId: VatId, link: ERef<MemberLink>) => {
-    vat.onPeerBroken(vatId, () => {
-      const record = records.get(vatId);
-      if (!record || record.link !== link) return; // it re-attached since
-      clearTimeout(record.grace);
-      record.grace = setTimeout(
-        () =>
-          void serial(async () => {
-            if (records.get(vatId)?.link === link)
-              await remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
-          }),
-        limits.graceMs,
-      );
-      record.grace.unref();
-    });
+  /** Removes a member whose session broke unless it comes back within graceMs. */
+  const startGrace = (vatId: VatId, link: ERef<MemberLink>) => {
+    const record = records.get(vatId);
+    if (!record || record.link !== link) return; // it re-attached since
+    clearTimeout(record.grace);
+    record.grace = setTimeout(
+      () =>
+        void serial(async () => {
+          if (records.get(vatId)?.link !== link) return;
+          // Coming back right now: its join decides, and restarts the grace if it fails.
+          if (pendingJoins.has(vatId)) return;
+          await remove(vatId, `its vat was unreachable for ${limits.graceMs} ms`);
+        }),
+      limits.graceMs,
+    );
+    record.grace.unref();
   };
+  const watch = (vatId: VatId, link: ERef<MemberLink>) =>
+    vat.onPeerBroken(vatId, () => startGrace(vatId, link));
 
   const makeMemberFacet = (vatId: VatId) => {
     let revoked = false;
@@ -191,9 +196,6 @@ export const hostUnum = async <State>(
       },
     };
   };
-
-  /** Joins in progress, by caller: one each, and `maxPendingJoins` in all. */
-  const pendingJoins = new Set<VatId>();
 
   /**
    * The steps of a join that wait on the newcomer (or on the service it is
@@ -261,6 +263,10 @@ export const hostUnum = async <State>(
         throw error;
       });
       return await serial(() => admit(vatId, request, link, name, admission, prepared));
+    } catch (error) {
+      const record = records.get(vatId);
+      if (record?.grace) startGrace(vatId, record.link); // a member whose return failed is still away
+      throw error;
     } finally {
       pendingJoins.delete(vatId);
     }
