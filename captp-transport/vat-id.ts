@@ -4,6 +4,7 @@
 // certificate) passes `checkVatId`, because node:crypto accepts a trivial
 // forgery under a small-order key and we refuse non-canonical encodings so one
 // key has exactly one VatId.
+import { peerText } from './peer-text.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base32 } from 'rfc4648';
@@ -33,7 +34,7 @@ export const checkVatId = (vatId: string): Uint8Array => {
   const known = good.get(vatId);
   if (known) return known;
   if (typeof vatId !== 'string' || !VAT_ID_RE.test(vatId)) {
-    throw Fail`[bad-vat-id] not a vat id (52 base32 characters): ${q(String(vatId).slice(0, 60))}`;
+    throw Fail`[bad-vat-id] not a vat id (52 base32 characters): ${q(peerText(vatId, 60))}`;
   }
   let raw: Uint8Array;
   try {

@@ -155,6 +155,7 @@ export interface Control {
   hostReachable(): boolean;
   roster(): string[];
   windowSize(): number;
+  heapAfterGc(): number;
 }
 
 export interface RoomVat {

@@ -211,3 +211,68 @@ test('report floods: a member is rate-limited, repeats are merged, priority coun
   const ana = await anaVat.fetch<Auditor>(mod.grant('triage', { label: 'ana' }));
   t.like((await E(ana).list())[0], { caseId: first.caseId, priority: 2, reports: 3 });
 });
+
+test('forged, non-canonical and misdirected actions are refused, and nothing is logged for them', async t => {
+  const { alice, line, mod, anaVat, malloryVat, bobVat, room } = await setUp(t);
+  const { caseId } = (await alice.report({ category: 'spam', flagged: [line.id] })) as SubmitResult;
+  const ana = await anaVat.fetch<Auditor>(mod.grant('act', { label: 'ana' }));
+  const fields = {
+    caseId,
+    room: room.room,
+    action: 'kick' as const,
+    target: malloryVat.id,
+    durationMs: 0,
+    reason: 'spam',
+    auditor: anaVat.id,
+  };
+  const logged = async () => {
+    const { size, root } = JSON.parse((await mod.archive.checkpoint()).checkpoint);
+    return { size, root };
+  };
+  const before = await logged();
+  // Signed by Bob's vat but naming Ana as the auditor.
+  const forged = signAction(fields, m => bobVat.sign(m));
+  await t.throwsAsync(E(ana).act(forged), {
+    message: /^\[bad-action\] the signature of auditor \w+ does not hold/,
+  });
+  // Ana's signature over a text that is not canonical (a space added).
+  const honest = signAction(fields, m => anaVat.sign(m));
+  const spaced = honest.action.replace('{', '{ ');
+  const { signWithDomain } = await import('../../captp-transport/index.js');
+  const { ACTION_DOMAIN } = await import('../../moderation/action.js');
+  await t.throwsAsync(
+    E(ana).act({ action: spaced, sig: signWithDomain(ACTION_DOMAIN, spaced, m => anaVat.sign(m)) }),
+    { message: '[bad-action] not in canonical form' },
+  );
+  // An action for another room than the case's.
+  await t.throwsAsync(
+    E(ana).act(signAction({ ...fields, room: 'elsewhere~AAAAAAAAAAAA' }, m => anaVat.sign(m))),
+    { message: /^\[bad-action\] case \S+ is about room lobby~/ },
+  );
+  t.deepEqual(await logged(), before, 'none of them reached the log');
+  t.true(
+    alice.roster().some(m => m.name === 'mallory'),
+    'and mallory is still in the room',
+  );
+});
+
+test('an act auditor whose grant is revoked can no longer act', async t => {
+  const { alice, line, mod, anaVat, malloryVat, room } = await setUp(t);
+  const { caseId } = (await alice.report({ category: 'spam', flagged: [line.id] })) as SubmitResult;
+  const ana = await anaVat.fetch<Auditor>(mod.grant('act', { label: 'ana' }));
+  await mod.revoke('ana');
+  const action = signAction(
+    {
+      caseId,
+      room: room.room,
+      action: 'mute',
+      target: malloryVat.id,
+      durationMs: 0,
+      reason: 'spam',
+      auditor: anaVat.id,
+    },
+    m => anaVat.sign(m),
+  );
+  await t.throwsAsync(E(ana).act(action), { message: /^\[revoked\]/ });
+  t.false(alice.roster().find(m => m.name === 'mallory')!.muted);
+});
