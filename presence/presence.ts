@@ -145,18 +145,32 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   let closed = false;
   let gaps = 0;
 
-  /** Asks `peer` for a stream range, page by page (a reply is cut to maxBatchBytes); true once it is filled. */
+  /** The seq in a wire header, if it has one (the receiver checks the rest). */
+  const seqOf = (wire: { header: string }): number | undefined => {
+    try {
+      const seq = JSON.parse(wire.header).seq;
+      return Number.isSafeInteger(seq) ? seq : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /**
+   * Asks `peer` for a stream range, page by page (a reply is cut to
+   * maxBatchBytes): `filled` once the stream's head reaches `toSeq`, `none`
+   * if the peer had nothing of the range, `partial` if it had some.
+   */
   const askPeer = async (
     peer: VatId,
     author: VatId,
     stream: string,
     fromSeq: number,
     toSeq: number,
-  ) => {
+  ): Promise<'filled' | 'partial' | 'none'> => {
     let from = fromSeq;
     while (from <= toSeq) {
       const link = links.get(peer);
-      if (!link) return false;
+      if (!link) break;
       const found: unknown = await E(link.inbox).history(
         author,
         stream,
@@ -168,28 +182,33 @@ export const makePresence = (opts: PresenceOptions): Presence => {
           peer,
           `history reply is not a list of at most ${HISTORY_RANGE} envelopes`,
         );
-        return false;
+        break;
       }
       for (const wire of found) receiver.receive(wire, peer, { live: false });
-      const reached = receiver.head(author, stream)?.seq ?? 0;
-      if (reached >= toSeq) return true;
-      if (reached < from) return false; // no progress: this peer cannot help further
-      from = reached + 1;
+      if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return 'filled';
+      const last = found.length ? seqOf(found.at(-1) as { header: string }) : undefined;
+      if (last === undefined || last < from) break; // this peer has no more of it
+      from = last + 1;
     }
-    return true;
+    return from > fromSeq ? 'partial' : 'none';
   };
 
   const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
     // Our direct stream from `author` only the author has; public streams anyone may.
     const candidates =
       stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
+    let anyHad = false;
     for (const peer of candidates) {
       try {
-        if (await askPeer(peer, author, stream, fromSeq, toSeq)) return;
+        const result = await askPeer(peer, author, stream, fromSeq, toSeq);
+        if (result === 'filled') return;
+        anyHad ||= result === 'partial';
       } catch {
         // that peer could not help; try the next
       }
     }
+    // No peer keeps any of it (windows are bounded): waiting holdMs would only delay what follows.
+    if (!anyHad && !closed) receiver.gapUnfillable(author, stream, toSeq);
   };
 
   const receiver = makeReceiver({

@@ -75,6 +75,8 @@ export interface Receiver {
   own(envelope: Envelope, show: boolean): void;
   /** The last accepted (seq, id) of a stream, if it is known. */
   head(author: VatId, stream: string): { seq: number; id: string } | undefined;
+  /** No peer could fill the gap before `author`'s held `stream`: move past it now rather than after holdMs. */
+  gapUnfillable(author: VatId, stream: string, toSeq: number): void;
   /** Counts and emits a refused reply from `from` (a `heads`, `history` or `recent` answer of the wrong shape). */
   refuseReply(from: VatId, detail: string): void;
   counts(): Record<string, number>;
@@ -110,6 +112,8 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
   /** Envelopes from an epoch newer than our roster's. */
   let epochHeld: Held[] = [];
   const requested = new Map<string, number>();
+  /** Per stream, the seq up to which peers could not fill a gap (their windows no longer hold it). */
+  const unfillable = new Map<string, number>();
   const counts: Record<string, number> = {};
 
   const drop = (dropped: Dropped) => {
@@ -242,7 +246,9 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       return;
     }
     holdFor(key, item);
-    askForGap(author, envelope.stream, state.seq + 1, seq - 1);
+    // No peer could fill up to here already: move past it at once.
+    if ((unfillable.get(key) ?? 0) >= seq - 1) moveOn(key);
+    else askForGap(author, envelope.stream, state.seq + 1, seq - 1);
   };
 
   const releaseHeld = (key: string) => {
@@ -266,6 +272,20 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     if (waiting.size === 0) held.delete(key);
     else if (continuity === 'strict')
       askForGap(state.author, state.stream, state.seq + 1, Math.min(...waiting.keys()) - 1);
+  };
+
+  /** The gap before a stream's held envelopes will not fill: move past it, and say so. */
+  const moveOn = (key: string) => {
+    const state = streams.get(key);
+    const waiting = held.get(key);
+    if (!state || !waiting || waiting.size === 0) return;
+    const first = Math.min(...waiting.keys());
+    if (first <= state.seq + 1) return;
+    hooks.gap(state.author, state.stream, state.seq + 1, first - 1);
+    // What the gap skipped will never be shown: lines naming it as a head need not wait for it.
+    if (state.stream === PUBLIC) order.seen(state.author, first - 1);
+    streams.set(key, { ...state, seq: first - 1, id: waiting.get(first)!.envelope.header.prev });
+    releaseHeld(key);
   };
 
   const admit = (item: Held): void => {
@@ -391,16 +411,14 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
           held.delete(key);
           continue;
         }
-        // The gap did not fill: move past it, and say so.
-        const first = Math.min(...waiting.keys());
-        hooks.gap(state.author, state.stream, state.seq + 1, first - 1);
-        streams.set(key, {
-          ...state,
-          seq: first - 1,
-          id: waiting.get(first)!.envelope.header.prev,
-        });
-        releaseHeld(key);
+        moveOn(key);
       }
+      flushShown();
+    },
+    gapUnfillable(author: VatId, stream: string, toSeq: number) {
+      const key = keyOf(author, stream);
+      unfillable.set(key, Math.max(unfillable.get(key) ?? 0, toSeq));
+      moveOn(key);
       flushShown();
     },
     own(envelope: Envelope, show: boolean) {

@@ -5,7 +5,8 @@
 // lines lost and duplicated, equivocations, delivery p50/p99, and each
 // process's heap growth from the end of warm-up (a quarter of the run, with a
 // small window so windows are full by then) to the end, after forced GCs.
-// Expected: 0 lost, 0 duplicated, heap growth under 10 %.
+// Expected: 0 lost, 0 duplicated, heap growth under 10 %. STOA_SOAK_DEBUG=1
+// also prints each leave and kick and every delivery slower than 1 s.
 import '../vat/lockdown.js';
 import '@endo/eventual-send/shim.js';
 import { E, type ERef } from '@endo/far';
@@ -119,6 +120,10 @@ const run = async (driver: Vat) => {
         m.shownLive.set(line.text, n);
         if (n === 2) duplicates += 1;
         latencies.push(line.latencyMs);
+        if (line.latencyMs > 1_000 && process.env.STOA_SOAK_DEBUG)
+          console.log(
+            `slow: ${line.text.split(' ').slice(1, 3).join(' ')} to ${m.name} after ${line.latencyMs} ms, at +${Math.round((Date.now() - started) / 1000)} s`,
+          );
       }
     }
   };
@@ -164,11 +169,15 @@ const run = async (driver: Vat) => {
     try {
       if (dice < 0.02) {
         const from = Date.now();
+        if (process.env.STOA_SOAK_DEBUG)
+          console.log(`leave ${m.name} at +${Math.round((from - started) / 1000)} s`);
         await E(m.control).leave();
         counts.leaves += 1;
         await rejoin(m, from);
       } else if (dice < 0.03) {
         const from = Date.now();
+        if (process.env.STOA_SOAK_DEBUG)
+          console.log(`kick ${m.name} at +${Math.round((from - started) / 1000)} s`);
         await E(hostControl).kick(m.proc.vatId, 'soak');
         counts.kicks += 1;
         await rejoin(m, from);
