@@ -57,8 +57,8 @@ export interface PeerSession {
   abort(code: BreakCode, reason: string): void;
   /** Sends a ping; aborts with `heartbeat-lost` unless a pong (or any frame) comes within `ms`. */
   probe(ms: number): void;
-  /** Called once, with the session's ending, when it breaks (at once if it already has). */
-  onBroken(watcher: (reason: Error) => void): void;
+  /** Called once, with the session's ending, when it breaks (at once if it already has). Returns a function that stops watching. */
+  onBroken(watcher: (reason: Error) => void): () => void;
   readonly broken: Error | undefined;
   stats(): SessionStats;
 }
@@ -313,7 +313,14 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       if (broken) {
         const reason = broken;
         queueMicrotask(() => notify(watcher, reason));
-      } else watchers.push(watcher);
+        return () => {};
+      }
+      watchers.push(watcher);
+      // A long session outlives many watchers (links re-made, members re-attaching): they leave.
+      return () => {
+        const at = watchers.indexOf(watcher);
+        if (at >= 0) watchers.splice(at, 1);
+      };
     },
     get broken() {
       return broken;

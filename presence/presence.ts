@@ -132,6 +132,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const { window, heads: restored } = makeWindow(room, windowStore, limits);
   const links = new Map<VatId, PeerLink>();
   const revokers = new Map<VatId, () => void>();
+  /** Per linked peer, the function that stops watching its session (a re-made link replaces it). */
+  const watching = new Map<VatId, () => void>();
   const positions = new Map<VatId, Position>();
   let myPosition: Position | undefined;
   let positionDirty = false;
@@ -314,7 +316,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       });
       links.set(peer, link);
       // Noticed when the session ends, not only at the next send: who may not hear us shows at once.
-      vat.onPeerBroken(peer, reason => link.fail(reason));
+      const stopWatching = vat.onPeerBroken(peer, reason => link.fail(reason));
+      watching.get(peer)?.();
+      watching.set(peer, stopWatching);
       const reply = checkHeadsReply(await E(inbox).heads());
       if (!reply.ok) {
         receiver.refuseReply(peer, reply.why);
@@ -326,6 +330,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     },
     unlink(peer) {
       links.delete(peer);
+      watching.get(peer)?.();
+      watching.delete(peer);
       positions.delete(peer);
       revokers.get(peer)?.();
       revokers.delete(peer);
@@ -427,6 +433,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       closed = true;
       clearInterval(sweeper);
       for (const revoke of revokers.values()) revoke();
+      for (const stop of watching.values()) stop();
+      watching.clear();
       links.clear();
     },
   };

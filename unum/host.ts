@@ -81,6 +81,8 @@ export interface HostedUnum<State> {
 interface MemberRecord {
   link: ERef<MemberLink>;
   revokeFacet: () => void;
+  /** Stops watching the member's session (when it re-attaches or is removed). */
+  stopWatching?: () => void;
   grace?: NodeJS.Timeout;
 }
 
@@ -156,6 +158,7 @@ export const hostUnum = async <State>(
       { ...current, ...patch, members: current.members.filter(m => m.vatId !== vatId) },
       removedChange,
     );
+    record?.stopWatching?.();
     records.delete(vatId);
     return told;
   };
@@ -294,6 +297,7 @@ export const hostUnum = async <State>(
     }
     const previous = records.get(vatId);
     previous?.revokeFacet();
+    previous?.stopWatching?.();
     clearTimeout(previous?.grace);
     const { facet, revoke } = makeMemberFacet(vatId);
     const pairs = await introducePeers(
@@ -303,8 +307,7 @@ export const hostUnum = async <State>(
       prepared.fromNewcomer,
       limits.introductionTimeoutMs,
     );
-    records.set(vatId, { link, revokeFacet: revoke });
-    watch(vatId, link);
+    records.set(vatId, { link, revokeFacet: revoke, stopWatching: watch(vatId, link) });
     const member: Member = already
       ? { ...already, address: request.address }
       : {

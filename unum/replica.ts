@@ -177,6 +177,9 @@ export const joinUnum = async <State>(
     },
   });
 
+  /** Each attach watches the host's session anew; the last watch is dropped first. */
+  let stopWatchingHost = () => {};
+
   const attach = async (again = false) => {
     const result = await E(join).join(
       harden({
@@ -191,7 +194,8 @@ export const joinUnum = async <State>(
     services = { ...result.services };
     adopt(result.snapshot);
     await Promise.all([...result.peers, { vatId: host, gift: result.hostInbox }].map(linkPeer));
-    vat.onPeerBroken(host, () => void reattach());
+    stopWatchingHost();
+    stopWatchingHost = vat.onPeerBroken(host, () => void reattach());
   };
 
   let reattaching: Promise<void> | undefined;

@@ -91,8 +91,10 @@ export interface Vat {
    * Calls `watcher` once when the current session with `peer` ends (at once if
    * there is none; never for this vat itself). For references that arrived as
    * arguments or results, whose session is the one with the vat that sent them.
+   * Returns a function that stops watching (call it when the watcher's work is
+   * replaced: sessions live long, and watchers would pile up in them).
    */
-  onPeerBroken(peer: VatId, watcher: (reason: Error) => void): void;
+  onPeerBroken(peer: VatId, watcher: (reason: Error) => void): () => void;
   /** Counts of sessions, exports and gifts, and bytes sent and received per peer. */
   stats(): VatStats;
   /** Ends every session and closes the listener and the store. Idempotent. */
@@ -260,15 +262,15 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       session.onBroken(watcher);
     },
     onPeerBroken(peer, watcher) {
-      if (peer === self) return; // our own objects need no session: it never breaks
+      if (peer === self) return () => {}; // our own objects need no session: it never breaks
       const session = transport.sessions().find(s => s.peer === peer);
-      if (session) session.onBroken(watcher);
-      else
-        queueMicrotask(() =>
-          watcher(
-            Error(`[connection-lost] vat ${short(self)} has no session with vat ${short(peer)}`),
-          ),
-        );
+      if (session) return session.onBroken(watcher);
+      queueMicrotask(() =>
+        watcher(
+          Error(`[connection-lost] vat ${short(self)} has no session with vat ${short(peer)}`),
+        ),
+      );
+      return () => {};
     },
     stats: () =>
       harden({
