@@ -267,23 +267,31 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     );
   });
 
-  const heartbeat = setInterval(
-    () => {
-      if (Date.now() - lastHeard > 2 * limits.heartbeatMs) {
-        abort('heartbeat-lost', `no answer to ping within ${limits.heartbeatMs} ms`);
-        ws.terminate();
-        return;
-      }
-      // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
-      const held = exports + imports - (bootstrapped ? 1 : 0);
-      if (held <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
-        abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
-        return;
-      }
+  const tickMs = Math.min(limits.heartbeatMs, limits.idleSessionMs);
+  let lastTick = Date.now();
+  const heartbeat = setInterval(() => {
+    const late = Date.now() - lastTick > 2 * tickMs;
+    lastTick = Date.now();
+    if (late) {
+      // This process was frozen (SIGSTOP, a sleeping laptop): the silence was
+      // ours. Read what waited, and judge the peer from the next tick on.
+      lastHeard = Date.now();
       ws.ping();
-    },
-    Math.min(limits.heartbeatMs, limits.idleSessionMs),
-  );
+      return;
+    }
+    if (Date.now() - lastHeard > 2 * limits.heartbeatMs) {
+      abort('heartbeat-lost', `no answer to ping within ${limits.heartbeatMs} ms`);
+      ws.terminate();
+      return;
+    }
+    // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
+    const held = exports + imports - (bootstrapped ? 1 : 0);
+    if (held <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
+      abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
+      return;
+    }
+    ws.ping();
+  }, tickMs);
   heartbeat.unref();
 
   const probe = (ms: number): void => {
