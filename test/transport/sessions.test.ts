@@ -65,9 +65,20 @@ test('dialing a vat that is gone fails with a clear error, and retries back off'
   await bob.stop();
   const alice = await testVat(t);
   const messages = [];
+  const failedAt: number[] = [];
   for (let attempt = 0; attempt < 3; attempt += 1) {
     messages.push(((await t.throwsAsync(alice.fetch(ref))) as Error).message);
+    failedAt.push(performance.now());
   }
+  // The waits themselves, not only what the messages say: each dial waited out the one announced before.
+  t.true(
+    failedAt[1]! - failedAt[0]! >= 250 - 5,
+    `the second dial waited 250 ms (${failedAt[1]! - failedAt[0]!})`,
+  );
+  t.true(
+    failedAt[2]! - failedAt[1]! >= 500 - 5,
+    `the third dial waited 500 ms (${failedAt[2]! - failedAt[1]!})`,
+  );
   const where = `vat ${bob.vatId.slice(0, 8)} at ${bob.address}: ECONNREFUSED`;
   t.deepEqual(
     messages,

@@ -3,6 +3,7 @@
 // takes only its own page's Origin. Commands run as on the console.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { serveWeb } from '../../demo-community/web/web-server.js';
 
@@ -20,6 +21,18 @@ const get = (url: string, headers: Record<string, string> = {}) =>
       req.end();
     },
   );
+
+/** A GET of exactly `path`, as bytes on a socket; resolves with the whole reply. */
+const rawGet = (origin: string, path: string) =>
+  new Promise<string>((resolve, reject) => {
+    const { hostname, port, host } = new URL(origin);
+    const socket = connect(Number(port), hostname);
+    let reply = '';
+    socket.on('data', chunk => (reply += chunk));
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+  });
 
 const ask = (url: string, origin: string, message: unknown) =>
   new Promise<unknown>((resolve, reject) => {
@@ -52,7 +65,18 @@ test('the page is served only under its token, to its own Host, and its socket o
 
   t.is((await get(`${origin}/`)).status, 404, 'no token, nothing');
   t.is((await get(`${origin}/${'x'.repeat(32)}/`)).status, 404, 'a wrong token, nothing');
-  t.is((await get(`${web.url}../package.json`)).status, 404);
+  // Sent as raw bytes: new URL() (and so http.request) would normalise ../ away before it left.
+  for (const path of [
+    `${pathname}../package.json`,
+    `${pathname}%2e%2e/package.json`,
+    `${pathname}..%2fpackage.json`,
+    `${pathname}style.css/../../package.json`,
+    `${pathname}..\\package.json`,
+  ]) {
+    const reply = await rawGet(origin, path);
+    t.regex(reply, /^HTTP\/1\.1 404 /, `${path} is no page`);
+    t.false(reply.includes('"name": "stoa"'), `${path} serves no file outside the page`);
+  }
   t.is(
     (await get(web.url, { host: 'evil.example:80' })).status,
     404,
