@@ -18,7 +18,11 @@ export const WireEnvelopeShape = M.splitRecord(
   { content: M.string({ stringLengthLimit: 16_384 }), salt: M.string({ stringLengthLimit: 24 }) },
   harden({}), // nothing else: an envelope with extra fields is refused at the guard
 );
-const StreamHeadShape = harden({ seq: M.number(), id: M.string({ stringLengthLimit: 64 }) });
+/** A chain head as heads() answers it; replies.ts checks a peer's answer against it too. */
+export const StreamHeadShape = harden({
+  seq: M.and(M.gte(0), M.lte(Number.MAX_SAFE_INTEGER)),
+  id: M.string({ stringLengthLimit: 64 }),
+});
 
 export const PeerInboxI = M.interface('PeerInbox', {
   deliver: M.call(M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH })).returns(

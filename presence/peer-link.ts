@@ -27,7 +27,8 @@ export interface PeerLinkStats {
 export interface PeerLink {
   readonly peer: VatId;
   readonly inbox: ERef<PeerInbox>;
-  send(wire: WireEnvelope): void;
+  /** Queues `wire`; `size` is its encodedSize, computed once per envelope by the caller that fans it out. */
+  send(wire: WireEnvelope, size?: number): void;
   /** Resolves when everything queued so far has been acknowledged (or the link broke). */
   drain(): Promise<void>;
   /** Breaks the link now (its session ended): queued envelopes are dropped and `onBroken` runs once with how many were undelivered. */
@@ -103,10 +104,10 @@ export const makePeerLink = (
   return harden({
     peer,
     inbox,
-    send(wire: WireEnvelope) {
+    send(wire: WireEnvelope, size = encodedSize(wire)) {
       if (broken) return;
       queue.push(wire);
-      sizes.push(encodedSize(wire));
+      sizes.push(size);
       if (queue.length > limits.maxQueuePerPeer) {
         const excess = queue.length - limits.maxQueuePerPeer;
         queue.splice(0, excess);

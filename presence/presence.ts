@@ -30,7 +30,7 @@ import { makeReceiver, type Delivery, type DropReason, type Dropped } from './re
 import type { RosterView } from './roster-view.js';
 import { checkHeadsReply, isEnvelopeList } from './replies.js';
 import { makeWindow, type KeptEnvelope } from './window.js';
-import { newestWithin, oldestWithin } from './wire-size.js';
+import { encodedSize, newestWithin, oldestWithin } from './wire-size.js';
 import { openWindowStore } from './window-store.js';
 
 /** Where an envelope goes: everyone (shown here too), everyone else, one peer, or the host. */
@@ -375,7 +375,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       );
       const targets = pickTargets(target);
       receiver.own(envelope, target === 'all');
-      for (const peer of targets) links.get(peer)?.send(envelope.wire);
+      const size = encodedSize(envelope.wire);
+      for (const peer of targets) links.get(peer)?.send(envelope.wire, size);
       return harden({
         id: envelope.id,
         seq: envelope.header.seq,

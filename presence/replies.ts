@@ -4,12 +4,7 @@
 // whole and counted as a `bad-reply` drop.
 import { M, matches } from '@endo/patterns';
 import { GENESIS } from './envelope.js';
-import { HISTORY_RANGE, WireEnvelopeShape, type StreamHead } from './inbox.js';
-
-const StreamHeadShape = harden({
-  seq: M.and(M.gte(0), M.lte(Number.MAX_SAFE_INTEGER)),
-  id: M.string({ stringLengthLimit: 64 }),
-});
+import { HISTORY_RANGE, StreamHeadShape, WireEnvelopeShape, type StreamHead } from './inbox.js';
 const HeadsReplyShape = harden({ public: StreamHeadShape, direct: StreamHeadShape });
 const EnvelopeListShape = M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: HISTORY_RANGE });
 

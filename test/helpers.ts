@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
+import { E } from '@endo/far';
 import { joinRoom, startVat, type ChatMessage, type Vat, type VatOptions } from '../index.js';
 import type { UnumLimits } from '../unum/index.js';
 import { spawnStoaVat, STOA_CLI_PATH } from '../demo-community/cli/stoa-process.js';
@@ -179,6 +180,14 @@ export const roomVat = async (
   });
   const control = await driver.fetch<Control>(String(proc.ready.control));
   return { proc, vatId: proc.vatId, address: proc.address, control };
+};
+
+/** Each room vat joins `invite` under its name, one after the other (joins are in order). */
+export const joinInOrder = async (
+  invite: string,
+  members: ReadonlyArray<readonly [RoomVat, string]>,
+) => {
+  for (const [member, name] of members) await E(member.control).join(invite, name);
 };
 
 /** A member in this process at the unum level, so a test can seal and forward envelopes as Mallory would. */

@@ -100,8 +100,9 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
   }
   const keyPath = join(folder, KEY_FILE);
   let keyPem: string;
+  let mode: number;
   try {
-    const mode = statSync(keyPath).mode & 0o777;
+    mode = statSync(keyPath).mode & 0o777;
     if (mode & 0o077) {
       throw Error(
         `[unsafe-key] ${keyPath} is readable by others (mode ${mode.toString(8)}); run: chmod 600 ${keyPath}`,
@@ -136,7 +137,7 @@ export const loadOrCreateIdentity = (dataDir: string): IdentityFiles => {
     renameSync(`${certPath}.tmp`, certPath);
   }
   // Only when it differs: on a read-only data directory a needless chmod would fail.
-  if ((statSync(keyPath).mode & 0o777) !== 0o600) chmodSync(keyPath, 0o600);
+  if (mode !== 0o600) chmodSync(keyPath, 0o600);
   return harden({ credentials: harden({ vatId, certPem, keyPem }), created });
 };
 harden(loadOrCreateIdentity);

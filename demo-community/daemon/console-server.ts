@@ -32,9 +32,7 @@ export const answer = async (
   try {
     const handler = Object.hasOwn(handlers, cmd) ? handlers[cmd] : undefined;
     if (!handler)
-      throw Error(
-        `[unknown-command] the vat has no command ${JSON.stringify(String(cmd).slice(0, 40))}`,
-      );
+      throw Error(`[unknown-command] the vat has no command ${JSON.stringify(cmd.slice(0, 40))}`);
     return { ok: true, result: await handler(args, stream, closed) };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -7,7 +7,15 @@ import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
 import { joinRoom, signAction } from '../../index.js';
 import type { AuditorFacet } from '../../moderation/index.js';
-import { aliceHearsMallory, childVat, nextEvent, roomVat, tempDir, testVat } from '../helpers.js';
+import {
+  aliceHearsMallory,
+  childVat,
+  nextEvent,
+  roomVat,
+  tempDir,
+  testVat,
+  joinInOrder,
+} from '../helpers.js';
 
 const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
 const RULESET = { rules: [{ id: 'no-spam', action: 'hide', keywords: ['spam'] }] };
@@ -23,13 +31,12 @@ const restartedHost = (stop: 'stop' | 'kill') => async (t: import('ava').Executi
     roomVat(t, driver),
   ]);
   const { invite } = await E(host.control).createRoom('lobby');
-  for (const [member, name] of [
+  await joinInOrder(invite, [
     [alice, 'alice'],
     [bob, 'bob'],
     [carol, 'carol'],
     [dave, 'dave'],
-  ] as const)
-    await E(member.control).join(invite, name);
+  ]);
   await E(host.control).setRuleset(RULESET);
   await E(host.control).mute(carol.vatId, true);
   await E(host.control).ban(bob.vatId, 0, 'spam');

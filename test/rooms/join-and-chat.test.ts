@@ -2,7 +2,7 @@
 // the host silent, whispers.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { roomVat, testVat } from '../helpers.js';
+import { roomVat, testVat, joinInOrder } from '../helpers.js';
 
 test('members join in order, the roster epoch counts the joins, and existing members hear first', async t => {
   const driver = await testVat(t);
@@ -26,12 +26,11 @@ test('chat reaches every member directly, and the host sends zero bytes of chat'
   const driver = await testVat(t);
   const [host, alice, bob, carol] = await Promise.all([0, 1, 2, 3].map(() => roomVat(t, driver)));
   const { invite } = await E(host.control).createRoom('lobby');
-  for (const [member, name] of [
+  await joinInOrder(invite, [
     [alice, 'alice'],
     [bob, 'bob'],
     [carol, 'carol'],
-  ] as const)
-    await E(member.control).join(invite, name);
+  ]);
   const hostBytesToMembers = async () => {
     const sent = await E(host.control).bytesSent();
     return [alice, bob, carol].reduce((sum, m) => sum + (sent[m.vatId] ?? 0), 0);
@@ -60,12 +59,11 @@ test('a whisper reaches its one recipient and nobody else', async t => {
   const driver = await testVat(t);
   const [host, alice, bob, carol] = await Promise.all([0, 1, 2, 3].map(() => roomVat(t, driver)));
   const { invite } = await E(host.control).createRoom('lobby');
-  for (const [member, name] of [
+  await joinInOrder(invite, [
     [alice, 'alice'],
     [bob, 'bob'],
     [carol, 'carol'],
-  ] as const)
-    await E(member.control).join(invite, name);
+  ]);
   const whisper = await E(carol.control).whisper(bob.vatId, 'psst, bob');
   t.deepEqual(whisper.to, [bob.vatId]);
   t.like(await E(bob.control).waitFor('message', { text: 'psst, bob' }), {

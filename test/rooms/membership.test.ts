@@ -2,7 +2,7 @@
 // away and coming back.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
-import { roomVat, tempDir, testVat } from '../helpers.js';
+import { roomVat, tempDir, testVat, joinInOrder } from '../helpers.js';
 
 test('a killed member is removed after the grace window; one that reconnects within it is not', async t => {
   const driver = await testVat(t);
@@ -15,12 +15,11 @@ test('a killed member is removed after the grace window; one that reconnects wit
   ]);
   // A grace window longer than a vat process takes to restart on a loaded machine.
   const { invite } = await E(host.control).createRoom('lobby', { graceMs: 10_000 });
-  for (const [member, name] of [
+  await joinInOrder(invite, [
     [alice, 'alice'],
     [bob, 'bob'],
     [carol, 'carol'],
-  ] as const)
-    await E(member.control).join(invite, name);
+  ]);
   await Promise.all([bob.proc.kill(), carol.proc.kill()]);
   // Carol's vat comes straight back, with the same identity, and joins again.
   const carolAgain = await roomVat(t, driver, { dataDir: carolDir, listen: carol.address });
