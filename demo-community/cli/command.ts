@@ -21,10 +21,52 @@ export const parseOptions = <O extends OptionsConfig>(
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>
 > => {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({
+      args: dashesAllowed(argv, options),
+      options,
+      allowPositionals,
+      strict: true,
+    });
   } catch (error) {
     throw Error(`[usage] ${(error as Error).message.split('\n')[0]}`);
   }
+};
+
+/**
+ * Case, report and grant ids are base64url, so one in 64 starts with `-`:
+ * node's parser would take `stoa audit show -_3DW…` for an unknown option. A
+ * word that is not one of the command's options is a positional, and a string
+ * option takes the next word as its value whatever it starts with. `--words`
+ * stay options, so a misspelt flag is still refused.
+ */
+const dashesAllowed = (argv: string[], options: OptionsConfig): string[] => {
+  const shorts = new Map(
+    Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])),
+  );
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const word = argv[i]!;
+    if (word === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    const name = word.startsWith('--')
+      ? word.slice(2)
+      : word.length === 2 && word.startsWith('-')
+        ? shorts.get(word[1]!)
+        : undefined;
+    if (word.startsWith('--') || name !== undefined) {
+      const takesValue = name !== undefined && options[name]?.type === 'string';
+      if (takesValue && i + 1 === argv.length)
+        throw Error(`Option '--${name} <value>' argument missing`);
+      if (takesValue) {
+        flags.push(`--${name}=${argv[i + 1]}`);
+        i += 1;
+      } else flags.push(word);
+    } else positionals.push(word);
+  }
+  return [...flags, '--', ...positionals];
 };
 
 /**

@@ -55,8 +55,10 @@ const waitReady = async (
     Date.now() < until;
     await new Promise(r => setTimeout(r, 100))
   ) {
+    // Only whole lines: the vat may be midway through writing the ready line.
     const ready = since()
       .split('\n')
+      .slice(0, -1)
       .find(l => l.startsWith('{"event":"ready"'));
     if (ready) {
       child.unref();
