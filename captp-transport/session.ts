@@ -21,6 +21,7 @@ export type BreakCode =
   | 'too-many-imports' // the peer handed us more than maxImportsPerSession references
   | 'peer-stalled' // the peer stopped reading; our queue passed maxBufferedBytes
   | 'idle' // no reference exchanged and no call either way for idleSessionMs
+  | 'evicted' // the session table was full, and this session held no references
   | 'replaced'; // a newer connection to the same peer took over
 
 export interface FrameEvent {
@@ -41,6 +42,10 @@ export interface SessionStats {
   questionsInFlight: number;
   /** References the peer has handed us this session. */
   imports: number;
+  /** References either side holds over this session, our bootstrap's import aside: 0 means nothing would break if it closed. */
+  referencesHeld: number;
+  /** Milliseconds since the last call either way. */
+  idleMs: number;
 }
 
 export interface PeerSession {
@@ -267,6 +272,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     );
   });
 
+  const referencesHeld = () => exports + imports - (bootstrapped ? 1 : 0);
   const tickMs = Math.min(limits.heartbeatMs, limits.idleSessionMs);
   let lastTick = Date.now();
   const heartbeat = setInterval(() => {
@@ -285,8 +291,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       return;
     }
     // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
-    const held = exports + imports - (bootstrapped ? 1 : 0);
-    if (held <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
+    if (referencesHeld() <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
       abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
       return;
     }
@@ -334,7 +339,15 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       return broken;
     },
     stats: () =>
-      harden({ peer, dialedBy, ...counters, questionsInFlight: answersHeld.size, imports }),
+      harden({
+        peer,
+        dialedBy,
+        ...counters,
+        questionsInFlight: answersHeld.size,
+        imports,
+        referencesHeld: referencesHeld(),
+        idleMs: Date.now() - lastCall,
+      }),
   });
 };
 harden(makeSession);

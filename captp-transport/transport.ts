@@ -92,10 +92,28 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     return session;
   };
 
+  /**
+   * Identities are free, so a full table must not lock newcomers out: the
+   * session idle longest among those holding no references (nothing breaks
+   * when it ends) makes room. False when every session holds some.
+   */
+  const evictOne = (): boolean => {
+    let oldest: { session: PeerSession; idleMs: number } | undefined;
+    for (const session of live.values()) {
+      const { referencesHeld, idleMs } = session.stats();
+      if (referencesHeld <= 0 && idleMs >= (oldest?.idleMs ?? -1)) oldest = { session, idleMs };
+    }
+    oldest?.session.abort(
+      'evicted',
+      `the vat holds ${limits.maxSessions} sessions and this one, holding no references, made room for a new peer`,
+    );
+    return oldest !== undefined;
+  };
+
   const admit = (peer: VatId): Admission => {
     if (closing) return { admit: false, status: 503, code: 'vat closing' };
     if (peer === self) return { admit: false, status: 403, code: 'self connection' };
-    if (live.size >= limits.maxSessions && !live.has(peer))
+    if (live.size >= limits.maxSessions && !live.has(peer) && !evictOne())
       return { admit: false, status: 503, code: 'too many sessions' };
     const ours = live.get(peer);
     const weDialed = (connecting.get(peer) ?? 0) > 0 || ours?.dialedBy === self;

@@ -1,8 +1,10 @@
 // Connections cost a vat something before they prove anything: each one not
 // yet authenticated holds a slot counted by address and in all, for at most
 // handshakeTimeoutMs; an authenticated session that exchanged no reference and
-// carried no call for idleSessionMs is closed. Before, raw TCP was held 120 s,
-// a TLS connection with half a request 75 s, and an empty session forever.
+// carried no call for idleSessionMs is closed, and makes room for a newcomer
+// when the session table is full. Before, raw TCP was held 120 s, a TLS
+// connection with half a request 75 s, an empty session forever, and 1,000
+// empty sessions from throwaway identities locked every newcomer out (503).
 // The vat runs in its own process, with small limits.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
@@ -69,4 +71,52 @@ test('an authenticated session that exchanges nothing is closed after idleSessio
   t.is(await E(control).echo('still here'), 'still here');
   const after = alice.stats().peers.find(p => p.peer === bob.vatId)!;
   t.true(after.framesReceived > before.framesReceived, 'on the same session: it was not closed');
+});
+
+/** An authenticated WebSocket from a fresh identity that never sends a frame. */
+const emptySession = async (t: Parameters<typeof tempDir>[0], address: string) => {
+  const { credentials } = loadOrCreateIdentity(tempDir(t));
+  const ws = new WebSocket(`wss://${address}/`, tlsOptions(credentials));
+  ws.on('error', () => {});
+  // Not events.once: a refused upgrade emits 'error', which would reject it.
+  const closed = new Promise<string>(resolve =>
+    ws.once('close', (code, reason) => resolve(`${code} ${String(reason)}`)),
+  );
+  const opened = await new Promise<boolean>(resolve => {
+    ws.once('open', () => resolve(true));
+    ws.once('close', () => resolve(false));
+  });
+  return { opened, closed };
+};
+
+test('a full session table evicts the empty session idle longest for a newcomer; sessions holding references stay', async t => {
+  const bob = await fixtureVat(t, { limits: { maxSessions: 4 } });
+  const alice = await testVat(t);
+  const aliceControl = await alice.fetch<{ echo(x: string): string }>(String(bob.ready.control));
+  const strangers = [];
+  for (let i = 0; i < 3; i += 1) strangers.push(await emptySession(t, bob.address));
+  t.true(
+    strangers.every(s => s.opened),
+    'alice and three strangers fill the table',
+  );
+  const carol = await testVat(t);
+  const carolControl = await carol.fetch<{ echo(x: string): string }>(String(bob.ready.control));
+  t.is(await E(carolControl).echo('let me in'), 'let me in');
+  t.is(await strangers[0]!.closed, '4000 evicted', 'the stranger idle longest made room');
+  t.is(
+    await E(aliceControl).echo('still here'),
+    'still here',
+    'alice, who holds a reference, kept hers',
+  );
+  // Two more newcomers who each hold a reference: then nothing can make room.
+  for (const _ of [0, 1]) {
+    const vat = await testVat(t);
+    t.is(
+      await E(await vat.fetch<{ echo(x: string): string }>(String(bob.ready.control))).echo('in'),
+      'in',
+    );
+  }
+  const refused = await emptySession(t, bob.address);
+  t.false(refused.opened, 'every session holds references: the next is refused (503)');
+  t.is(await E(aliceControl).echo('and still'), 'and still');
 });
