@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { now } from './fanout-common.js';
+import { quantile } from './quantile.js';
 
 const { values } = parseArgs({
   options: {
@@ -83,9 +84,6 @@ interface Row {
   bytesPerPeer: number;
   cpuUsPerDelivery: number;
 }
-
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
 const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
   const root = mkdtempSync(join(tmpdir(), `stoa-fanout-${mode}-${n}-`));

@@ -17,6 +17,7 @@ import { openArchive } from '../moderation/archive.js';
 import { openArchiveStore } from '../moderation/service.js';
 import { verifyReport } from '../moderation/verify-report.js';
 import { startThrowawayPostgres } from '../harness/throwaway-postgres.js';
+import { quantile } from './quantile.js';
 
 const { values } = parseArgs({
   options: { reports: { type: 'string' }, seconds: { type: 'string' } },
@@ -86,9 +87,6 @@ const makeWindow = (size: number): KeptEnvelope[] => {
   }
   return kept;
 };
-
-const quantile = (xs: number[], q: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 const postgres = await startThrowawayPostgres();
 const dir = mkdtempSync(join(tmpdir(), 'stoa-bench-mod-'));

@@ -22,6 +22,7 @@ import { WebSocket } from 'ws';
 import { tlsOptions } from '../captp-transport/credentials.js';
 import { spawnStoaVat } from '../demo-community/cli/stoa-process.js';
 import { loadOrCreateIdentity, makeEcho, startVat, type Echo } from '../vat/index.js';
+import { quantile } from './quantile.js';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string' }, seconds: { type: 'string' } },
@@ -43,9 +44,6 @@ interface Result {
   p99: number;
   perSecond: number;
 }
-
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 /** Runs `call` `CALLS` times (or until SECONDS pass) keeping `inFlight` outstanding. */
 const measure = async (

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { quantile } from '../bench/quantile.js';
 import { spawnVat, type VatProcess } from '../harness/spawn-vat.js';
 import type { Control } from '../test/helpers.js';
 import { startVat, type Vat } from '../vat/index.js';
@@ -218,15 +219,12 @@ const run = async (driver: Vat) => {
       }
     }
   }
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
   console.log(`\nsoak: ${MEMBERS} members, ${MINUTES} min; ${JSON.stringify(counts)}`);
   console.log(
     `lines sent ${counts.lines}, deliveries checked ${checked}, lost ${lost}, duplicated ${duplicates}, equivocations ${equivocations}, gaps given up ${gaps}${lostSamples.length ? `; lost: ${lostSamples.join('; ')}` : ''}`,
   );
   console.log(
-    `delivery latency (live): p50 ${pct(50)} ms, p99 ${pct(99)} ms, over ${latencies.length} deliveries`,
+    `delivery latency (live): p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms, over ${latencies.length} deliveries`,
   );
   console.log('heap after GC, end of warm-up -> end:');
   let worst = 0;
