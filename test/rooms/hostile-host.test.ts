@@ -129,15 +129,16 @@ test('a member refuses roster updates signed by another vat, for another room, o
     members: [...withoutDave.members, member(host.dave.id, 'dave', 3)],
   };
   const m8 = short(host.mallory.id);
-  await t.throwsAsync(E(link).update(host.sign(host.snapshot(daveBack), eve)), {
-    message: `[bad-snapshot] roster from host ${m8} has a bad signature`,
-  });
+  const forged = host.sign(host.snapshot(daveBack), eve);
+  const badSignature = `[bad-snapshot] roster from host ${m8} has a bad signature`;
+  await t.throwsAsync(E(link).update(forged), { message: badSignature });
+  await t.throwsAsync(E(link).update(forged, { removed: 'forged' }), { message: badSignature });
   await t.throwsAsync(
     E(link).update(host.sign(host.snapshot({ ...daveBack, room: 'back-room~AAAAAAAAAAAA' }))),
     { message: `[bad-snapshot] roster from host ${m8} is for another room` },
   );
   const stale = `[stale-snapshot] roster from host ${m8} for ${host.room} has cseq 1, below the cseq 2 this member holds`;
-  // The join answer replayed, and with a removal: neither rolls back nor removes.
+  // The join answer replayed, and with a removal: neither rolls back nor removes (refused updates change nothing).
   await t.throwsAsync(E(link).update(joinAnswer), { message: stale });
   await t.throwsAsync(E(link).update(joinAnswer, { removed: 'rolled back' }), { message: stale });
   t.is(await E(link).update(current), undefined, 'the same cseq again is a resend: no error');
