@@ -131,8 +131,8 @@ export const joinUnum = async <State>(
     events.emit('removed', harden({ reason }));
   };
 
-  const adopt = (signed: SignedSnapshot) => {
-    const snapshot = openSnapshot<State>(signed, host, info.room);
+  /** Keeps `snapshot` if it is newer than the one held (docs/protocol.md §4.4). */
+  const adopt = (snapshot: Snapshot<State>, signed: SignedSnapshot) => {
     if (current && snapshot.cseq <= current.cseq) return;
     current = snapshot;
     currentSigned = harden({ snapshot: signed.snapshot, sig: signed.sig });
@@ -168,8 +168,16 @@ export const joinUnum = async <State>(
   const link = makeExo(`MemberLink ${short(vat.id)} in ${info.room}`, MemberLinkI, {
     update(signed, change) {
       const { linkTo = [], removed } = (change ?? {}) as Change;
+      // A refused update changes nothing, its removal and links included.
+      const snapshot = openSnapshot<State>(signed as SignedSnapshot, host, info.room);
+      // The host sends its updates in cseq order on one session, so a lower
+      // cseq here is a rollback (docs/protocol.md §4.4); an equal one is a resend.
+      if (current && snapshot.cseq < current.cseq)
+        throw Error(
+          `[stale-snapshot] roster from host ${short(host)} for ${info.room} has cseq ${snapshot.cseq}, below the cseq ${current.cseq} this member holds`,
+        );
       if (removed !== undefined) markRemoved(removed); // before the roster says only "gone"
-      adopt(signed as SignedSnapshot);
+      adopt(snapshot, signed as SignedSnapshot);
       for (const peer of linkTo) void linkPeer(peer);
     },
     inboxGiftFor(peer) {
@@ -192,7 +200,8 @@ export const joinUnum = async <State>(
     );
     member = result.member as ERef<MemberFacet>;
     services = { ...result.services };
-    adopt(result.snapshot);
+    // Unlike an update, the answer may be older than an update that overtook it: kept only if newer.
+    adopt(openSnapshot<State>(result.snapshot, host, info.room), result.snapshot);
     await Promise.all([...result.peers, { vatId: host, gift: result.hostInbox }].map(linkPeer));
     stopWatchingHost();
     stopWatchingHost = vat.onPeerBroken(host, () => void reattach());

@@ -4,24 +4,32 @@
 // room refuses anything that was not logged. Vats share this process; each
 // has its own identity and sessions.
 import test from '@endo/ses-ava/prepare-endo.js';
-import { E } from '@endo/far';
-import { joinRoom, type ChatMessage } from '../../index.js';
+import { E, type ERef } from '@endo/far';
+import { joinRoom, type ChatMessage, type Vat } from '../../index.js';
 import {
   createModeratedRoom,
+  moderatedMember,
+  sealReport,
   signAction,
   startModeration,
   verifyReceipt,
+  type ModerationEvents,
   type Receipt,
+  type ReportFacet,
 } from '../../moderation/index.js';
+import type { KeptEnvelope } from '../../presence/index.js';
+import { joinRoom as joinChatRoom, type MemberContext } from '../../unum/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 interface Auditor {
   whoami(): { label: string; role: string };
   list(): Array<{ caseId: string; priority: number; accused: string[]; reports: number }>;
   show(caseId: string): {
-    reports: Array<{ verdict: string; reporter: string }>;
+    reports: Array<{ verdict: string; reporter: string; reportId: string; entry: number }>;
     actions: unknown[];
   };
+  log(from: number, count: number): Array<{ index: number; kind: string; body: string }>;
+  verify(reportId: string): { items: Array<{ position: number; id?: string; ok: boolean }> };
   act(signed: { action: string; sig: string }): Receipt;
   annotate(caseId: string, note: string): Receipt;
 }
@@ -275,4 +283,143 @@ test('an act auditor whose grant is revoked can no longer act', async t => {
   );
   await t.throwsAsync(E(ana).act(action), { message: /^\[revoked\]/ });
   t.false(alice.roster().find(m => m.name === 'mallory')!.muted);
+});
+
+/**
+ * Trudy, a member with moderation like any other, whose context the test
+ * keeps: she seals reports by hand and submits them through her own report
+ * facet, the one the host introduced to her.
+ */
+const joinAsForger = async (vat: Vat, invite: string) => {
+  let context!: MemberContext<ModerationEvents>;
+  const member = await joinChatRoom(vat, invite, {
+    name: 'trudy',
+    extension: harden({
+      attach: (c: MemberContext<ModerationEvents>) => {
+        context = c;
+        return moderatedMember.attach(c);
+      },
+    }),
+  });
+  const facet = await vat.redeem<ReportFacet>(context.services().report!);
+  const seal = (window: KeptEnvelope[], accused: string[], flagged: string[]) =>
+    sealReport(
+      {
+        room: context.room,
+        epoch: context.snapshot().epoch,
+        reporter: vat.id,
+        accused,
+        category: 'threat',
+        trigger: { kind: 'panic' },
+        flagged,
+        window,
+        roster: context.signedSnapshot(),
+      },
+      m => vat.sign(m),
+    );
+  return { member, facet, seal };
+};
+
+/** Reads back the archive entry a receipt is for, and checks the receipt against it. */
+const archived = async (
+  t: Parameters<typeof testVat>[0],
+  auditor: ERef<Auditor>,
+  receipt: Receipt,
+  operator: string,
+) => {
+  const [entry] = await E(auditor).log(receipt.index, 1);
+  t.is(entry!.kind, 'report');
+  const body = JSON.parse(entry!.body);
+  t.notThrows(() => verifyReceipt(receipt, operator, { kind: 'report', body }));
+  return body as {
+    verdict: string;
+    problems: Array<{ code: string }>;
+    signed: { report: string; sig: string };
+  };
+};
+
+test('a report whose disclosed line was edited after signing is archived as partial (bad-content); the service still verifies an honest one', async t => {
+  const { room, alice, aliceVat, mod, anaVat, operatorVat } = await setUp(t);
+  const trudyVat = await testVat(t);
+  const trudy = await joinAsForger(trudyVat, room.invite);
+  t.teardown(() => trudy.member.close());
+  const heard = nextEvent<ChatMessage>(
+    l => trudy.member.on('message', l),
+    m => m.text === 'good morning',
+  );
+  await alice.say('good morning');
+  const line = await heard;
+  // Trudy frames Alice: the line's content is rewritten; its author's signature still names the old body.
+  const edited = trudy.member.window().map(k =>
+    k.envelope.id === line.id
+      ? {
+          ...k,
+          envelope: { ...k.envelope, wire: { ...k.envelope.wire, content: 'I will find you' } },
+        }
+      : k,
+  );
+  const signed = trudy.seal(edited, [aliceVat.id], [line.id]);
+  const result = (await E(trudy.facet).submit(signed)) as SubmitResult;
+  t.is(result.verdict, 'partial');
+  t.deepEqual(result.problems, ['bad-content', 'unknown-flagged']);
+
+  const ana = await anaVat.fetch<Auditor>(mod.grant('triage', { label: 'ana' }));
+  const body = await archived(t, ana, result.receipt, operatorVat.id);
+  t.deepEqual(body.signed, signed, 'the report as it came is archived');
+  t.like(body, { verdict: 'partial' });
+  t.deepEqual(
+    body.problems.map(p => p.code),
+    ['bad-content', 'unknown-flagged'],
+  );
+  const { reports } = await E(ana).show(result.caseId);
+  t.like(reports, [{ verdict: 'partial', reporter: trudyVat.id, entry: result.receipt.index }]);
+
+  const honest = (await trudy.member.report({
+    category: 'threat',
+    accused: [aliceVat.id],
+    flagged: [line.id],
+  })) as SubmitResult;
+  t.is(honest.verdict, 'verified', JSON.stringify(honest.problems));
+  t.like(await archived(t, ana, honest.receipt, operatorVat.id), { verdict: 'verified' });
+});
+
+test('a report that replays one envelope twice in its window is archived as partial (duplicate-item); the service still verifies an honest one', async t => {
+  const { room, mallory, mod, anaVat, operatorVat, malloryVat } = await setUp(t);
+  const trudyVat = await testVat(t);
+  const trudy = await joinAsForger(trudyVat, room.invite);
+  t.teardown(() => trudy.member.close());
+  const heard = nextEvent<ChatMessage>(
+    l => trudy.member.on('message', l),
+    m => m.text === 'shut up',
+  );
+  await mallory.say('shut up');
+  const line = await heard;
+  // Mallory said it once; the window shows it said again at the end.
+  const window = trudy.member.window();
+  const once = window.find(k => k.envelope.id === line.id)!;
+  const signed = trudy.seal([...window, once], [malloryVat.id], [line.id]);
+  const result = (await E(trudy.facet).submit(signed)) as SubmitResult;
+  t.is(result.verdict, 'partial');
+  t.deepEqual(result.problems, ['duplicate-item']);
+
+  const ana = await anaVat.fetch<Auditor>(mod.grant('triage', { label: 'ana' }));
+  const body = await archived(t, ana, result.receipt, operatorVat.id);
+  t.deepEqual(body.signed, signed);
+  t.deepEqual(
+    body.problems.map(p => p.code),
+    ['duplicate-item'],
+  );
+  const checked = await E(ana).verify(JSON.parse(signed.report).reportId);
+  t.like(checked.items.at(-1), { position: window.length, id: line.id, ok: false });
+  t.true(
+    checked.items.slice(0, -1).every(i => i.ok),
+    'the first copy and the rest stand',
+  );
+
+  const honest = (await trudy.member.report({
+    category: 'threat',
+    flagged: [line.id],
+  })) as SubmitResult;
+  t.is(honest.verdict, 'verified', JSON.stringify(honest.problems));
+  t.like(await archived(t, ana, honest.receipt, operatorVat.id), { verdict: 'verified' });
 });

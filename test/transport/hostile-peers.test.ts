@@ -10,6 +10,7 @@ import { fixtureVat, tempDir, testVat } from '../helpers.js';
 
 interface Fixture {
   echo<T>(x: T): T;
+  sessionEnded(peer: string): string;
 }
 
 /** A TLS-authenticated WebSocket to `address` that speaks whatever the test sends. */
@@ -19,7 +20,7 @@ const rawClient = async (t: Parameters<typeof tempDir>[0], address: string) => {
   ws.on('error', () => {});
   await once(ws, 'open');
   const closed = once(ws, 'close').then(([code]) => code as number);
-  return { ws, closed };
+  return { ws, closed, vatId: credentials.vatId };
 };
 
 const stillServes = async (t: Parameters<typeof tempDir>[0], ref: string) => {
@@ -120,14 +121,23 @@ test('a burst of bad fetches is rate-limited for that peer only', async t => {
 
 /** Sends CapTP frames as a hostile peer would, and reports how the vat ends the session. */
 const rawSession = async (t: Parameters<typeof tempDir>[0], address: string) => {
-  const { ws, closed } = await rawClient(t, address);
+  const { ws, closed, vatId } = await rawClient(t, address);
+  const frames: Array<Record<string, unknown>> = [];
   const disconnect = new Promise<string>(resolve =>
     ws.on('message', data => {
       const frame = JSON.parse(String(data));
+      frames.push(frame);
       if (frame.type === 'CTP_DISCONNECT') resolve(frame.reason);
     }),
   );
-  return { send: (frame: object) => ws.send(JSON.stringify(frame)), disconnect, closed };
+  return {
+    send: (frame: object) => ws.send(JSON.stringify(frame)),
+    disconnect,
+    closed,
+    ws,
+    vatId,
+    frames,
+  };
 };
 
 test('a peer that never drops its answers is cut off at the bound', async t => {
@@ -204,4 +214,100 @@ test('a listener with the wrong key is refused as wrong-peer, whatever status it
   await t.throwsAsync(alice.fetch(ref), {
     message: /^\[wrong-peer\] .*the listener's key is vat \w{8}, not the vat id in the reference/,
   });
+});
+
+const BLOB_BYTES = 256 * 1024;
+
+/** Drives the fixture behind `ref` over a raw session, as a peer that may stop reading. */
+const rawFixtureCalls = async (t: Parameters<typeof tempDir>[0], address: string, ref: string) => {
+  const session = await rawSession(t, address);
+  let question = 0;
+  const call = (target: string, method: string, args: unknown[]) => {
+    question += 1;
+    session.send({
+      type: 'CTP_CALL',
+      epoch: 0,
+      questionID: `q-${question}`,
+      target,
+      method: { body: JSON.stringify([method, args]), slots: [] },
+    });
+  };
+  let returned = 0;
+  const waiting: Array<{ count: number; resolve: () => void }> = [];
+  session.ws.on('message', () => {
+    returned = session.frames.filter(f => f.type === 'CTP_RETURN').length;
+    for (const w of waiting.filter(w => returned >= w.count)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  /** Resolves once `count` answers (CTP_RETURN) have arrived in all. */
+  const answers = (count: number) =>
+    returned >= count
+      ? Promise.resolve()
+      : new Promise<void>(resolve => waiting.push({ count, resolve }));
+  // q-1 is the gateway, q-2 the fixture fetched from it; later calls pipeline on q-2.
+  session.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' });
+  question = 1;
+  call('q-1', 'fetch', [ref.replace(/.*\/s\//, '')]);
+  await answers(2);
+  return {
+    ...session,
+    answers,
+    askBlobs(count: number) {
+      for (let n = 0; n < count; n += 1) call('q-2', 'blob', [BLOB_BYTES]);
+    },
+  };
+};
+
+test('a peer that stops reading is cut off as stalled; one that reads as much is not; the vat serves others', async t => {
+  const limit = 1 << 20;
+  const calls = 64; // 16 MiB of replies, more than a new connection's socket buffers take
+  const bob = await fixtureVat(t, { limits: { maxBufferedBytes: limit } });
+  const ref = String(bob.ready.control);
+  const carol = await testVat(t);
+  const fixture = await carol.fetch<Fixture>(ref);
+
+  // Alice reads each reply before asking again: the bound is on what waits unsent.
+  const alice = await rawFixtureCalls(t, bob.address, ref);
+  for (let n = 1; n <= calls; n += 1) {
+    alice.askBlobs(1);
+    await alice.answers(2 + n);
+  }
+  t.true(
+    alice.frames
+      .slice(2)
+      .every(f => (f.result as { body?: string } | undefined)?.body?.length === BLOB_BYTES + 2),
+    'every reply came whole',
+  );
+  t.false(
+    alice.frames.some(f => f.type === 'CTP_DISCONNECT'),
+    'a peer that reads is not cut off',
+  );
+
+  const mallory = await rawFixtureCalls(t, bob.address, ref);
+  let stalled: string | undefined;
+  const ended = E(fixture)
+    .sessionEnded(mallory.vatId)
+    .then(message => {
+      stalled = message;
+    });
+  // Calls on one session arrive in order: once echo answers, the watch is set.
+  await E(fixture).echo('watching');
+  mallory.ws.pause();
+  // Paced as Alice was (a round trip each), so no single burst of replies passes the bound.
+  for (let n = 1; n <= 4 * calls && stalled === undefined; n += 1) {
+    mallory.askBlobs(1);
+    await E(fixture).echo(n);
+  }
+  await ended;
+  t.is(
+    stalled,
+    `[peer-stalled] session between ${bob.vatId.slice(0, 8)} and ${mallory.vatId.slice(0, 8)} ended: more than ${limit} bytes queued unread`,
+  );
+  // What was queued still drains once Mallory reads, and ends with the reason.
+  mallory.ws.resume();
+  t.is(await mallory.disconnect, `[peer-stalled] more than ${limit} bytes queued unread`);
+  t.is(await mallory.closed, 4000);
+  await stillServes(t, ref);
 });
