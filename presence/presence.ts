@@ -159,8 +159,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
 
   /**
    * Asks `peer` for a stream range, page by page (a reply is cut to
-   * maxBatchBytes): `filled` once the stream's head reaches `toSeq`, `none`
-   * if the peer had nothing of the range, `partial` if it had some.
+   * maxBatchBytes); true once the stream's head reaches `toSeq`.
    */
   const askPeer = async (
     peer: VatId,
@@ -168,7 +167,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     stream: string,
     fromSeq: number,
     toSeq: number,
-  ): Promise<'filled' | 'partial' | 'none'> => {
+  ): Promise<boolean> => {
     let from = fromSeq;
     while (from <= toSeq) {
       const link = links.get(peer);
@@ -187,30 +186,29 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         break;
       }
       for (const wire of found) receiver.receive(wire, peer, { live: false });
-      if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return 'filled';
+      if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return true;
       const last = found.length ? seqOf(found.at(-1) as { header: string }) : undefined;
       if (last === undefined || last < from) break; // this peer has no more of it
       from = last + 1;
     }
-    return from > fromSeq ? 'partial' : 'none';
+    return false;
   };
 
   const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
     // Our direct stream from `author` only the author has; public streams anyone may.
     const candidates =
       stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
-    let anyHad = false;
     for (const peer of candidates) {
       try {
-        const result = await askPeer(peer, author, stream, fromSeq, toSeq);
-        if (result === 'filled') return;
-        anyHad ||= result === 'partial';
+        if (await askPeer(peer, author, stream, fromSeq, toSeq)) return;
       } catch {
         // that peer could not help; try the next
       }
     }
-    // No peer keeps any of it (windows are bounded): waiting holdMs would only delay what follows.
-    if (!anyHad && !closed) receiver.gapUnfillable(author, stream, toSeq);
+    // Every peer was asked and the start of the gap is in no window (they are
+    // bounded), though some may hold its end: waiting holdMs would only delay
+    // what follows, and every line that names it as a head.
+    if (!closed) receiver.gapUnfillable(author, stream, toSeq);
   };
 
   const receiver = makeReceiver({

@@ -418,6 +418,9 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     gapUnfillable(author: VatId, stream: string, toSeq: number) {
       const key = keyOf(author, stream);
       unfillable.set(key, Math.max(unfillable.get(key) ?? 0, toSeq));
+      // Lines naming what no one can fill must not wait for it, even when
+      // nothing of the author's is held yet (a gap found at re-linking).
+      if (stream === PUBLIC && streams.has(key)) order.seen(author, toSeq);
       moveOn(key);
       flushShown();
     },

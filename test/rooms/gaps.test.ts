@@ -5,7 +5,7 @@ import { E } from '@endo/far';
 import { GENESIS, sealEnvelope, type Envelope } from '../../presence/index.js';
 import { roomVat, testVat, unumMember } from '../helpers.js';
 
-const setUp = async (t: Parameters<typeof testVat>[0]) => {
+const setUp = async (t: Parameters<typeof testVat>[0], bobLimits: Record<string, number> = {}) => {
   const driver = await testVat(t);
   const [host, bob, carol] = await Promise.all([
     roomVat(t, driver),
@@ -13,7 +13,7 @@ const setUp = async (t: Parameters<typeof testVat>[0]) => {
     roomVat(t, driver),
   ]);
   const { invite, room } = await E(host.control).createRoom('lobby');
-  await E(bob.control).join(invite, 'bob');
+  await E(bob.control).join(invite, 'bob', bobLimits);
   await E(carol.control).join(invite, 'carol');
   // Dave seals by hand, so his own window never holds these: only peers can fill a gap.
   const dave = await unumMember(t, invite, 'dave');
@@ -79,4 +79,29 @@ test('a gap nobody can fill is reported, and the stream moves on', async t => {
   dave.presence.forward(bob.vatId, three.wire);
   t.like(await E(bob.control).waitFor('gap', { author: dave.vat.id }), { fromSeq: 2, toSeq: 2 });
   await E(bob.control).waitFor('message', { text: 'three' });
+});
+
+test('a gap whose end a peer keeps but whose start none does is passed at once, not after holdMs', async t => {
+  // Bob would hold for ten minutes: only moving on at once passes within the test's time.
+  const { bob, carol, dave, seal } = await setUp(t, { holdMs: 600_000 });
+  const one = seal(1, GENESIS, 'one');
+  const two = seal(2, one.id, 'two');
+  const three = seal(3, two.id, 'three');
+  const four = seal(4, three.id, 'four');
+  // Carol keeps "three" but never had "two" (windows are bounded; here it never came).
+  dave.presence.forward(carol.vatId, one.wire);
+  dave.presence.forward(carol.vatId, three.wire);
+  await E(carol.control).waitFor('message', { text: 'three' });
+  dave.presence.forward(bob.vatId, one.wire);
+  dave.presence.forward(bob.vatId, four.wire);
+  t.like(await E(bob.control).waitFor('gap', { author: dave.vat.id }), { fromSeq: 2, toSeq: 2 });
+  await E(bob.control).waitFor('message', { text: 'four' });
+  const shown = (await E(bob.control).events('message'))
+    .filter(m => m.from === dave.vat.id)
+    .map(m => m.text);
+  t.deepEqual(
+    shown,
+    ['one', 'three', 'four'],
+    'what Carol kept was filled in; only "two" was skipped',
+  );
 });
