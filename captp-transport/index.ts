@@ -15,3 +15,4 @@ export {
 export { errorCode } from './error-code.js';
 export { peerText } from './peer-text.js';
 export { signWithDomain, domainSignatureHolds } from './domain-signature.js';
+export { debugLog } from './debug-log.js';

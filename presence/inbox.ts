@@ -57,25 +57,26 @@ export interface InboxHandlers {
   position(from: VatId, x: number, y: number): void;
 }
 
-export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandlers) => {
-  let revoked = false;
-  const check = () => {
-    if (revoked)
+export const makePeerInboxKit = (self: VatId, peer: VatId, given: InboxHandlers) => {
+  // Dropped on revoke: the peer's captp tables and our gift table may keep
+  // this facet for a long time, and they must not keep the presence with it.
+  let live: InboxHandlers | undefined = given;
+  const check = (): InboxHandlers => {
+    if (!live)
       throw Error(
         `[revoked] vat ${short(self)} no longer accepts messages from vat ${short(peer)}`,
       );
+    return live;
   };
   const inbox = makeExo(`PeerInbox ${short(self)} for ${short(peer)}`, PeerInboxI, {
     deliver(envelopes) {
-      check();
-      handlers.deliver(peer, envelopes as WireEnvelope[]);
+      check().deliver(peer, envelopes as WireEnvelope[]);
     },
     heads() {
-      check();
-      return harden(handlers.heads(peer));
+      return harden(check().heads(peer));
     },
     history(author, stream, fromSeq, toSeq) {
-      check();
+      const handlers = check();
       if (
         !Number.isSafeInteger(fromSeq) ||
         !Number.isSafeInteger(toSeq) ||
@@ -88,18 +89,17 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, handlers: InboxHandle
       return harden(handlers.history(peer, author, stream, fromSeq, toSeq));
     },
     recent(limit) {
-      check();
-      return harden(handlers.recent(peer, Math.max(0, Math.min(HISTORY_RANGE, Math.floor(limit)))));
+      return harden(check().recent(peer, Math.max(0, Math.min(HISTORY_RANGE, Math.floor(limit)))));
     },
     position(x, y) {
-      check();
+      const handlers = check();
       if (Number.isFinite(x) && Number.isFinite(y)) handlers.position(peer, x, y);
     },
   });
   return harden({
     inbox,
     revoke: () => {
-      revoked = true;
+      live = undefined;
     },
   });
 };

@@ -159,7 +159,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
 
   /**
    * Asks `peer` for a stream range, page by page (a reply is cut to
-   * maxBatchBytes); true once the stream's head reaches `toSeq`.
+   * maxBatchBytes); true once the stream's head reaches `toSeq`, or once the
+   * peer has handed over the whole range (what the head still lacks then lies
+   * in another range, asked for by another request).
    */
   const askPeer = async (
     peer: VatId,
@@ -189,6 +191,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return true;
       const last = found.length ? seqOf(found.at(-1) as { header: string }) : undefined;
       if (last === undefined || last < from) break; // this peer has no more of it
+      if (from === fromSeq && seqOf(found[0] as { header: string }) !== fromSeq) break; // nor its start
+      if (last >= toSeq) return true;
       from = last + 1;
     }
     return false;

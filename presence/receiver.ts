@@ -132,6 +132,9 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       drop({ reason: 'muted', from: header.author, author: header.author, seq: header.seq }),
   });
   const flushShown = () => order.flush();
+  // What the window kept from an earlier membership was shown then: lines
+  // naming it as a head must not wait for it to be shown again.
+  for (const h of opts.restoredHeads) if (h.stream === PUBLIC) order.seen(h.author, h.seq);
 
   const commit = (envelope: Envelope, history: boolean, advance: boolean, show = true) => {
     const { author, seq } = envelope.header;

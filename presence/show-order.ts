@@ -3,7 +3,7 @@
 // order: after the author's earlier ones on that stream and after every
 // envelope their `heads` name, or once `holdMs` passed if one never comes.
 // A muted author's envelopes are dropped here, at the moment they would show.
-import type { VatId } from '../captp-transport/index.js';
+import { debugLog, short, type VatId } from '../captp-transport/index.js';
 import { PUBLIC, type Envelope } from './envelope.js';
 
 interface Pending {
@@ -52,6 +52,19 @@ export const makeShowOrder = (opts: ShowOrderOptions): ShowOrder => {
         author === self || !opts.knowsPublicStream(author) || (shown.get(author) ?? 0) >= seq,
     );
   };
+  /** Says what an envelope shown only because holdMs passed was waiting for. */
+  const debugWaited = ({ envelope: { header } }: Pending) =>
+    debugLog(
+      'presence',
+      `${short(self)} showed ${short(header.author)}#${header.seq} after holdMs; it named`,
+      header.heads
+        .filter(([a, seq]) => a !== self && (shown.get(a) ?? 0) < seq)
+        .map(
+          ([a, seq]) =>
+            `${short(a)}#${seq} (shown up to ${shown.get(a) ?? 0}${opts.knowsPublicStream(a) ? '' : ', stream unknown'})`,
+        )
+        .join(', ') || 'nothing missing: its own stream was blocked',
+    );
   /** One pass; true if anything was shown (which may unblock others). */
   const pass = () => {
     let progress = false;
@@ -65,6 +78,7 @@ export const makeShowOrder = (opts: ShowOrderOptions): ShowOrder => {
         rest.push(item);
         continue;
       }
+      if (overdue && !ready(item, blocked)) debugWaited(item);
       if (item.envelope.stream === PUBLIC) seen(author, seq);
       if (opts.isMuted(author)) opts.dropMuted(item.envelope);
       else opts.show(item.envelope, item.history);

@@ -6,7 +6,8 @@
 // process's heap growth from the end of warm-up (a quarter of the run, with a
 // small window so windows are full by then) to the end, after forced GCs.
 // Expected: 0 lost, 0 duplicated, heap growth under 10 %. STOA_SOAK_DEBUG=1
-// also prints each leave and kick and every delivery slower than 1 s.
+// also prints each leave and kick, every delivery slower than 1 s, and the
+// last stderr lines of each process (add STOA_DEBUG=presence for why a line waited).
 import '../vat/lockdown.js';
 import '@endo/eventual-send/shim.js';
 import { E, type ERef } from '@endo/far';
@@ -238,6 +239,12 @@ const run = async (driver: Vat) => {
     );
   }
   console.log(`worst member growth ${worst.toFixed(1)} %`);
+  if (process.env.STOA_SOAK_DEBUG)
+    for (const p of processes) {
+      const said = p.stderr().trim().split('\n').filter(Boolean);
+      if (said.length)
+        console.log(`stderr of ${p.vatId.slice(0, 8)}:\n  ${said.slice(-30).join('\n  ')}`);
+    }
   return lost === 0 && duplicates === 0 && equivocations === 0 && worst < 10;
 };
 

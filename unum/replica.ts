@@ -9,7 +9,6 @@
 // requests wait for that (up to hostWaitMs). A broken link to a peer is
 // re-made from the peer's gift while the peer is in the roster.
 import { E, type ERef } from '@endo/far';
-import { makeExo } from '@endo/exo';
 import { matches } from '@endo/patterns';
 import { short, type VatId } from '../captp-transport/index.js';
 import {
@@ -23,7 +22,6 @@ import {
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
 import {
-  MemberLinkI,
   type Change,
   type MemberFacet,
   type PeerGift,
@@ -33,6 +31,7 @@ import {
 import { ownRoom } from './admission.js';
 import { normaliseName } from './member-name.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
+import { makeMemberLinkKit } from './member-link.js';
 import { makeRosterView } from './roster-view.js';
 import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
 
@@ -124,9 +123,15 @@ export const joinUnum = async <State>(
   let gone: string | undefined;
   const inRoster = (vatId: VatId) => current?.members.some(m => m.vatId === vatId) ?? false;
 
+  /** Each attach watches the host's session anew; the last watch is dropped first. */
+  let stopWatchingHost = () => {};
+  /** Ends this membership's hold on the host session: its watch and the link the host keeps. */
+  let release = () => {};
+
   const markRemoved = (reason: string) => {
     if (gone !== undefined) return;
     gone = reason;
+    release();
     presence.close();
     events.emit('removed', harden({ reason }));
   };
@@ -165,7 +170,7 @@ export const joinUnum = async <State>(
     }
   };
 
-  const link = makeExo(`MemberLink ${short(vat.id)} in ${info.room}`, MemberLinkI, {
+  const linkKit = makeMemberLinkKit(vat.id, info.room, {
     update(signed, change) {
       const { linkTo = [], removed } = (change ?? {}) as Change;
       // A refused update changes nothing, its removal and links included.
@@ -184,9 +189,11 @@ export const joinUnum = async <State>(
       return vat.giftFor(presence.inboxFor(peer), peer, { ttlMs: limits.inboxGiftTtlMs });
     },
   });
-
-  /** Each attach watches the host's session anew; the last watch is dropped first. */
-  let stopWatchingHost = () => {};
+  const { link } = linkKit;
+  release = () => {
+    stopWatchingHost();
+    linkKit.revoke();
+  };
 
   const attach = async (again = false) => {
     const result = await E(join).join(
@@ -318,6 +325,7 @@ export const joinUnum = async <State>(
     },
     close() {
       gone ??= 'closed';
+      release();
       presence.close();
     },
   });
