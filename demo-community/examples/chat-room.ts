@@ -1,6 +1,6 @@
 // A chat room: the host vat keeps only the roster; Alice's lines go straight
 // to Bob's presence, signed, and Bob keeps them as evidence.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVat, createRoom, joinRoom } from '../../index.js';
@@ -30,5 +30,6 @@ export const chatRoomExample = async (): Promise<string[]> => {
   const names = bob.roster().map(m => m.name);
   heard.push(`bob's roster: ${names.join(', ')}`);
   await Promise.all([hostVat, aliceVat, bobVat].map(vat => vat.close()));
+  rmSync(dir, { recursive: true, force: true }); // closed vats: their data can go
   return heard;
 };

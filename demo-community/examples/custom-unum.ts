@@ -1,7 +1,7 @@
 // Your own unum: a shared scoreboard. Its score is critical state: members
 // ask the host, which applies the request and signs the new state for all.
 // Cursors are replicated state: members fan them to each other directly.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineUnum, hostUnum, joinUnum, startVat } from '../../index.js';
@@ -52,5 +52,6 @@ export const customUnumExample = async (): Promise<string[]> => {
   for (const member of [ann, ben]) member.close();
   hosted.close();
   await Promise.all([hostVat, annVat, benVat].map(vat => vat.close()));
+  rmSync(dir, { recursive: true, force: true }); // closed vats: their data can go
   return seen;
 };

@@ -2,7 +2,7 @@
 // reports to it; Alice presses the panic button on Mallory's line; Ana, an
 // auditor holding an `act` capability, kicks Mallory. Her action is signed by
 // her vat and logged before the room carries it out.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -65,5 +65,6 @@ export const moderationExample = async (): Promise<string[]> => {
 
   await mod.close();
   await Promise.all([operatorVat, aliceVat, malloryVat, anaVat].map(vat => vat.close()));
+  rmSync(dir, { recursive: true, force: true }); // closed vats: their data can go
   return seen;
 };

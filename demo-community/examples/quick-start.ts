@@ -1,7 +1,7 @@
 // Quick start: the object API in one screen. Three vats (here in one process;
 // on three machines it reads the same): Bob exports a counter, Alice fetches it
 // by its sturdy ref, then introduces Carol to it with a gift only Carol can redeem.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVat, errorCode, E, Far } from '../../index.js';
@@ -31,5 +31,6 @@ export const quickStart = async (): Promise<string[]> => {
   seen.push(`alice sees: ${errorCode(await gone)}`); // the peer ended the session
 
   await Promise.all([alice.close(), carol.close()]);
+  rmSync(dir, { recursive: true, force: true }); // closed vats: their data can go
   return seen;
 };

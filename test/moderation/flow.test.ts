@@ -101,8 +101,16 @@ test('an auditor with act rights kicks the accused; the action is logged first a
   const ana = await anaVat.fetch<Auditor>(mod.grant('act', { label: 'ana' }));
   const [top] = await E(ana).list();
   t.like(top, { caseId, priority: 1, accused: [malloryVat.id] });
+  // The log's size at the moment the kick reaches Mallory: the room kicks, and
+  // tells her, before the enforcer's apply returns, so an action appended
+  // after its effect would not be in it yet.
+  let logSizeWhenRemoved = -1;
   const removed = nextEvent<{ reason: string }>(
-    l => mallory.on('removed', l),
+    l =>
+      mallory.on('removed', event => {
+        logSizeWhenRemoved = mod.archive.size();
+        l(event);
+      }),
     () => true,
   );
   const bobSees = nextEvent<{ members: Array<{ name: string }> }>(
@@ -122,12 +130,12 @@ test('an auditor with act rights kicks the accused; the action is logged first a
     m => anaVat.sign(m),
   );
   const receipt = await E(ana).act(action);
-  t.is(
-    (await mod.archive.entry(receipt.index))!.kind,
-    'action',
-    'in the log before it took effect',
-  );
+  t.is((await mod.archive.entry(receipt.index))!.kind, 'action');
   t.regex((await removed).reason, /^kicked: harassment of members \(case .*, auditor ana\)$/);
+  t.true(
+    receipt.index < logSizeWhenRemoved,
+    `in the log before it took effect (entry ${receipt.index}, log size ${logSizeWhenRemoved} at the kick)`,
+  );
   await bobSees;
   t.deepEqual(
     alice.roster().map(m => m.name),
