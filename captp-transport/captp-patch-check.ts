@@ -3,7 +3,10 @@
 // patch-package at install). Unpatched, every answer is kept for the life of
 // a connection, so a peer can grow our memory by calling; failing loudly at
 // start beats leaking quietly. Checked by behaviour, once per process: a
-// patched caller drops each answer once it has been returned.
+// patched caller drops each answer once it has been returned. The same patch
+// fixes the drop counts that collecting imports (gcImports) relies on (a
+// message's target was counted as a reference received; a dropped export kept
+// its slot); patch-package applies a patch whole, so one check covers both.
 import { makeLoopback } from '@endo/captp';
 import { E, Far } from '@endo/far';
 

@@ -8,7 +8,7 @@ export const DEFAULT_LIMITS = harden({
   heartbeatMs: 15_000,
   /** Answers a peer may have us hold at once (calls not yet answered, or answered and not yet dropped). */
   maxQuestionsInFlight: 10_000,
-  /** References a peer may hand us over one session (captp keeps each import for the session's life). */
+  /** References from a peer we may hold at once on one session (imports we drop do not count). */
   maxImportsPerSession: 20_000,
   /** Sessions a vat keeps at once; more inbound connections are refused (503). */
   maxSessions: 1_000,

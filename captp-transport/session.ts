@@ -40,10 +40,10 @@ export interface SessionStats {
   bytesReceived: number;
   /** Answers we hold for the peer: calls unanswered, or answered and not yet dropped. */
   questionsInFlight: number;
-  /** References the peer has handed us this session. */
+  /** References the peer has handed us that we still hold. */
   imports: number;
-  /** References either side holds over this session, our bootstrap's import aside: 0 means nothing would break if it closed. */
-  referencesHeld: number;
+  /** References exchanged over this session, either way, ever, bootstraps aside: 0 means nothing would break if it closed. */
+  referencesExchanged: number;
   /** Milliseconds since the last call either way. */
   idleMs: number;
 }
@@ -91,7 +91,10 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
    */
   const answersHeld = new Set<string>();
   let lastQuestion = 0;
+  /** References the peer handed us that we still hold (one we no longer reach is dropped). */
   let imports = 0;
+  /** References the peer ever handed us over the session: a session that has any is never idle. */
+  let importsEver = 0;
   /** References handed to the peer, its view of our bootstrap aside. */
   let exports = 0;
   /** Whether we asked for the peer's bootstrap: that import does not count as holding a reference. */
@@ -166,6 +169,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     counters.framesSent += 1;
     counters.bytesSent += bytes;
     if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') lastCall = Date.now();
+    if (frame.type === 'CTP_DROP' && /^[op]-/.test(String(frame.slotID))) imports -= 1;
     onFrame?.({ direction: 'out', peer, type: String(frame.type), bytes });
     ws.send(text);
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
@@ -177,6 +181,10 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   };
 
   const captp = makeCapTP(label, rawSend, bootstrap, {
+    // An import we no longer reach is dropped (CTP_DROP) and the peer forgets
+    // its export, so a session that outlives many memberships does not keep
+    // them all (needs the patch's drop-count fixes: patches/@endo+captp+4.5.1.patch).
+    gcImports: true,
     onReject: reason => debugLog('transport', label, 'rejection', reason),
     marshalSaveError: error => debugLog('transport', label, 'sent error', error),
     exportHook: value => {
@@ -184,6 +192,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     },
     importHook: () => {
       imports += 1;
+      importsEver += 1;
       if (imports > limits.maxImportsPerSession) {
         queueMicrotask(() =>
           abort(
@@ -272,7 +281,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     );
   });
 
-  const referencesHeld = () => exports + imports - (bootstrapped ? 1 : 0);
+  const referencesExchanged = () => exports + importsEver - (bootstrapped ? 1 : 0);
   const tickMs = Math.min(limits.heartbeatMs, limits.idleSessionMs);
   let lastTick = Date.now();
   const heartbeat = setInterval(() => {
@@ -291,7 +300,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       return;
     }
     // Pongs are automatic, so liveness alone would keep a stranger's empty session forever.
-    if (referencesHeld() <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
+    if (referencesExchanged() <= 0 && Date.now() - lastCall > limits.idleSessionMs) {
       abort('idle', `no reference exchanged and no call for ${limits.idleSessionMs} ms`);
       return;
     }
@@ -345,7 +354,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
         ...counters,
         questionsInFlight: answersHeld.size,
         imports,
-        referencesHeld: referencesHeld(),
+        referencesExchanged: referencesExchanged(),
         idleMs: Date.now() - lastCall,
       }),
   });

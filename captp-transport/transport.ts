@@ -100,8 +100,9 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   const evictOne = (): boolean => {
     let oldest: { session: PeerSession; idleMs: number } | undefined;
     for (const session of live.values()) {
-      const { referencesHeld, idleMs } = session.stats();
-      if (referencesHeld <= 0 && idleMs >= (oldest?.idleMs ?? -1)) oldest = { session, idleMs };
+      const { referencesExchanged, idleMs } = session.stats();
+      if (referencesExchanged <= 0 && idleMs >= (oldest?.idleMs ?? -1))
+        oldest = { session, idleMs };
     }
     oldest?.session.abort(
       'evicted',

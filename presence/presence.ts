@@ -70,8 +70,12 @@ export interface SendResult {
 export interface Presence {
   readonly self: VatId;
   readonly room: string;
-  /** Makes the inbox facet for `peer` (to be gifted to it); a second call replaces the first. */
-  inboxFor(peer: VatId): PeerInbox;
+  /**
+   * Makes the inbox facet for `peer` and mints a gift of it only `peer` can
+   * redeem, for `ttlMs`. A second call replaces the first; unlink and close
+   * revoke both the facet and its gift (the vat stops holding the facet).
+   */
+  inboxGiftFor(peer: VatId, ttlMs: number): string;
   /** Starts sending to `peer` through its inbox, and sets where its streams start. */
   link(peer: VatId, inbox: ERef<PeerInbox>): Promise<void>;
   /** Stops sending to `peer` and revokes the inbox facet it holds. */
@@ -99,7 +103,7 @@ export interface Presence {
 }
 
 export interface PresenceOptions {
-  vat: Pick<Vat, 'id' | 'sign' | 'tables' | 'onPeerBroken'>;
+  vat: Pick<Vat, 'id' | 'sign' | 'tables' | 'onPeerBroken' | 'giftFor' | 'revoke'>;
   roster: RosterView;
   /** The host's vat id, for `send('host', …)`. */
   host?: VatId;
@@ -303,11 +307,15 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const presence: Presence = {
     self,
     room,
-    inboxFor(peer) {
+    inboxGiftFor(peer, ttlMs) {
       revokers.get(peer)?.();
       const { inbox, revoke } = makePeerInboxKit(self, peer, handlers);
-      revokers.set(peer, revoke);
-      return inbox;
+      const gift = vat.giftFor(inbox, peer, { ttlMs });
+      revokers.set(peer, () => {
+        revoke();
+        vat.revoke(gift);
+      });
+      return gift;
     },
     async link(peer, inbox) {
       const link = makePeerLink(peer, inbox, limits, (reason, undelivered) => {

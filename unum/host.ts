@@ -333,7 +333,7 @@ export const hostUnum = async <State>(
       member: facet,
       snapshot: signed,
       peers,
-      hostInbox: vat.giftFor(presence.inboxFor(vatId), vatId, { ttlMs: limits.inboxGiftTtlMs }),
+      hostInbox: presence.inboxGiftFor(vatId, limits.inboxGiftTtlMs),
     });
   };
 

@@ -186,7 +186,7 @@ export const joinUnum = async <State>(
       for (const peer of linkTo) void linkPeer(peer);
     },
     inboxGiftFor(peer) {
-      return vat.giftFor(presence.inboxFor(peer), peer, { ttlMs: limits.inboxGiftTtlMs });
+      return presence.inboxGiftFor(peer, limits.inboxGiftTtlMs);
     },
   });
   const { link } = linkKit;

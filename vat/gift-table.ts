@@ -11,6 +11,8 @@ export interface GiftTable {
   mint(target: object, recipient: VatId, ttlMs: number): string;
   /** The gifted object, if `giftId` is live and meant for `recipient`. */
   claim(giftId: string, recipient: VatId): object | undefined;
+  /** Forgets a gift before it expires; false if it was not there. */
+  revoke(giftId: string): boolean;
   size(): number;
 }
 
@@ -47,6 +49,7 @@ export const makeGiftTable = (maxGifts: number, now = () => Date.now()): GiftTab
       }
       return gift.recipient === recipient ? gift.target : undefined;
     },
+    revoke: (giftId: string) => gifts.delete(giftId),
     size: () => gifts.size,
   });
 };

@@ -73,8 +73,12 @@ export interface Vat {
    * each later one changing them. See vat/tables.ts.
    */
   tables(owner: string, migrations: readonly string[], opts?: TablesOptions): Tables;
-  /** Withdraws an export made by `export`; later fetches of its sturdy ref fail. */
-  revoke(sturdyRef: string): boolean;
+  /**
+   * Withdraws an export made by `export` (later fetches of its sturdy ref
+   * fail) or a gift made by `giftFor` (later redeems fail, and the vat stops
+   * holding its target). False if there was none.
+   */
+  revoke(ref: string): boolean;
   /** Connects to the ref's vat (or reuses the session), checks its key, and returns the far reference. A ref to this vat's own export returns the object itself. */
   fetch<T = unknown>(sturdyRef: string): Promise<ERef<T>>;
   /** Mints a gift URI for `target` that only `recipient` can redeem, until `ttlMs` passes. */
@@ -233,13 +237,13 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     },
     sign: (message: Uint8Array) => sign(null, message, privateKey),
     tables: (owner, migrations, tablesOpts) => store.tables(owner, migrations, tablesOpts),
-    revoke(sturdyRef) {
-      const ref = parseRef(sturdyRef, 's');
+    revoke(uri) {
+      const ref = parseRef(uri);
       if (ref.vatId !== self)
         throw Error(
-          `[bad-ref] that sturdy ref belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`,
+          `[bad-ref] that reference belongs to vat ${short(ref.vatId)}, not to vat ${short(self)}`,
         );
-      return exports.remove(ref.secret);
+      return ref.kind === 's' ? exports.remove(ref.secret) : gifts.revoke(ref.secret);
     },
     fetch: <T>(sturdyRef: string) => obtain<T>(parseRef(sturdyRef, 's'), 'fetch'),
     giftFor(target, recipient, giftOpts = {}) {

@@ -79,8 +79,8 @@ const hostileHost = async (t: Parameters<typeof testVat>[0]) => {
         return harden({
           member: Far('MemberFacet', { leave: async () => {} }),
           snapshot: joinAnswer,
-          peers: [{ vatId: carolVat.id, gift: carolVat.giftFor(carol.inboxFor(peer), peer) }],
-          hostInbox: mallory.giftFor(hostPresence.inboxFor(peer), peer),
+          peers: [{ vatId: carolVat.id, gift: carol.inboxGiftFor(peer, 60_000) }],
+          hostInbox: hostPresence.inboxGiftFor(peer, 60_000),
           services: {},
         });
       },

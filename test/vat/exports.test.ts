@@ -29,6 +29,19 @@ test('a revoked export can no longer be fetched', async t => {
   t.not(bob.export(counter(), { name: 'counter' }), ref, 'the name gets a new swissnum');
 });
 
+test('a revoked gift can no longer be redeemed, and the vat lets go of its target', async t => {
+  const bob = await testVat(t);
+  const alice = await testVat(t);
+  const gift = bob.giftFor(counter(), alice.id);
+  t.is(await E(await alice.redeem<{ incr(): number }>(gift)).incr(), 1);
+  const gifts = bob.stats().gifts;
+  t.true(bob.revoke(gift));
+  t.is(bob.stats().gifts, gifts - 1);
+  await t.throwsAsync(alice.redeem(gift), { message: /^\[unknown-gift\]/ });
+  t.false(bob.revoke(gift), 'already gone');
+  t.throws(() => alice.revoke(gift), { message: /^\[bad-ref\] that reference belongs to vat/ });
+});
+
 test('only far objects can be exported or gifted', async t => {
   const vat = await testVat(t);
   t.throws(() => vat.export(harden({ plain: 'record' })), {
