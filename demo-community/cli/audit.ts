@@ -9,6 +9,7 @@ import type { AuditorFacet, Sanction } from '../../moderation/index.js';
 import { actOnCase, checkLogGrowth, makeAuditDesk } from '../../moderation/audit-desk.js';
 import { serveWeb } from '../web/web-server.js';
 import { dataDirOf, parseOptions, untilStopped, type Command } from './command.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
 const auditorDir = (data: string | undefined) => join(dataDirOf(data), 'auditor');
 const refFile = (dir: string) => join(dir, 'auditor-ref');
@@ -32,7 +33,7 @@ const withAuditor = async <T>(
   }
 };
 
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+const print = (value: unknown) => console.log(terminalJson(value, 2));
 
 /** A subcommand that takes one id and prints what the auditor facet answers for it. */
 const printById = (
@@ -70,7 +71,7 @@ const subcommands: Record<
       writeFileSync(refFile(dir), `${given}\n`, { mode: 0o600 });
       chmodSync(refFile(dir), 0o600);
       const who = await withAuditor(data, auditor => E(auditor).whoami());
-      console.log(`logged in as auditor ${JSON.stringify(who.label)} (${who.role})`);
+      console.log(`logged in as auditor ${terminalJson(who.label)} (${terminalText(who.role)})`);
       return 0;
     },
   },
@@ -140,7 +141,7 @@ const subcommands: Record<
         });
         const stopped = untilStopped();
         console.log(
-          JSON.stringify({
+          terminalJson({
             event: 'ready',
             vatId: vat.id,
             auditor: who.label,

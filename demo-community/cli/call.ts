@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { E } from '@endo/far';
 import { parseRef, startVat } from '../../vat/index.js';
 import { parseOptions, type Command } from './command.js';
+import { terminalJson } from './terminal-text.js';
 
 const parseArg = (text: string): unknown => {
   try {
@@ -31,7 +32,7 @@ export const callCommand: Command = {
     try {
       const target = await vat.fetch<Record<string, (...a: unknown[]) => unknown>>(ref);
       const result = await E(target)[method]!(...args.map(parseArg));
-      console.log(JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+      console.log(terminalJson(result)); // a peer's answer: shown, never obeyed
       return 0;
     } finally {
       await vat.close();

@@ -2,6 +2,7 @@
 // `stoa history`: act through the running vat of DIR (stoa vat start).
 import { askVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
+import { terminalJson } from './terminal-text.js';
 
 const viaVat = (
   usage: string,
@@ -19,7 +20,7 @@ const viaVat = (
       true,
     );
     const result = await askVat(dataDirOf(values.data), cmd, toArgs(positionals, values));
-    console.log(JSON.stringify(result, null, 2));
+    console.log(terminalJson(result, 2));
     return 0;
   },
 });

@@ -1,6 +1,7 @@
 // demo-community/cli/run-cli.ts: dispatches `stoa <command>`; every failure is
 // one line on stderr and a non-zero exit (1: it failed, 2: bad usage).
 import { commands, usage } from './commands.js';
+import { terminalText } from './terminal-text.js';
 
 export const runCli = async (argv: string[]): Promise<number> => {
   const [first, second] = argv;
@@ -26,7 +27,8 @@ export const runCli = async (argv: string[]): Promise<number> => {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const isUsage = (error as { usage?: boolean })?.usage === true || /^\[usage\]/.test(message);
-    console.error(`stoa ${key}: ${message.replace(/^\[usage\] /, '')}`);
+    // Errors may quote what a peer sent.
+    console.error(`stoa ${key}: ${terminalText(message.replace(/^\[usage\] /, ''))}`);
     if (isUsage) console.error(`usage: stoa ${key} ${command.usage}`);
     return isUsage ? 2 : 1;
   }

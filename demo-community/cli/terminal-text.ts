@@ -10,3 +10,24 @@ const UNSAFE = /(?!\u200d)[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 export const terminalText = (text: unknown): string =>
   String(text).replace(UNSAFE, ch => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 harden(terminalText);
+
+/** `\uXXXX` for each UTF-16 unit of `ch`: a JSON escape of the same text. */
+const jsonEscape = (ch: string): string =>
+  Array.from(
+    { length: ch.length },
+    (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`,
+  ).join('');
+
+/**
+ * JSON for a terminal (bigints written as `"Nn"`): the same value for any JSON
+ * reader, but what JSON.stringify leaves raw and a terminal may obey (C1
+ * controls, bidi and other format characters, line separators) is escaped.
+ */
+/** UNSAFE but for the newline: raw in JSON only as layout, between tokens. */
+const UNSAFE_IN_JSON = /(?!\u200d|\n)[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+export const terminalJson = (value: unknown, space?: number): string =>
+  (
+    JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v), space) ?? 'null'
+  ).replace(UNSAFE_IN_JSON, jsonEscape);
+harden(terminalJson);

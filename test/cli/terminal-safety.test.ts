@@ -4,7 +4,7 @@
 // sent to the room.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { commandOf, describe } from '../../demo-community/cli/chat.js';
-import { terminalText } from '../../demo-community/cli/terminal-text.js';
+import { terminalJson, terminalText } from '../../demo-community/cli/terminal-text.js';
 
 const ESC = '\u001b';
 
@@ -48,4 +48,26 @@ test('a typed line is said, a known command run, and an unknown /word refused', 
   t.is(commandOf('/whisper erin hi'), 'command');
   t.is(commandOf('/help'), 'command');
   t.is(commandOf('/whsiper erin my password is hunter2'), 'unknown');
+});
+
+test('JSON output (stoa rooms, call, audit) escapes what a terminal would obey, and parses to the same value', t => {
+  const hostile = {
+    name: `${ESC}[2Jmallory\u009b31m\u202eevil\u2028`,
+    tag: 'x\u{e0041}',
+    plain: 'héllo 👨‍👩‍👧',
+  };
+  const out = terminalJson(hostile, 2);
+  t.is(
+    JSON.stringify(JSON.parse(out)),
+    JSON.stringify(hostile),
+    'a JSON reader gets the same value',
+  );
+  const obeyed = [...out].filter(
+    c => c !== '\n' && c !== '\u200d' && /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(c),
+  );
+  t.deepEqual(obeyed, [], 'nothing raw a terminal would obey (layout newlines aside)');
+  t.regex(out, /\\u001b\[2Jmallory\\u009b31m\\u202eevil\\u2028/);
+  t.regex(out, /x\\udb40\\udc41/, 'an astral format character as its surrogate pair');
+  t.true(out.includes('héllo 👨‍👩‍👧'));
+  t.is(terminalJson(12n), '"12n"');
 });

@@ -50,6 +50,18 @@ test('participants chat, report and are kicked through their pages; the auditor 
   await bob!.getByTestId('say-text').fill('great, see you there');
   await bob!.getByTestId('say-send').click();
   await alice!.getByTestId('line').filter({ hasText: 'great, see you there' }).waitFor();
+  // One unbroken 1,900-character word (the box takes 2,000) wraps inside its line: no sideways scrolling.
+  const word = `w${'o'.repeat(1898)}d`;
+  await alice!.getByTestId('say-text').fill(word);
+  await alice!.getByTestId('say-send').click();
+  await bob!.getByTestId('line').filter({ hasText: word }).waitFor();
+  t.true(
+    await bob!.evaluate(() => {
+      const root = document.documentElement;
+      return root.scrollWidth <= root.clientWidth;
+    }),
+    'a long word wraps instead of widening the page',
+  );
   t.is(await alice!.getByTestId('member').count(), 2, 'alice sees two members');
   t.is(
     await alice!.locator('[data-testid=member][data-reachable=true]').count(),
