@@ -58,17 +58,22 @@ export const startThrowawayPostgres = async (): Promise<ThrowawayPostgres> => {
   };
   const data = join(dir, 'data');
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'stoa', '--auth=trust', '--encoding=UTF8', '--no-sync']);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-o',
-    `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=on`,
-    'start',
-  ]);
+  try {
+    run('initdb', ['-D', data, '-U', 'stoa', '--auth=trust', '--encoding=UTF8', '--no-sync']);
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=on`,
+      'start',
+    ]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true }); // a cluster that never started leaves nothing
+    throw error;
+  }
   return {
     url: `postgres://stoa@127.0.0.1:${port}/postgres`,
     stop() {

@@ -3,11 +3,14 @@
 // removes what it made, also when it fails. Entries that other programs leave
 // (a browser's, a database's) are listed but do not fail the run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'stoa-ava-tmp-'));
+// Others may pass through (not list): the throwaway PostgreSQL runs as its own
+// user and must reach the folder made for it inside.
+chmodSync(dir, 0o711);
 const child = spawn('npx', ['ava', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, TMPDIR: dir },
