@@ -250,7 +250,14 @@ export const hostUnum = async <State>(
       });
       return removal;
     };
-    if (!memberOf(vatId)) admission(); // refused at once, before any work for it
+    const existing = current.members.find(m => m.vatId === vatId);
+    // One name per vat per room: a second join under another name would
+    // rename it silently and leave two memberships in that vat.
+    if (existing && existing.name !== name)
+      throw Error(
+        `[already-member] vat ${short(vatId)} is already in ${JSON.stringify(current.name)} as ${JSON.stringify(existing.name)}; to join as ${JSON.stringify(name)}, leave first`,
+      );
+    if (!existing) admission(); // refused at once, before any work for it
     if (pendingJoins.has(vatId))
       throw Error(
         `[busy] vat ${short(vatId)} already has a join in progress in ${JSON.stringify(current.name)}; wait for it to finish`,

@@ -221,6 +221,11 @@ export const makeRoomDesk = (vat: Vat) => {
       if (typeof invite !== 'string' || !invite.trim())
         throw Error('[usage] joining needs an invite (the sturdy ref `stoa room create` printed)');
       if (typeof name !== 'string' || !name.trim()) throw Error('[usage] joining needs a name');
+      const inside = [...joined.values()].find(j => j.invite === invite.trim() && !j.removed);
+      if (inside)
+        throw Error(
+          `[already-member] this vat is already in ${JSON.stringify(inside.member.room.split('~')[0])} as ${JSON.stringify(inside.name)}; to join under another name, leave first (stoa chat, then /leave)`,
+        );
       const member = await enter(invite.trim(), name.trim());
       return { room: member.room, roster: member.roster().map(m => m.name) };
     },

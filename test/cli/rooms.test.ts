@@ -46,6 +46,15 @@ test('host a room, join it, chat and read history through running vats; a restar
     'alice',
     'bob',
   ]);
+  const renamed = await runStoa(['room', 'join', invite, '--name', 'dave', '--data', bobDir]);
+  t.deepEqual(
+    [renamed.code, renamed.stderr.split('\n')[0]],
+    [
+      1,
+      'stoa room join: [already-member] this vat is already in "lobby" as "bob"; to join under another name, leave first (stoa chat, then /leave)',
+    ],
+    'one name per vat per room',
+  );
   t.deepEqual(await stoa(['say', 'lobby', 'hello', 'bob', '--data', aliceDir]), {
     to: 1,
     missed: [],

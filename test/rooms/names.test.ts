@@ -28,3 +28,16 @@ test('look-alike and hidden-character names are refused; full-width ones are nor
     members: ['alice', 'bob'],
   });
 });
+
+test('a vat already in the room cannot join again under another name; under its own it may', async t => {
+  const driver = await testVat(t);
+  const [host, erin] = await Promise.all([0, 1].map(() => roomVat(t, driver)));
+  const { invite } = await E(host.control).createRoom('lobby');
+  await E(erin.control).join(invite, 'erin');
+  await t.throwsAsync(E(erin.control).join(invite, 'dave'), {
+    message: `[already-member] vat ${erin.vatId.slice(0, 8)} is already in "lobby" as "erin"; to join as "dave", leave first`,
+  });
+  t.deepEqual(await E(host.control).hostedRoster(), ['erin'], 'not renamed');
+  await E(erin.control).join(invite, 'erin');
+  t.deepEqual(await E(host.control).hostedRoster(), ['erin']);
+});
