@@ -111,7 +111,13 @@ export const ROOM_VAT = fileURLToPath(new URL('./fixtures/room-vat.ts', import.m
 export interface Control {
   createRoom(
     name: string,
-    opts?: { capacity?: number; graceMs?: number; moderation?: string; maxPendingJoins?: number },
+    opts?: {
+      capacity?: number;
+      graceMs?: number;
+      moderation?: string;
+      maxPendingJoins?: number;
+      introductionTimeoutMs?: number;
+    },
   ): { invite: string; room: string };
   setCapacity(capacity: number): void;
   setOpen(open: boolean): void;

@@ -49,13 +49,24 @@ test('twelve joiners that never answer do not delay a newcomer or a kick', async
   t.deepEqual(await E(host.control).hostedRoster(), ['alice']);
 });
 
+/** A member link whose calls wait until the test lets them fail. */
+const heldLink = (pending: Array<(reason: Error) => void>) => {
+  const held = () => new Promise<never>((_, reject) => pending.push(reject));
+  return Far('MemberLink', { update: held, inboxGiftFor: held });
+};
+
 test('one join in progress per caller, and maxPendingJoins in all: the rest are told [busy]', async t => {
   const driver = await testVat(t);
   const host = await roomVat(t, driver);
-  const { invite } = await E(host.control).createRoom('lobby', { maxPendingJoins: 3 });
+  // Join steps wait two minutes: the joins below end only when the test releases them.
+  const { invite } = await E(host.control).createRoom('lobby', {
+    maxPendingJoins: 3,
+    introductionTimeoutMs: 120_000,
+  });
   const { joins } = await strangerJoins(t, invite, 4);
+  const pending: Array<(reason: Error) => void> = [];
   const request = (i: number) =>
-    harden({ name: `stranger${i}`, address: '127.0.0.1:9', link: stalledLink() });
+    harden({ name: `stranger${i}`, address: '127.0.0.1:9', link: heldLink(pending) });
   const first = E(joins[0]!).join(request(0));
   first.catch(() => {});
   await t.throwsAsync(E(joins[0]!).join(request(0)), {
@@ -66,8 +77,9 @@ test('one join in progress per caller, and maxPendingJoins in all: the rest are 
   await t.throwsAsync(E(joins[3]!).join(request(3)), {
     message: '[busy] "lobby" has 3 joins in progress; try again in a moment',
   });
+  for (const reject of pending.splice(0)) reject(Error('let go'));
   await Promise.allSettled([first, ...more]);
-  // Slots free again once those time out: a real newcomer gets in.
+  // Slots free again once those joins fail: a real newcomer gets in.
   const carol = await roomVat(t, driver);
   await E(carol.control).join(invite, 'carol');
   t.deepEqual(await E(host.control).hostedRoster(), ['carol']);
