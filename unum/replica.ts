@@ -125,8 +125,6 @@ export const joinUnum = async <State>(
 
   /** Each attach watches the host's session anew; the last watch is dropped first. */
   let stopWatchingHost = () => {};
-  /** Ends this membership's hold on the host session: its watch and the link the host keeps. */
-  let release = () => {};
 
   const markRemoved = (reason: string) => {
     if (gone !== undefined) return;
@@ -190,7 +188,8 @@ export const joinUnum = async <State>(
     },
   });
   const { link } = linkKit;
-  release = () => {
+  /** Ends this membership's hold on the host session: its watch and the link the host keeps. */
+  const release = () => {
     stopWatchingHost();
     linkKit.revoke();
   };

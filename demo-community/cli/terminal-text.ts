@@ -5,7 +5,10 @@
 // member sees that something odd was sent rather than its effect.
 // Controls (C0, DEL, C1) and format characters (bidi controls, zero-width
 // spaces, BOM), but not the joiner that emoji sequences use; line separators.
-const UNSAFE = /(?!\u200d)[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const UNSAFE_CLASS = '[\\p{Cc}\\p{Cf}\\u2028\\u2029]';
+const UNSAFE = new RegExp(`(?!\\u200d)${UNSAFE_CLASS}`, 'gu');
+/** UNSAFE but for the newline: raw in JSON only as layout, between tokens. */
+const UNSAFE_IN_JSON = new RegExp(`(?!\\u200d|\\n)${UNSAFE_CLASS}`, 'gu');
 
 export const terminalText = (text: unknown): string =>
   String(text).replace(UNSAFE, ch => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
@@ -23,9 +26,6 @@ const jsonEscape = (ch: string): string =>
  * reader, but what JSON.stringify leaves raw and a terminal may obey (C1
  * controls, bidi and other format characters, line separators) is escaped.
  */
-/** UNSAFE but for the newline: raw in JSON only as layout, between tokens. */
-const UNSAFE_IN_JSON = /(?!\u200d|\n)[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-
 export const terminalJson = (value: unknown, space?: number): string =>
   (
     JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v), space) ?? 'null'
