@@ -12,7 +12,10 @@ import { canonical } from '../presence/index.js';
 
 export const ACTION_DOMAIN = 'stoa/action/v1\n';
 
-export type Sanction = 'mute' | 'kick' | 'ban';
+export type Sanction = 'mute' | 'kick' | 'ban' | 'unmute' | 'unban';
+export const SANCTIONS: readonly Sanction[] = harden(['mute', 'kick', 'ban', 'unmute', 'unban']);
+/** The sanctions that last: `durationMs` counts for them (0: no end). */
+export const TIMED: readonly Sanction[] = harden(['mute', 'ban']);
 
 export interface Action {
   v: 1;
@@ -20,7 +23,7 @@ export interface Action {
   room: string;
   action: Sanction;
   target: VatId;
-  /** For a ban: 0 for no end. */
+  /** For a mute or a ban: 0 for no end. Ignored (and 0) for the others. */
   durationMs: number;
   /** The statement of reasons, shown to the target and kept in the log. */
   reason: string;
@@ -55,11 +58,11 @@ export const openAction = (signed: SignedAction, auditor: VatId): Action => {
   }
   if (
     action.v !== 1 ||
-    !['mute', 'kick', 'ban'].includes(action.action) ||
+    !SANCTIONS.includes(action.action) ||
     typeof action.reason !== 'string' ||
     !action.reason.trim()
   ) {
-    bad('an action is mute, kick or ban, with a statement of reasons');
+    bad(`an action is ${SANCTIONS.join(', ')}, with a statement of reasons`);
   }
   if (!Number.isSafeInteger(action.durationMs) || action.durationMs < 0)
     bad('durationMs must be a whole number of ms, 0 for no end');

@@ -30,6 +30,7 @@ export type EntryKind =
   | 'verdict'
   | 'context'
   | 'action'
+  | 'dismiss'
   | 'ruleset'
   | 'auditor-granted'
   | 'auditor-revoked';

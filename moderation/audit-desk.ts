@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { E, type ERef } from '@endo/far';
 import type { Vat } from '../vat/index.js';
+import { SANCTIONS, TIMED, type Action } from './action.js';
+import { describeDuration, parseDuration } from './duration.js';
 import {
   openCheckpoint,
   signAction,
@@ -13,8 +15,12 @@ import {
   type Sanction,
   type SignedCheckpoint,
 } from './index.js';
-/** A dashboard command: the page's arguments in, a passable answer out. */
-export type DeskCommand = (args: Record<string, unknown>) => Promise<unknown>;
+/** A dashboard command: the page's arguments in (and for a watch, a stream and the page's going away), a passable answer out. */
+export type DeskCommand = (
+  args: Record<string, unknown>,
+  stream: (event: unknown) => void,
+  closed: Promise<void>,
+) => Promise<unknown>;
 
 export interface ActRequest {
   caseId: string;
@@ -23,38 +29,48 @@ export interface ActRequest {
   target?: string;
   /** The statement of reasons, logged with the action. */
   reason: string;
-  durationMs?: number;
+  /** For a mute or ban: `10m`, `2h`, `3d` (duration.ts), or ms; 0 for no end. */
+  duration?: string | number;
 }
 
-const SANCTIONS: readonly string[] = ['mute', 'kick', 'ban'];
-
-/** Signs `request` with `vat` (the auditor's vat) and hands it to the facet, which logs it before the room applies it. */
-export const actOnCase = async (auditor: ERef<AuditorFacet>, vat: Vat, request: ActRequest) => {
-  if (!SANCTIONS.includes(request.action)) throw Error('[usage] an action is mute, kick or ban');
+/** What `request` will sign, checked, before anything is signed: the dashboard's confirmation shows it. */
+export const prepareAction = async (
+  auditor: ERef<AuditorFacet>,
+  vat: Vat,
+  request: ActRequest,
+): Promise<Omit<Action, 'v' | 'ts'>> => {
+  if (!SANCTIONS.includes(request.action))
+    throw Error(`[usage] an action is one of: ${SANCTIONS.join(', ')}`);
   if (typeof request.reason !== 'string' || !request.reason.trim())
-    throw Error('[usage] a statement of reasons is required');
-  const durationMs = Number(request.durationMs ?? 0);
+    throw Error('[usage] a statement of reasons is required: it is logged and shown to the room');
+  const given = request.duration ?? 0;
+  const durationMs = TIMED.includes(request.action)
+    ? typeof given === 'number'
+      ? given
+      : parseDuration(given)
+    : 0;
   if (!Number.isSafeInteger(durationMs) || durationMs < 0)
-    throw Error('[usage] a duration is a whole number of ms (0: for good)');
+    throw Error('[usage] a duration is for example 10m, 2h or 3d (0: no end)');
   const c = await E(auditor).show(request.caseId);
   const target = request.target || (c.accused.length === 1 ? c.accused[0] : undefined);
-  if (!target) throw Error('[usage] the case accuses several members: name the target');
+  if (!target)
+    throw Error('[usage] the case accuses several members: choose whom the action is for');
   if (!c.accused.includes(target))
     throw Error(`[usage] ${target.slice(0, 8)} is not accused in case ${request.caseId}`);
-  const signed = signAction(
-    {
-      caseId: request.caseId,
-      room: c.room,
-      action: request.action,
-      target,
-      durationMs,
-      reason: request.reason.trim(),
-      auditor: vat.id,
-    },
-    m => vat.sign(m),
-  );
-  return E(auditor).act(signed);
+  return harden({
+    caseId: request.caseId,
+    room: c.room,
+    action: request.action,
+    target,
+    durationMs,
+    reason: request.reason.trim(),
+    auditor: vat.id,
+  });
 };
+
+/** Signs `request` with `vat` (the auditor's vat) and hands it to the facet, which logs it before the room applies it. */
+export const actOnCase = async (auditor: ERef<AuditorFacet>, vat: Vat, request: ActRequest) =>
+  E(auditor).act(signAction(await prepareAction(auditor, vat, request), m => vat.sign(m)));
 
 /**
  * Checks the operator's current checkpoint: its signature, and that the log
@@ -91,6 +107,23 @@ export const checkLogGrowth = async (auditor: ERef<AuditorFacet>, file: string) 
 };
 
 /** The dashboard's commands, acting with `auditor` from `vat`. */
+/** A sentence saying what an action does, as the confirmation and the log show it. */
+export const describeAction = (
+  action: Pick<Action, 'action' | 'durationMs' | 'reason'>,
+  targetName: string,
+): string => {
+  const lasting = TIMED.includes(action.action)
+    ? action.durationMs
+      ? ` for ${describeDuration(action.durationMs)}`
+      : ' with no end'
+    : '';
+  const verb = { mute: 'mute', kick: 'kick', ban: 'ban', unmute: 'unmute', unban: 'unban' }[
+    action.action
+  ];
+  return `${verb} ${targetName}${lasting}, because: ${action.reason}`;
+};
+harden(describeAction);
+
 export const makeAuditDesk = (
   vat: Vat,
   auditor: ERef<AuditorFacet>,
@@ -100,40 +133,62 @@ export const makeAuditDesk = (
     if (typeof value !== 'string' || !value) throw Error(`[usage] needs ${what}`);
     return value;
   };
-  /** Names by vat id, learnt from the host-signed rosters of the reports verified so far. */
+  /** Names by vat id, from every host-signed roster the service saw for each room of the queue. */
   const names = new Map<string, string>();
-  const verify = async (reportId: string) => {
-    const check = await E(auditor).verify(reportId);
-    for (const [vatId, name] of Object.entries(check.names)) names.set(vatId, name);
-    return check;
+  const learnNames = async (rooms: Iterable<string>) => {
+    for (const room of new Set(rooms))
+      for (const [vatId, name] of Object.entries(await E(auditor).names(room)))
+        names.set(vatId, name);
+    return Object.fromEntries(names);
   };
+  const nameOf = (vatId: string) => names.get(vatId) ?? vatId.slice(0, 8);
+  const request = (args: Record<string, unknown>): ActRequest => ({
+    caseId: str(args.caseId, 'a case id'),
+    action: args.action as Sanction,
+    ...(typeof args.target === 'string' && args.target ? { target: args.target } : {}),
+    reason: typeof args.reason === 'string' ? args.reason : '',
+    duration: typeof args.duration === 'string' ? args.duration : 0,
+  });
   return {
     whoami: async () => E(auditor).whoami(),
-    /** The queue, each case with the names of its accused (verifying its first report once to learn them). */
+    /** The queue, each case with its status and the names of its accused. */
     list: async () => {
       const cases = await E(auditor).list();
-      for (const c of cases.filter(c => c.accused.some(v => !names.has(v)))) {
-        const first = (await E(auditor).show(c.caseId)).reports[0];
-        if (first) await verify(first.reportId);
-      }
-      return cases.map(c => ({
-        ...c,
-        accusedNames: c.accused.map(v => names.get(v) ?? v.slice(0, 8)),
-      }));
+      await learnNames(cases.map(c => c.room));
+      return cases.map(c => ({ ...c, accusedNames: c.accused.map(nameOf) }));
     },
-    show: async ({ caseId }) => E(auditor).show(str(caseId, 'a case id')),
-    verify: async ({ reportId }) => verify(str(reportId, 'a report id')),
+    names: async () => Object.fromEntries(names),
+    show: async ({ caseId }) => {
+      const c = await E(auditor).show(str(caseId, 'a case id'));
+      return { ...c, names: await learnNames([c.room]) };
+    },
+    verify: async ({ reportId }) => E(auditor).verify(str(reportId, 'a report id')),
     gather: async ({ caseId }) => E(auditor).gather(str(caseId, 'a case id')),
     annotate: async ({ caseId, note }) =>
       E(auditor).annotate(str(caseId, 'a case id'), str(note, 'a note')),
-    act: async ({ caseId, action, target, reason, durationMs }) =>
-      actOnCase(auditor, vat, {
-        caseId: str(caseId, 'a case id'),
-        action: action as Sanction,
-        ...(typeof target === 'string' && target ? { target } : {}),
-        reason: String(reason ?? ''),
-        durationMs: Number(durationMs ?? 0),
-      }),
+    /** What `act` would sign, in words and in full, for the auditor to confirm. */
+    'act.preview': async args => {
+      const action = await prepareAction(auditor, vat, request(args));
+      return { action, said: describeAction(action, nameOf(action.target)) };
+    },
+    act: async args => actOnCase(auditor, vat, request(args)),
+    dismiss: async ({ caseId, reason }) =>
+      E(auditor).dismiss(str(caseId, 'a case id'), str(reason, 'a statement of reasons')),
+    /** Streams `{ size }` each time the log grows, until the page goes away. */
+    'log.watch': async ({ size = 0 }, stream, closed) => {
+      let seen = Number(size) || 0;
+      let open = true;
+      void closed.then(() => (open = false));
+      while (open) {
+        const now = await Promise.race([
+          E(auditor).awaitLog(seen, 30_000),
+          closed.then(() => seen),
+        ]);
+        if (now > seen && open) stream({ size: now });
+        seen = now;
+      }
+      return null;
+    },
     log: async ({ from = 0, count = 50 }) => E(auditor).log(Number(from), Number(count)),
     checkpoint: async () => {
       const signed = await E(auditor).checkpoint();

@@ -9,10 +9,12 @@ import { makeExo } from '@endo/exo';
 import type { VatId } from '../captp-transport/index.js';
 import { openAction, type SignedAction } from './action.js';
 import type { Archive, EntryKind, Receipt } from './archive.js';
-import type { Cases } from './cases.js';
+import { decisionOfAction, type Cases } from './cases.js';
 import { AuditorI } from './facets.js';
 import { checkRuleset } from './filter.js';
 import { gatherContext } from './gather.js';
+import type { LogGrowth } from './log-growth.js';
+import type { NameBook } from './names.js';
 import type { AuditorRole, Grant } from './grants.js';
 import type { ReportDesk } from './report-facet.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -21,6 +23,8 @@ import { verifyReport } from './verify-report.js';
 export interface AuditorDeps {
   archive: Archive;
   cases: Cases;
+  names: NameBook;
+  growth: LogGrowth;
   rooms: RoomRegistry;
   reports: ReportDesk;
   log(kind: EntryKind, body: unknown): Promise<Receipt>;
@@ -35,7 +39,7 @@ const MAX_LOG_PAGE = 500;
 const makeTriage = (
   grant: Grant,
   auditor: VatId,
-  { archive, cases, rooms, reports, log }: AuditorDeps,
+  { archive, cases, names, growth, rooms, reports, log }: AuditorDeps,
 ) => {
   const check = () => {
     if (grant.revoked) throw Error(`[revoked] auditor ${JSON.stringify(grant.label)} was revoked`);
@@ -71,10 +75,21 @@ const makeTriage = (
           room: c.room,
           accused: c.accused,
           priority: c.priority,
+          status: c.status,
           reports: c.reports.length,
           actions: c.actions.length,
         })),
       );
+    },
+    /** Names by vat id in `room`, from every host-signed roster the service saw for it. */
+    names: (room: string) => {
+      check();
+      return harden(names.of(room));
+    },
+    /** Resolves with the log's size once it exceeds `size` (or after `waitMs`, at most a minute). */
+    async awaitLog(size: number, waitMs: number) {
+      check();
+      return growth.after(size, waitMs);
     },
     show: (caseId: string) => harden(JSON.parse(JSON.stringify(caseOf(caseId)))),
     /** Verifies an archived report again, from the log, against the host that registered its room. */
@@ -164,18 +179,30 @@ const makeActing = (
       throw Error(`[bad-action] case ${action.caseId} is about room ${c.room}`);
     deps.rooms.need(action.room);
     // Logged first: the room applies it only with this receipt.
-    const body = { caseId: c.caseId, label: grant.label, signed };
+    const body = { caseId: c.caseId, label: grant.label, signed: signed as SignedAction };
     const receipt = await deps.log('action', body);
-    c.actions.push({
-      action: action.action,
-      target: action.target,
-      auditor: grant.label,
-      entry: receipt.index,
-    });
+    deps.cases.decide(c.caseId, decisionOfAction(body, receipt.index));
     await E(await deps.rooms.enforcer(action.room)).apply(
       harden(body) as never,
       harden({ ...receipt }),
     );
+    return receipt;
+  },
+  /** Closes a case without a sanction, with a statement of reasons (logged). */
+  async dismiss(caseId: string, reason: string) {
+    await triage.ready();
+    const c = triage.caseOf(caseId);
+    if (!reason.trim()) throw Error('[bad-action] a dismissal needs a statement of reasons');
+    const body = { caseId: c.caseId, reason: reason.trim(), label: grant.label, auditor };
+    const receipt = await deps.log('dismiss', body);
+    deps.cases.decide(c.caseId, {
+      action: 'dismiss',
+      auditor: grant.label,
+      reason: body.reason,
+      durationMs: 0,
+      entry: receipt.index,
+      ts: Date.now(),
+    });
     return receipt;
   },
 });

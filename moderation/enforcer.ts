@@ -75,10 +75,12 @@ export const makeRoomEnforcer = (
         if (action.room !== room.room)
           throw Error(`[bad-action] the action is for room ${action.room}, not ${room.room}`);
         const reason = `${action.reason} (case ${action.caseId}, auditor ${body.label})`;
-        if (action.action === 'kick') await room.admin.kick(action.target, reason);
-        else if (action.action === 'ban')
-          await room.admin.ban(action.target, { durationMs: action.durationMs, reason });
-        else await room.admin.mute(action.target, true);
+        const { admin } = room;
+        const { target, durationMs } = action;
+        if (action.action === 'kick') await admin.kick(target, reason);
+        else if (action.action === 'ban') await admin.ban(target, { durationMs, reason });
+        else if (action.action === 'unban') await admin.unban(target, reason);
+        else await admin.mute(target, action.action === 'mute', { durationMs, reason });
       }),
     /** A ruleset an admin auditor set: logged (kind `ruleset`) before it takes effect here. */
     applyRuleset: (body, receipt) =>

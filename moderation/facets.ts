@@ -9,7 +9,7 @@ import type { VatId } from '../captp-transport/index.js';
 import { SignedSnapshotShape } from '../unum/index.js';
 import { SignatureShape, VatIdShape } from '../vat/index.js';
 import type { Receipt } from './archive.js';
-import type { Case } from './cases.js';
+import type { Case, CaseStatus } from './cases.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 import type { GatherResult } from './gather.js';
 import type { Finding, ItemMark, Problem, Verdict } from './verify-report.js';
@@ -21,6 +21,7 @@ export interface CaseSummary {
   accused: VatId[];
   /** Distinct members whose reports were not rejected. */
   priority: number;
+  status: CaseStatus;
   reports: number;
   actions: number;
 }
@@ -73,8 +74,14 @@ export interface AuditorFacet {
   checkpoint(): SignedCheckpoint;
   /** Hex hashes proving the log of `size1` entries is a prefix of the current one. */
   consistency(size1: number): string[];
+  /** Names by vat id in a room, from every host-signed roster the service saw for it. */
+  names(room: string): Record<string, string>;
+  /** Resolves with the log's size once it exceeds `size`, or after `waitMs` (at most 60 s). */
+  awaitLog(size: number, waitMs: number): number;
   /** `act` and `admin` only: a sanction signed by the auditor's vat (signAction). */
   act(signed: { action: string; sig: string }): Receipt;
+  /** `act` and `admin` only: closes a case without a sanction, with a statement of reasons (logged). */
+  dismiss(caseId: string, reason: string): Receipt;
 }
 
 export const SignedReportShape = harden({
@@ -103,9 +110,13 @@ const LogViewMethods = {
   consistency: M.call(M.number()).returns(M.arrayOf(M.string({ stringLengthLimit: 64 }))),
 };
 
+const count = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
+
 export const ReportFacetI = M.interface('ReportFacet', {
   submit: M.callWhen(SignedReportShape).returns(M.record()),
   offerWitness: M.call(M.remotable('Witness')).returns(M.undefined()),
+  /** Decisions on the cases this member reported in, after log entry N; waits up to `waitMs` (at most 60 s) for one. */
+  outcomes: M.callWhen(count, count).returns(M.arrayOf(M.record())),
   ...LogViewMethods,
 });
 
@@ -121,8 +132,17 @@ const TriageMethods = {
   ).returns(M.record()),
   log: M.callWhen(M.number(), M.number()).returns(M.arrayOf(M.record())),
   gather: M.callWhen(M.string({ stringLengthLimit: 64 })).returns(M.record()),
+  names: M.call(M.string({ stringLengthLimit: 200 })).returns(M.record()),
+  awaitLog: M.callWhen(count, count).returns(M.number()),
 };
-const ActMethods = { ...TriageMethods, act: M.callWhen(SignedActionShape).returns(M.record()) };
+const ActMethods = {
+  ...TriageMethods,
+  act: M.callWhen(SignedActionShape).returns(M.record()),
+  dismiss: M.callWhen(
+    M.string({ stringLengthLimit: 64 }),
+    M.string({ stringLengthLimit: 2000 }),
+  ).returns(M.record()),
+};
 const AdminMethods = {
   ...ActMethods,
   grant: M.callWhen(

@@ -9,7 +9,15 @@ export {
   type AuditorRole,
 } from './service.js';
 export { createModeratedRoom, type ModeratedRoom } from './moderated-room.js';
-export { signAction, openAction, type Action, type SignedAction, type Sanction } from './action.js';
+export {
+  signAction,
+  openAction,
+  SANCTIONS,
+  type Action,
+  type SignedAction,
+  type Sanction,
+} from './action.js';
+export { parseDuration, describeDuration } from './duration.js';
 export {
   verifyReport,
   type Verification,
@@ -56,6 +64,8 @@ export { makeWitness, WitnessI, type Witness } from './witness.js';
 export { openArchiveStore } from './service.js';
 export {
   actOnCase,
+  prepareAction,
+  describeAction,
   checkLogGrowth,
   makeAuditDesk,
   type ActRequest,

@@ -16,6 +16,7 @@ import {
   type MemberExtension,
   type RoomMember,
 } from '../unum/index.js';
+import type { Outcome } from './cases.js';
 import type { ReportFacetI } from './facets.js';
 import { makeFilter, type Filter, type FilterHit, type Ruleset } from './filter.js';
 import { sealReport, type SignedReport, type Trigger } from './report.js';
@@ -25,7 +26,7 @@ import { makeWitness } from './witness.js';
 /** What a member uses of its report facet (facets.ts ReportFacetI), or of a room's report hook (room.ts). */
 export type ReportFacet = Pick<
   TypeFromInterfaceGuard<typeof ReportFacetI>,
-  'submit' | 'offerWitness'
+  'submit' | 'offerWitness' | 'outcomes'
 >;
 
 export interface ReportRequest {
@@ -57,6 +58,12 @@ export interface ModerationApi {
    * Throws `[no-moderation]` in a room that takes no reports.
    */
   report(request: ReportRequest): Promise<unknown>;
+  /**
+   * What auditors decided on the cases this member's reports are in, after
+   * log entry `after` (0: all), kept by the service until asked; waits up to
+   * `waitMs` (at most 60 s) when there is none yet. Throws `[no-moderation]`.
+   */
+  outcomes(after: number, waitMs: number): Promise<Outcome[]>;
 }
 
 /** A room member with moderation: the panic button, filter events. */
@@ -146,25 +153,31 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
   async attach(context: MemberContext<ModerationEvents>) {
     const reportService = makeReportService(context);
     const currentFilter = makeRulesetCache(context);
-    const report = async (request: ReportRequest) => {
-      const signed = sealFrom(context, request);
+    /** Calls the member's report facet, once more after the service restarted (its gift is then new). */
+    const withFacet = async <T>(call: (facet: ERef<ReportFacet>) => Promise<T>): Promise<T> => {
       const facet = reportService();
       if (!facet) {
         const { name } = context.snapshot();
         throw Error(`[no-moderation] room ${JSON.stringify(name)} takes no reports`);
       }
       try {
-        return await E(await facet).submit(signed);
+        return await call(await facet);
       } catch (error) {
         // The service restarted: the facet's session is gone, and so is its gift.
-        // The host introduces it again; the report goes once more.
+        // The host introduces it again; the call goes once more.
         if (!SERVICE_GONE.test((error as Error).message)) throw error;
         await context.refreshServices();
         const again = reportService();
         if (!again) throw error;
-        return E(await again).submit(signed);
+        return call(await again);
       }
     };
+    const report = async (request: ReportRequest) => {
+      const signed = sealFrom(context, request);
+      return withFacet(facet => E(facet).submit(signed));
+    };
+    const outcomes = (after: number, waitMs: number) =>
+      withFacet(facet => E(facet).outcomes(after, waitMs)) as Promise<Outcome[]>;
     const autoReport = (message: ChatMessage, hit: FilterHit, rulesetHash: string) => {
       report({
         category: hit.category,
@@ -189,7 +202,7 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
     };
     // Set up before the join resolves, so moderation traffic never mixes with chat.
     await reportService()?.catch(() => undefined);
-    return { hooks: { message: screen }, api: { report } };
+    return { hooks: { message: screen }, api: { report, outcomes } };
   },
 });
 

@@ -11,6 +11,8 @@ import { makeTokenBuckets, type Vat } from '../vat/index.js';
 import type { Archive, EntryKind, Receipt } from './archive.js';
 import type { Cases } from './cases.js';
 import { ReportFacetI } from './facets.js';
+import { MAX_WAIT_MS, type LogGrowth } from './log-growth.js';
+import type { NameBook } from './names.js';
 import type { SignedReport } from './report.js';
 import type { RoomRegistry } from './room-registry.js';
 import { verifyReport } from './verify-report.js';
@@ -31,6 +33,8 @@ export interface ReportDeskDeps {
   vat: Vat;
   archive: Archive;
   cases: Cases;
+  names: NameBook;
+  growth: LogGrowth;
   rooms: RoomRegistry;
   log(kind: EntryKind, body: unknown): Promise<Receipt>;
   limits: { reportBurst: number; reportRefillMs: number };
@@ -40,6 +44,8 @@ export const makeReportDesk = ({
   vat,
   archive,
   cases,
+  names,
+  growth,
   rooms,
   log,
   limits,
@@ -63,6 +69,17 @@ export const makeReportDesk = ({
   });
   const witnesses = new Map<string, Map<VatId, ERef<Witness>>>();
 
+  /** The decisions on `member`'s cases after log entry `after`; waits up to `waitMs` for one. */
+  const outcomes = async (room: string, member: VatId, after: number, waitMs: number) => {
+    const deadline = Date.now() + Math.min(Math.max(0, waitMs), MAX_WAIT_MS);
+    for (;;) {
+      const found = cases.outcomesFor(room, member, after);
+      const left = deadline - Date.now();
+      if (found.length || left <= 0) return harden(found);
+      await growth.after(archive.size(), left);
+    }
+  };
+
   const submit = async (room: string, member: VatId, signed: SignedReport) => {
     if (!budget.take(member)) {
       throw Error(
@@ -71,6 +88,7 @@ export const makeReportDesk = ({
     }
     const verification = verifyReport(signed, { reporter: member, host: rooms.need(room).host });
     const report = verification.report;
+    if (verification.roster) names.learn(room, verification.roster.members);
     if (report && report.room !== room)
       throw Error(`[wrong-room] this facet takes reports on room ${room}`);
     const accused = report?.accused ?? [];
@@ -94,7 +112,11 @@ export const makeReportDesk = ({
       duplicate: placed.duplicate,
       signed,
     });
-    cases.add(placed.caseId, { ...summary, verdict: verification.verdict, entry: receipt.index });
+    cases.add(
+      placed.caseId,
+      { ...summary, verdict: verification.verdict, entry: receipt.index },
+      placed.duplicate,
+    );
     return harden({
       verdict: verification.verdict,
       ...(verification.rejected ? { rejected: verification.rejected } : {}),
@@ -114,6 +136,7 @@ export const makeReportDesk = ({
           byMember.set(member, witness as ERef<Witness>);
           witnesses.set(room, byMember);
         },
+        outcomes: (after, waitMs) => outcomes(room, member, after, waitMs),
         checkpoint: () => archive.checkpoint(),
         consistency: size1 => archive.consistency(size1),
       }),

@@ -28,6 +28,7 @@ export interface CreateRoomOptions extends Omit<ChatRoomOptions, 'extension'> {
 const ReportHookI = M.interface('ReportHook', {
   submit: M.callWhen(SignedReportShape).returns(M.any()),
   offerWitness: M.call(M.remotable('Witness')).returns(M.undefined()),
+  outcomes: M.callWhen(M.number(), M.number()).returns(M.arrayOf(M.record())),
 });
 
 /** The host extension of a moderated room: rulesets checked by the filter, and the services each member is introduced to. */
@@ -53,6 +54,7 @@ export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Roo
         return onReport(signed as SignedReport, from);
       },
       offerWitness() {}, // a hook does not gather context
+      outcomes: async () => harden([]), // nor keep cases: the app's onReport decides
     });
   const ttlMs = { ...DEFAULT_UNUM_LIMITS, ...opts.limits }.inboxGiftTtlMs;
   room = await createChatRoom(vat, {

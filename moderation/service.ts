@@ -9,17 +9,19 @@
 import { join } from 'node:path';
 import { makeExo } from '@endo/exo';
 import type { VatId } from '../captp-transport/index.js';
-import type { SignedSnapshot } from '../unum/index.js';
+import { openSnapshot, type SignedSnapshot } from '../unum/index.js';
 import type { Vat } from '../vat/index.js';
 import { openArchive, type Archive, type EntryKind } from './archive.js';
 import type { ArchiveStore } from './archive-store.js';
 import { makeAuditor } from './auditor.js';
 import { makeCases, replayCases } from './cases.js';
 import { IntakeI } from './facets.js';
+import { makeLogGrowth } from './log-growth.js';
+import { makeNameBook, type NameBook } from './names.js';
 import { openGrants, type AuditorRole } from './grants.js';
 import { openPgArchiveStore } from './pg-archive-store.js';
 import { makeReportDesk } from './report-facet.js';
-import { openRoomRegistry } from './room-registry.js';
+import { openRoomRegistry, type RoomRegistry } from './room-registry.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
 
 export type { AuditorRole } from './grants.js';
@@ -66,7 +68,23 @@ export const openArchiveStore = async (spec: string): Promise<ArchiveStore> => {
   throw Error('[bad-archive] an archive is sqlite:PATH or postgres://URL');
 };
 
-const REPLAYED: readonly EntryKind[] = ['report', 'context', 'action'];
+const REPLAYED: readonly EntryKind[] = ['report', 'context', 'action', 'dismiss'];
+
+/** A replayed report's names, only from a roster its room's host signed (a rejected report may carry any). */
+const learnNamesFromReport = (
+  names: NameBook,
+  rooms: RoomRegistry,
+  room: string,
+  body: { signed?: { report?: string } },
+) => {
+  try {
+    const host = rooms.get(room)?.host;
+    const roster = JSON.parse(body.signed?.report ?? '').roster;
+    if (host) names.learn(room, openSnapshot(roster, host, room).members);
+  } catch {
+    // not a report with a roster of this room's host: nothing to learn
+  }
+};
 
 export const startModeration = async (
   vat: Vat,
@@ -75,18 +93,27 @@ export const startModeration = async (
   const limits: ModerationLimits = { ...DEFAULT_MODERATION_LIMITS, ...opts.limits };
   const spec = opts.archive ?? `sqlite:${join(vat.dataDir, 'moderation.db')}`;
   const archive = await openArchive(await openArchiveStore(spec), vat);
-  const log = (kind: EntryKind, body: unknown) => archive.append(kind, body);
+  const growth = makeLogGrowth(() => archive.size());
+  const log = async (kind: EntryKind, body: unknown) => {
+    const receipt = await archive.append(kind, body);
+    growth.grew(archive.size());
+    return receipt;
+  };
   const cases = makeCases();
+  const names = makeNameBook();
+  const rooms = openRoomRegistry(vat);
   replayCases(
     cases,
     (await Promise.all(REPLAYED.map(kind => archive.list(kind, 1_000_000)))).flat(),
+    (room, body) => learnNamesFromReport(names, rooms, room, body),
   );
-  const rooms = openRoomRegistry(vat);
-  const reports = makeReportDesk({ vat, archive, cases, rooms, log, limits });
+  const reports = makeReportDesk({ vat, archive, cases, names, growth, rooms, log, limits });
   const grants = await openGrants(vat, archive, log, (grant, auditor) =>
     makeAuditor(grant, auditor, {
       archive,
       cases,
+      names,
+      growth,
       rooms,
       reports,
       log,
@@ -101,6 +128,8 @@ export const startModeration = async (
         describe: () => harden({ operator: vat.id }),
         async registerRoom(signed, enforcerRef) {
           rooms.register(host, signed as unknown as SignedSnapshot, enforcerRef);
+          const roster = openSnapshot(signed as unknown as SignedSnapshot, host);
+          names.learn(roster.room, roster.members);
         },
         reportGiftFor(room, member) {
           const record = rooms.get(room);

@@ -200,7 +200,11 @@ export const joinRoom = async <
   }
   replica.on('snapshot', snapshot => {
     noteNames(snapshot.members);
-    const update = harden({ epoch: snapshot.epoch, members: snapshot.members });
+    const update = harden({
+      epoch: snapshot.epoch,
+      members: snapshot.members,
+      ...(snapshot.notice ? { notice: snapshot.notice } : {}),
+    });
     hooks?.roster?.(update);
     emit('roster', update);
   });

@@ -48,8 +48,15 @@ export const AdminI = M.interface('Admin', {
     VatIdShape,
     harden({ durationMs: M.number(), reason: M.string({ stringLengthLimit: 1000 }) }),
   ).returns(M.undefined()),
-  unban: M.callWhen(VatIdShape).returns(M.undefined()),
-  mute: M.callWhen(VatIdShape, M.boolean()).returns(M.undefined()),
+  unban: M.callWhen(VatIdShape)
+    .optional(M.string({ stringLengthLimit: 1000 }))
+    .returns(M.undefined()),
+  /** `durationMs` 0 (the default) for no end; the reason is shown to the member and the room. */
+  mute: M.callWhen(VatIdShape, M.boolean())
+    .optional(
+      M.splitRecord({}, { durationMs: M.number(), reason: M.string({ stringLengthLimit: 1000 }) }),
+    )
+    .returns(M.undefined()),
   setRuleset: M.callWhen(M.record()).returns(M.undefined()),
   setCapacity: M.callWhen(M.number()).returns(M.undefined()),
   setOpen: M.callWhen(M.boolean()).returns(M.undefined()),

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { short, type VatId } from '../captp-transport/index.js';
 import { canonical } from '../presence/index.js';
-import type { Admin, Change } from './facets.js';
-import type { SignedSnapshot, Snapshot } from './snapshot.js';
+import type { Change } from './facets.js';
+import type { Member, SignedSnapshot, Snapshot } from './snapshot.js';
 
 export interface AdminCore<State> {
   serial<T>(step: () => Promise<T>): Promise<T>;
@@ -24,7 +24,11 @@ export interface AdminCore<State> {
   setOpen(open: boolean): void;
 }
 
-export const makeAdminMethods = <State>(core: AdminCore<State>): Admin => {
+type Notice = NonNullable<Snapshot['notice']>;
+
+const muteFields = ({ mutedUntil: _u, muteReason: _r, ...member }: Member): Member => member;
+
+export const makeAdminMethods = <State>(core: AdminCore<State>) => {
   const { serial, commit, remove } = core;
   const memberOf = (vatId: VatId) => core.current().members.find(m => m.vatId === vatId);
   const inRoster = (vatId: VatId) => {
@@ -34,41 +38,83 @@ export const makeAdminMethods = <State>(core: AdminCore<State>): Admin => {
       );
     }
   };
+  const notice = (what: Notice['what'], vatId: VatId, reason: string, until = 0): Notice =>
+    harden({ what, vatId, name: memberOf(vatId)?.name ?? '', reason, until, ts: Date.now() });
+  const duration = (durationMs: number, what: string) => {
+    if (!Number.isSafeInteger(durationMs) || durationMs < 0) {
+      throw Error(
+        `[bad-option] a ${what} lasts a whole number of ms (0: for good), got ${durationMs}`,
+      );
+    }
+    return durationMs > 0 ? Date.now() + durationMs : 0;
+  };
+  /** Sets or clears one member's mute, with the notice of the change. */
+  const setMute = (
+    vatId: VatId,
+    muted: boolean,
+    until: number,
+    reason: string,
+    what: Notice['what'],
+  ) => {
+    const current = core.current();
+    return commit({
+      ...current,
+      members: current.members.map(m =>
+        m.vatId !== vatId
+          ? m
+          : muted
+            ? {
+                ...muteFields(m),
+                muted,
+                ...(until ? { mutedUntil: until } : {}),
+                ...(reason ? { muteReason: reason } : {}),
+              }
+            : { ...muteFields(m), muted },
+      ),
+      notice: notice(what, vatId, reason, until),
+    });
+  };
   return {
-    kick: (vatId, reason) =>
+    kick: (vatId: VatId, reason: string) =>
       serial(async () => {
         inRoster(vatId);
         core.saveRemoval(vatId, `kicked: ${reason}`);
-        await remove(vatId, `kicked: ${reason}`);
+        await remove(vatId, `kicked: ${reason}`, { notice: notice('kick', vatId, reason) });
       }),
-    ban: (vatId, { durationMs, reason }) =>
+    ban: (vatId: VatId, { durationMs, reason }: { durationMs: number; reason: string }) =>
       serial(async () => {
-        if (!Number.isSafeInteger(durationMs) || durationMs < 0) {
-          throw Error(
-            `[bad-option] a ban lasts a whole number of ms (0: for good), got ${durationMs}`,
-          );
-        }
+        const until = duration(durationMs, 'ban');
         const current = core.current();
-        const until = durationMs > 0 ? Date.now() + durationMs : 0;
         const bans = [...current.bans.filter(b => b.vatId !== vatId), { vatId, until, reason }];
-        if (memberOf(vatId)) await remove(vatId, `banned: ${reason}`, { bans });
-        else await commit({ ...current, bans });
+        const said = notice('ban', vatId, reason, until);
+        if (memberOf(vatId)) await remove(vatId, `banned: ${reason}`, { bans, notice: said });
+        else await commit({ ...current, bans, notice: said });
       }),
-    unban: vatId =>
+    unban: (vatId: VatId, reason = '') =>
       serial(() => {
         const current = core.current();
-        return commit({ ...current, bans: current.bans.filter(b => b.vatId !== vatId) });
-      }),
-    mute: (vatId, muted) =>
-      serial(async () => {
-        inRoster(vatId);
-        const current = core.current();
-        await commit({
+        return commit({
           ...current,
-          members: current.members.map(m => (m.vatId === vatId ? { ...m, muted } : m)),
+          bans: current.bans.filter(b => b.vatId !== vatId),
+          notice: notice('unban', vatId, reason),
         });
       }),
-    setRuleset: ruleset =>
+    mute: (vatId: VatId, muted: boolean, { durationMs = 0, reason = '' } = {}) =>
+      serial(async () => {
+        inRoster(vatId);
+        const until = muted ? duration(durationMs, 'mute') : 0;
+        await setMute(vatId, muted, until, reason, muted ? 'mute' : 'unmute');
+      }),
+    /** The mute clock's: unmutes whose timed mute has ended (one signed change each). */
+    endMutes: (ended: VatId[]) =>
+      serial(async () => {
+        for (const vatId of ended) {
+          const m = memberOf(vatId);
+          if (m?.muted && m.mutedUntil && m.mutedUntil <= Date.now())
+            await setMute(vatId, false, 0, 'the mute ended', 'unmute');
+        }
+      }).catch(() => {}), // a failed commit is retried at the next change's arm
+    setRuleset: (ruleset: Record<string, unknown>) =>
       serial(async () => {
         core.checkRuleset?.(ruleset);
         const current = core.current();
@@ -79,12 +125,12 @@ export const makeAdminMethods = <State>(core: AdminCore<State>): Admin => {
           state: harden({ ...(current.state as object), ruleset }) as State,
         });
       }),
-    setCapacity: async n => {
+    setCapacity: async (n: number) => {
       if (!Number.isSafeInteger(n) || n < 1)
         throw Error(`[bad-option] capacity must be a positive integer, got ${n}`);
       core.setCapacity(n);
     },
-    setOpen: async isOpen => {
+    setOpen: async (isOpen: boolean) => {
       core.setOpen(isOpen);
     },
     roster: () => core.signed(),

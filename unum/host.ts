@@ -28,6 +28,7 @@ import {
 import { openHostStore } from './host-store.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeSerial, withTimeout } from './serial.js';
+import { makeMuteClock } from './mute-clock.js';
 import { signSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
 import { makeRosterView } from './roster-view.js';
 import { checkAdmission, ownRoom } from './admission.js';
@@ -107,6 +108,7 @@ export const hostUnum = async <State>(
   const view = makeRosterView(room, () => current);
   const presence = makePresence({ vat, roster: view });
   const memberOf = (vatId: VatId) => current.members.find(m => m.vatId === vatId);
+  const muteClock = makeMuteClock(ended => void adminMethods.endMutes(ended));
 
   /**
    * Signs and stores a new snapshot, then fans it (with per-member changes).
@@ -118,13 +120,17 @@ export const hostUnum = async <State>(
     rosterChanged = true,
     notTold?: VatId,
   ): Promise<void> => {
+    // A notice belongs to the one change that made it: changes built from `current` drop it.
+    const { notice, ...rest } = next;
     current = harden({
-      ...next,
+      ...rest,
+      ...(notice && notice !== current.notice ? { notice } : {}),
       epoch: rosterChanged ? current.epoch + 1 : current.epoch,
       cseq: current.cseq + 1,
     }) as Snapshot<State>;
     signed = signSnapshot(current, m => vat.sign(m));
     store.save(opts.name, signed);
+    muteClock.arm(current.members);
     presence.rosterChanged();
     events.emit('snapshot', current);
     const told = [...records]
@@ -397,7 +403,9 @@ export const hostUnum = async <State>(
       open = isOpen;
     },
   });
-  const admin = makeExo(`Admin ${room}`, AdminI, adminMethods);
+  const { endMutes: _ended, ...farAdmin } = adminMethods;
+  const admin = makeExo(`Admin ${room}`, AdminI, farAdmin);
+  muteClock.arm(current.members);
 
   return harden({
     room,
@@ -408,6 +416,7 @@ export const hostUnum = async <State>(
     on: (name, listener) => events.on(name, listener),
     close() {
       for (const record of records.values()) clearTimeout(record.grace);
+      muteClock.stop();
       presence.close();
     },
   });

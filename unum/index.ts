@@ -29,8 +29,10 @@ export {
   type Snapshot,
   type SignedSnapshot,
   type Member,
+  type Notice,
   type Ban,
   type Role,
 } from './snapshot.js';
+export { isMutedNow } from './roster-view.js';
 export { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 export { SignedSnapshotShape, type Admin, type MemberLink } from './facets.js';

@@ -11,7 +11,7 @@
 import type { VatId } from '../captp-transport/index.js';
 import type { KeptEnvelope } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
-import type { Member, SignedSnapshot, Snapshot } from './snapshot.js';
+import type { Member, Notice, SignedSnapshot, Snapshot } from './snapshot.js';
 
 /** Why an extension marked a line it lets through (e.g. a filter's `warn` rule). */
 export interface LineFlag {
@@ -40,6 +40,8 @@ export interface ChatMessage {
 export interface RosterUpdate {
   epoch: number;
   members: Member[];
+  /** What the moderation change that made this roster did (a kick, ban, unban, mute or unmute). */
+  notice?: Notice;
 }
 
 export interface HostExtension {

@@ -1,9 +1,10 @@
 // unum/snapshot.ts: the host presence's critical state, signed (docs/protocol.md §4).
 //
-//   snapshot = { v:1, room, type, name, host, epoch, cseq, members, bans, rulesetHash, state }
+//   snapshot = { v:1, room, type, name, host, epoch, cseq, members, bans, rulesetHash, state[, notice] }
 //   bytes    = "stoa/roster/v1\n" + canonical(snapshot); sig = Ed25519(host key, bytes)
 //
 // `epoch` counts roster changes (join, leave, kick, ban, mute, ruleset);
+// `notice` says what a moderation change did, for members to show;
 // `cseq` counts every change, the unum's own critical state (`state`)
 // included, so a member keeps whichever signed snapshot has the highest cseq.
 import {
@@ -30,6 +31,10 @@ export interface Member {
   /** The epoch at which it joined: its envelopes may not claim an earlier one. */
   joinedAt: number;
   muted: boolean;
+  /** With `muted`: when the mute ends (ms since the Unix epoch); absent or 0 for no end. */
+  mutedUntil?: number;
+  /** With `muted`: the statement of reasons the member is shown. */
+  muteReason?: string;
 }
 
 export interface Ban {
@@ -37,6 +42,18 @@ export interface Ban {
   /** ms since the Unix epoch; 0 for a ban without end. */
   until: number;
   reason: string;
+}
+
+/** What a moderation change did, carried in the snapshot it made, so every member can show it. */
+export interface Notice {
+  what: 'kick' | 'ban' | 'unban' | 'mute' | 'unmute';
+  vatId: VatId;
+  /** The member's name in the room, or `""` when the host no longer knows it (an unban). */
+  name: string;
+  reason: string;
+  /** When a mute or ban ends (ms since the Unix epoch); 0 for no end or not timed. */
+  until: number;
+  ts: number;
 }
 
 export interface Snapshot<State = unknown> {
@@ -51,6 +68,8 @@ export interface Snapshot<State = unknown> {
   bans: Ban[];
   rulesetHash: string;
   state: State;
+  /** Only in the snapshot a kick, ban, unban, mute or unmute made. */
+  notice?: Notice;
 }
 
 /** A snapshot as it travels: the exact signed text and the host's signature. */
@@ -70,29 +89,43 @@ harden(signSnapshot);
 
 const count = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
 const text = (limit: number) => M.string({ stringLengthLimit: limit });
-const MemberShape = harden({
+const MemberShape = M.splitRecord(
+  {
+    vatId: VatIdShape,
+    name: text(256),
+    role: M.or('member', 'monitor', 'owner'), // `owner`: older snapshots (docs/protocol.md §4.1)
+    address: text(300),
+    joinedAt: count,
+    muted: M.boolean(),
+  },
+  { mutedUntil: count, muteReason: text(1000) },
+);
+const NoticeShape = harden({
+  what: M.or('kick', 'ban', 'unban', 'mute', 'unmute'),
   vatId: VatIdShape,
   name: text(256),
-  role: M.or('member', 'monitor', 'owner'), // `owner`: older snapshots (docs/protocol.md §4.1)
-  address: text(300),
-  joinedAt: count,
-  muted: M.boolean(),
+  reason: text(1000),
+  until: count,
+  ts: count,
 });
 const BanShape = harden({ vatId: VatIdShape, until: count, reason: text(1000) });
 /** The form of a snapshot; its signature and host are checked first. */
-const SnapshotShape = M.splitRecord({
-  v: 1,
-  room: text(200),
-  type: text(64),
-  name: text(200),
-  host: VatIdShape,
-  epoch: count,
-  cseq: count,
-  members: M.arrayOf(MemberShape, { arrayLengthLimit: 10_000 }),
-  bans: M.arrayOf(BanShape, { arrayLengthLimit: 100_000 }),
-  rulesetHash: text(64),
-  state: M.any(),
-});
+const SnapshotShape = M.splitRecord(
+  {
+    v: 1,
+    room: text(200),
+    type: text(64),
+    name: text(200),
+    host: VatIdShape,
+    epoch: count,
+    cseq: count,
+    members: M.arrayOf(MemberShape, { arrayLengthLimit: 10_000 }),
+    bans: M.arrayOf(BanShape, { arrayLengthLimit: 100_000 }),
+    rulesetHash: text(64),
+    state: M.any(),
+  },
+  { notice: NoticeShape },
+);
 
 /** Checks the host's signature, the room and the form; returns the snapshot. Throws `[bad-snapshot]`. */
 export const openSnapshot = <State>(

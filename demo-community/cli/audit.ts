@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { E } from '@endo/far';
 import { parseRef, startVat, type Vat } from '../../vat/index.js';
-import type { AuditorFacet, Sanction } from '../../moderation/index.js';
+import { SANCTIONS, type AuditorFacet, type Sanction } from '../../moderation/index.js';
 import { actOnCase, checkLogGrowth, makeAuditDesk } from '../../moderation/audit-desk.js';
 import { serveWeb } from '../web/web-server.js';
 import { dataDirOf, parseOptions, untilStopped, type Command } from './command.js';
@@ -34,6 +34,15 @@ const withAuditor = async <T>(
 };
 
 const print = (value: unknown) => console.log(terminalJson(value, 2));
+
+/** `--duration-ms N`, the older spelling of `--duration`. */
+const msOption = (text: string | undefined): number => {
+  if (text === undefined) return 0;
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(ms))
+    throw Error('[usage] --duration-ms is a whole number of ms; or write --duration 10m, 2h, 3d');
+  return ms;
+};
 
 /** A subcommand that takes one id and prints what the auditor facet answers for it. */
 const printById = (
@@ -85,24 +94,37 @@ const subcommands: Record<
   show: printById('show CASE', 'a case id (see stoa audit list)', (a, id) => E(a).show(id)),
   verify: printById('verify REPORT', 'a report id', (a, id) => E(a).verify(id)),
   act: {
-    usage: 'act CASE --action mute|kick|ban --target VATID --reason "…" [--duration-ms N]',
+    usage: `act CASE --action ${SANCTIONS.join('|')} [--target VATID] --reason "…" [--duration 10m|2h|3d|0]`,
     async run([caseId], data, flags) {
-      if (!caseId) throw Error('[usage] needs a case id');
+      if (!caseId) throw Error('[usage] needs a case id (see stoa audit list)');
       const action = flags.action as Sanction;
-      if (!['mute', 'kick', 'ban'].includes(action))
-        throw Error('[usage] --action is mute, kick or ban');
+      if (!SANCTIONS.includes(action))
+        throw Error(`[usage] --action is one of: ${SANCTIONS.join(', ')}`);
       if (!flags.reason?.trim())
         throw Error('[usage] --reason "…" is required: the statement of reasons');
+      if (flags.duration !== undefined && flags['duration-ms'] !== undefined)
+        throw Error('[usage] give --duration (10m, 2h, 3d) or --duration-ms, not both');
       const receipt = await withAuditor(data, (auditor, vat) =>
         actOnCase(auditor, vat, {
           caseId,
           action,
           reason: flags.reason!,
-          durationMs: Number(flags['duration-ms'] ?? 0),
+          duration: flags.duration ?? msOption(flags['duration-ms']),
           ...(flags.target ? { target: flags.target } : {}),
         }),
       );
       print({ done: action, receipt });
+      return 0;
+    },
+  },
+  dismiss: {
+    usage: 'dismiss CASE --reason "…"',
+    async run([caseId], data, flags) {
+      if (!caseId) throw Error('[usage] needs a case id (see stoa audit list)');
+      if (!flags.reason?.trim())
+        throw Error('[usage] --reason "…" is required: why the case needs no action');
+      const receipt = await withAuditor(data, a => E(a).dismiss(caseId, flags.reason!));
+      print({ done: 'dismiss', receipt });
       return 0;
     },
   },
@@ -176,6 +198,7 @@ export const auditCommand: Command = {
         action: { type: 'string' },
         target: { type: 'string' },
         reason: { type: 'string' },
+        duration: { type: 'string' },
         'duration-ms': { type: 'string' },
         from: { type: 'string' },
         count: { type: 'string' },

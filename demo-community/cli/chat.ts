@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { askVat, watchVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
 import type { DeskLine, DeskMember as Member, DeskReceipt } from '../daemon/desk-types.js';
+import { receiptWords } from '../daemon/desk-words.js';
 import { terminalText as safe } from './terminal-text.js';
 
 export type Event =
@@ -19,8 +20,7 @@ const rosterLine = (members: Member[]) => {
   return `* in the room: ${members.map(m => safe(m.name)).join(', ')}${away.length ? `; may not hear you: ${away.join(', ')}` : ''}`;
 };
 
-const receiptLine = (r: DeskReceipt) =>
-  `${safe(r.verdict ?? 'sent')}${r.caseId ? ` (case ${safe(r.caseId)})` : ''}${r.receipt ? `, receipt for log entry ${r.receipt.index} of ${r.receipt.size}` : ''}`;
+const receiptLine = (r: DeskReceipt) => safe(receiptWords(r));
 
 /** The terminal line for one event the vat streams; whatever came from peers is made safe to print. */
 export const describe = (event: Event): string => {
@@ -28,6 +28,7 @@ export const describe = (event: Event): string => {
     case 'message': {
       const { line } = event;
       const name = safe(line.name);
+      if (line.notice || line.outcome) return `* ${safe(line.text)}`;
       if (line.hiddenBy) return `* a line by ${name} was hidden (rule ${safe(line.hiddenBy)})`;
       return `${name}${line.whisperTo ? ` (whisper to ${safe(line.whisperTo)})` : ''}: ${safe(line.text)}${line.warnedBy ? ` [warned: ${safe(line.warnedBy)}]` : ''}`;
     }

@@ -5,7 +5,7 @@
 // lines; the receipts of the reports this vat sent are kept in the store.
 import type { VatId } from '../../captp-transport/index.js';
 import type { SendResult } from '../../presence/index.js';
-import type { ChatMessage, Room } from '../../unum/index.js';
+import { isMutedNow, type ChatMessage, type Notice, type Room } from '../../unum/index.js';
 import {
   createModeratedRoom,
   createRoom,
@@ -14,7 +14,9 @@ import {
 } from '../../moderation/index.js';
 import type { Vat } from '../../vat/index.js';
 import type { Handler } from './console-server.js';
-import type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
+import type { DeskLine, DeskMember, DeskOutcome, DeskReceipt } from './desk-types.js';
+import { clockWords, noticeWords, outcomeWords } from './desk-words.js';
+import { followOutcomes, type OutcomeFollower } from './outcome-follower.js';
 import { makeWaitingRooms } from './waiting-rooms.js';
 
 export type { DeskLine, DeskMember, DeskReceipt } from './desk-types.js';
@@ -43,6 +45,9 @@ interface Joined {
     (event: { type: 'message'; line: DeskLine } | { type: 'receipt'; receipt: DeskReceipt }) => void
   >;
   removed?: string;
+  outcomes: OutcomeFollower;
+  /** Names of every member this vat saw in the room, by vat id (a notice may be about one gone since). */
+  seen: Map<string, string>;
 }
 
 const receiptOf = (
@@ -101,6 +106,10 @@ export const makeRoomDesk = (vat: Vat) => {
   const receiptsOf = db.prepare<{ json: string }>(
     'SELECT json FROM desk_receipts WHERE room = ? ORDER BY n DESC LIMIT 100',
   );
+  const receiptRows = db.prepare<{ n: number; json: string }>(
+    'SELECT n, json FROM desk_receipts WHERE room = ?',
+  );
+  const rewriteReceipt = db.prepare('UPDATE desk_receipts SET json = ? WHERE n = ?');
   const hosted = new Map<string, Room>();
   const joined = new Map<string, Joined>();
   const waiting = makeWaitingRooms();
@@ -133,7 +142,8 @@ export const makeRoomDesk = (vat: Vat) => {
       name: m.name,
       vatId: m.vatId,
       role: m.role,
-      muted: m.muted,
+      muted: isMutedNow(m),
+      ...(isMutedNow(m) ? { mutedUntil: m.mutedUntil ?? 0, muteReason: m.muteReason ?? '' } : {}),
       self: m.vatId === vat.id,
       reachable: m.vatId === vat.id || !away.has(m.vatId),
     }));
@@ -143,6 +153,29 @@ export const makeRoomDesk = (vat: Vat) => {
     return receipt;
   };
 
+  /** Writes `outcome` onto the stored receipts of its case; true if one did not have it yet. */
+  const keepOutcome = (room: string, outcome: DeskOutcome) => {
+    let fresh = false;
+    for (const row of receiptRows.all(room)) {
+      const receipt = JSON.parse(row.json) as DeskReceipt;
+      if (receipt.caseId !== outcome.caseId || (receipt.outcome?.entry ?? -1) >= outcome.entry)
+        continue;
+      rewriteReceipt.run(JSON.stringify({ ...receipt, outcome }), row.n);
+      fresh = true;
+    }
+    return fresh;
+  };
+  const hasCases = (room: string) =>
+    receiptRows.all(room).some(row => (JSON.parse(row.json) as DeskReceipt).caseId);
+
+  /** A line that is not chat: a roster notice or an outcome, said in words. */
+  const noticeLine = (
+    id: string,
+    ts: number,
+    text: string,
+    extra: Pick<DeskLine, 'notice' | 'outcome'>,
+  ): DeskLine => ({ id, from: '', name: '', text, ts, mine: false, ...extra });
+
   const enter = async (invite: string, memberName: string) => {
     const member = await joinRoom(vat, invite, { name: memberName });
     const watchers: Joined['watchers'] = new Set();
@@ -151,23 +184,69 @@ export const makeRoomDesk = (vat: Vat) => {
       if (entry.lines.length > HISTORY) entry.lines.shift();
       for (const watcher of watchers) watcher({ type: 'message', line });
     };
-    const entry: Joined = { member, name: memberName, invite, lines: [], keep, watchers };
+    const seen = new Map(member.roster().map(m => [m.vatId as string, m.name]));
+    const outcomes = followOutcomes(
+      member,
+      outcome => keepOutcome(member.room, outcome),
+      outcome => {
+        keep(
+          noticeLine(`outcome:${outcome.entry}`, outcome.ts, outcomeWords(outcome), { outcome }),
+        );
+      },
+      vatId => seen.get(vatId) ?? vatId.slice(0, 8),
+    );
+    const entry: Joined = {
+      member,
+      name: memberName,
+      invite,
+      lines: [],
+      keep,
+      watchers,
+      outcomes,
+      seen,
+    };
     member.on('message', m => keep(lineOf(member, m)));
     member.on('filtered', f => keep({ ...lineOf(member, f.message), hiddenBy: f.hit.rule }));
+    member.on('roster', update => {
+      for (const m of update.members) seen.set(m.vatId, m.name);
+      if (update.notice) keep(roomNotice(entry, update.notice));
+    });
     member.on('reported', r => {
       const receipt = record(
         receiptOf(member.room, r.hit.category, [], `rule ${r.hit.rule}`, r.result),
       );
+      if (receipt.caseId) outcomes.start();
       for (const watcher of watchers) watcher({ type: 'receipt', receipt });
     });
     member.on('removed', r => {
       entry.removed = r.reason;
+      outcomes.stop();
       forget.run('joined', invite);
     });
     joined.set(member.room, entry);
     waiting.forget(`joined|${invite}`);
     remember.run('joined', '', invite, memberName, '');
+    if (hasCases(member.room)) outcomes.start();
     return member;
+  };
+  const roomNotice = (entry: Joined, n: Notice): DeskLine => {
+    const notice = {
+      what: n.what,
+      name: n.name || entry.seen.get(n.vatId) || '',
+      self: n.vatId === vat.id,
+      reason: n.reason,
+      until: n.until,
+    };
+    return noticeLine(`notice:${n.ts}:${n.vatId}`, n.ts, noticeWords(notice), { notice });
+  };
+  /** Refuses a line from a muted member before it is signed, saying until when and why. */
+  const refuseIfMuted = (entry: Joined) => {
+    const self = entry.member.roster().find(m => m.vatId === vat.id);
+    if (!self || !isMutedNow(self)) return;
+    const until = self.mutedUntil ? ` until ${clockWords(self.mutedUntil)}` : '';
+    throw Error(
+      `[muted] You are muted in this room${until}${self.muteReason ? ` — ${self.muteReason}` : ''}. Your line was not sent.`,
+    );
   };
   /** A joined room by id, or by the name its host gave it. */
   const find = (which: unknown) => {
@@ -253,6 +332,7 @@ export const makeRoomDesk = (vat: Vat) => {
     ],
     say: async ({ room, text }) => {
       const entry = present(room);
+      refuseIfMuted(entry);
       const line = textArg(text, 'the line');
       const others = entry.member
         .roster()
@@ -262,6 +342,7 @@ export const makeRoomDesk = (vat: Vat) => {
     },
     whisper: async ({ room, to, text }) => {
       const entry = present(room);
+      refuseIfMuted(entry);
       const whom = textArg(to, 'whom to whisper to');
       const target = entry.member.roster().find(m => m.name === whom || m.vatId === whom);
       if (!target)
@@ -305,6 +386,7 @@ export const makeRoomDesk = (vat: Vat) => {
     },
     leave: async ({ room }) => {
       const entry = find(room);
+      entry.outcomes.stop();
       if (!entry.removed) await entry.member.leave();
       joined.delete(entry.member.room);
       forget.run('joined', entry.invite);
@@ -334,7 +416,9 @@ export const makeRoomDesk = (vat: Vat) => {
           ...(said ? { note: said.slice(0, 2000) } : {}),
           flagged: flagged.map(l => l.id),
         });
-        return record(receiptOf(entry.member.room, kind, accused, 'panic', result));
+        const receipt = record(receiptOf(entry.member.room, kind, accused, 'panic', result));
+        if (receipt.caseId) entry.outcomes.start();
+        return receipt;
       } catch (error) {
         record({
           ...receiptOf(entry.member.room, kind, accused, 'panic', undefined),
@@ -374,7 +458,10 @@ export const makeRoomDesk = (vat: Vat) => {
     member: (room: string) => find(room).member,
     close() {
       waiting.close();
-      for (const { member } of joined.values()) member.close();
+      for (const { member, outcomes } of joined.values()) {
+        outcomes.stop();
+        member.close();
+      }
       for (const room of hosted.values()) room.close();
     },
   });

@@ -1,0 +1,83 @@
+// demo-community/daemon/desk-words.ts: the sentences the terminal chat and
+// the member's page show for what moderation did, made in one place so both
+// say the same. Plain functions without imports or harden: the page's
+// bundle shares them.
+import type { DeskNotice, DeskOutcome, DeskReceipt } from './desk-types.js';
+
+const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
+
+/** `14:05` today, `3 Dec 14:05` on another day (in this machine's time zone). */
+export const clockWords = (ts: number, now = Date.now()): string => {
+  const when = new Date(ts);
+  const hm = when.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  return sameDay(when, new Date(now))
+    ? hm
+    : `${when.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${hm}`;
+};
+
+const lasting = (until: number) => (until ? ` until ${clockWords(until)}` : '');
+
+/** One line for the room: who, what, and the statement of reasons. */
+export const noticeWords = (n: DeskNotice): string => {
+  const who = n.self ? 'You' : n.name || 'A former member';
+  const were = n.self ? 'were' : 'was';
+  const why = n.reason ? ` — ${n.reason}` : '';
+  switch (n.what) {
+    case 'kick':
+      return `${who} ${were} removed from the room by the moderators${why}`;
+    case 'ban':
+      return `${who} ${were} banned${n.until ? lasting(n.until) : ' with no end'}${why}`;
+    case 'unban':
+      return `${who} ${n.self ? 'are' : 'is'} no longer banned${why}`;
+    case 'mute':
+      return `${who} ${were} muted${n.until ? lasting(n.until) : ' with no end'}${why}`;
+    default:
+      return `${who} ${n.self ? 'are' : 'is'} no longer muted${why}`;
+  }
+};
+
+/** What the moderation service said of a report: received and checked, not "upheld". */
+export const receiptWords = (r: DeskReceipt): string => {
+  if (r.error) return `Not delivered: ${r.error}`;
+  const said =
+    r.verdict === 'verified'
+      ? 'Received and checked: every signature holds'
+      : r.verdict === 'partial'
+        ? 'Received; some lines could not be checked'
+        : r.verdict === 'rejected'
+          ? 'Received, but its signatures did not check out'
+          : 'Sent';
+  return r.outcome ? `${said}. ${outcomeWords(r.outcome)}` : `${said}; no decision yet.`;
+};
+
+/** `2 h 30 min`, `3 d`: the largest units, to the minute. */
+export const durationWords = (ms: number): string => {
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+  ];
+  let left = Math.max(ms, 60_000);
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(left / size);
+    if (n) parts.push(`${n} ${unit}`);
+    left -= n * size;
+  }
+  return parts.join(' ');
+};
+
+/** An auditor's decision on the case, as the reporter reads it. */
+export const outcomeWords = (o: DeskOutcome): string => {
+  const whom = o.targetName || 'the member';
+  const timed = o.durationMs ? ` for ${durationWords(o.durationMs)}` : '';
+  const what =
+    o.action === 'dismiss'
+      ? 'The moderators closed the case without action'
+      : o.action === 'kick'
+        ? `The moderators removed ${whom} from the room`
+        : o.action === 'mute' || o.action === 'ban'
+          ? `The moderators ${o.action === 'mute' ? 'muted' : 'banned'} ${whom}${timed || ' with no end'}`
+          : `The moderators lifted the ${o.action === 'unmute' ? 'mute' : 'ban'} on ${whom}`;
+  return `${what} — ${o.reason}`;
+};
