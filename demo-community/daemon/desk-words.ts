@@ -6,13 +6,17 @@ import type { DeskNotice, DeskOutcome, DeskReceipt } from './desk-types.js';
 
 const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 
-/** `14:05` today, `3 Dec 14:05` on another day (in this machine's time zone). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * `14:05` today, `3 Dec 14:05` on another day, in this machine's time zone.
+ * By hand: a hardened vat's locale methods are tamed (they ignore options).
+ */
 export const clockWords = (ts: number, now = Date.now()): string => {
   const when = new Date(ts);
-  const hm = when.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-  return sameDay(when, new Date(now))
-    ? hm
-    : `${when.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${hm}`;
+  const hm = `${two(when.getHours())}:${two(when.getMinutes())}`;
+  return sameDay(when, new Date(now)) ? hm : `${when.getDate()} ${MONTHS[when.getMonth()]} ${hm}`;
 };
 
 const lasting = (until: number) => (until ? ` until ${clockWords(until)}` : '');
