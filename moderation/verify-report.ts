@@ -66,6 +66,8 @@ export interface ItemMark {
   ts?: number;
   /** Whether the report is about this line. */
   flagged?: boolean;
+  /** A whisper's one recipient: a private line, not said to the room. */
+  to?: VatId;
 }
 
 export interface Verification {
@@ -135,6 +137,7 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
     author: header.author,
     seq: header.seq,
     ts: header.ts,
+    ...(header.to ? { to: header.to } : {}),
     disclosed: wire.content !== undefined,
     ...(wire.content !== undefined ? { text: wire.content } : {}),
     flagged: flagged.has(id),

@@ -12,6 +12,7 @@ if (Number(process.env.STOA_FUZZ_RUNS) < 1)
 const { fuzzSeed } = await import('../test/fuzz/fuzz-options.js');
 const { DECODERS } = await import('../test/fuzz/decoders.js');
 const { captpSurface, consoleSurface, pageSurfaces } = await import('../test/fuzz/network.js');
+const { dashboardSurface } = await import('../test/fuzz/dashboard.js');
 const { runSurface } = await import('../test/fuzz/run-surface.js');
 
 console.log(`fuzz: ${process.env.STOA_FUZZ_RUNS} cases per surface, seed ${fuzzSeed}`);
@@ -23,6 +24,7 @@ const groups: Array<() => Promise<Array<import('../test/fuzz/decoders.js').Surfa
   async () => [await captpSurface()],
   pageSurfaces, // the page surface closes the server the http one also used
   async () => [await consoleSurface()],
+  async () => [await dashboardSurface()],
 ];
 for (const make of groups)
   for (const surface of await make()) {

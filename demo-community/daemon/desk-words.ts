@@ -71,17 +71,25 @@ export const durationWords = (ms: number): string => {
   return parts.join(' ');
 };
 
-/** An auditor's decision on the case, as the reporter reads it. */
-export const outcomeWords = (o: DeskOutcome): string => {
-  const whom = o.targetName || 'the member';
-  const timed = o.durationMs ? ` for ${durationWords(o.durationMs)}` : '';
-  const what =
-    o.action === 'dismiss'
-      ? 'The moderators closed the case without action'
-      : o.action === 'kick'
-        ? `The moderators removed ${whom} from the room`
-        : o.action === 'mute' || o.action === 'ban'
-          ? `The moderators ${o.action === 'mute' ? 'muted' : 'banned'} ${whom}${timed || ' with no end'}`
-          : `The moderators lifted the ${o.action === 'unmute' ? 'mute' : 'ban'} on ${whom}`;
-  return `${what} — ${o.reason}`;
+/** What a decision did, after its subject: `muted mallory for 2 h`, `closed the case without action`. */
+export const decisionPhrase = (action: string, whom: string, durationMs: number): string => {
+  const lasting = durationMs ? ` for ${durationWords(durationMs)}` : ' with no end';
+  switch (action) {
+    case 'dismiss':
+      return 'closed the case without action';
+    case 'kick':
+      return `removed ${whom} from the room`;
+    case 'mute':
+      return `muted ${whom}${lasting}`;
+    case 'ban':
+      return `banned ${whom}${lasting}`;
+    case 'unmute':
+      return `lifted the mute on ${whom}`;
+    default:
+      return `lifted the ban on ${whom}`;
+  }
 };
+
+/** An auditor's decision on the case, as the reporter reads it. */
+export const outcomeWords = (o: DeskOutcome): string =>
+  `The moderators ${decisionPhrase(o.action, o.targetName || 'the member', o.durationMs)} — ${o.reason}`;

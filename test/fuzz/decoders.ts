@@ -4,7 +4,7 @@
 // its refusal; anything else (a TypeError, an uncoded Error) is a failure.
 import fc from 'fast-check';
 import { parseFrame } from '../../captp-transport/frames.js';
-import { ACTION_DOMAIN, openAction } from '../../moderation/action.js';
+import { ACTION_DOMAIN, openAction, SANCTIONS, TIMED } from '../../moderation/action.js';
 import { CHECKPOINT_DOMAIN, openCheckpoint, signCheckpoint } from '../../moderation/checkpoint.js';
 import { verifyReceipt } from '../../moderation/archive.js';
 import { inclusionProof, leafHash, rootOf } from '../../moderation/merkle.js';
@@ -136,7 +136,17 @@ const action = {
 };
 const actionSurface: Surface = {
   name: 'auditor action',
-  arbitrary: signedVariants('action', ACTION_DOMAIN, action, auditor.sign),
+  // Every sanction, the lifting ones too, each mutated around its own well-formed action.
+  arbitrary: fc.oneof(
+    ...SANCTIONS.map(sanction =>
+      signedVariants(
+        'action',
+        ACTION_DOMAIN,
+        { ...action, action: sanction, durationMs: TIMED.includes(sanction) ? 600_000 : 0 },
+        auditor.sign,
+      ),
+    ),
+  ),
   run: input => outcome(() => openAction(input as never, auditor.id)),
 };
 

@@ -1,8 +1,9 @@
 // A short, seeded fuzzing pass over the network surfaces (the long one is
 // `npm run fuzz`): CapTP frames through a real session, HTTP and the page's
-// WebSocket, the console. Each case is answered or refused with a `[code]`,
+// WebSocket, the console, the auditor dashboard's commands. Each case is answered or refused with a `[code]`,
 // and afterwards an honest request is still answered.
 import test from '@endo/ses-ava/prepare-endo.js';
+import { dashboardSurface } from './dashboard.js';
 import { captpSurface, consoleSurface, pageSurfaces } from './network.js';
 import { runSurface } from './run-surface.js';
 
@@ -24,5 +25,11 @@ test.serial('fuzz: http paths and methods, then page websocket commands', async 
 test.serial('fuzz: console commands', async t => {
   const result = await runSurface(await consoleSurface(), 150);
   t.true(result.alive, 'the console still answers');
+  t.log(JSON.stringify(result.outcomes));
+});
+
+test.serial('fuzz: dashboard commands', async t => {
+  const result = await runSurface(await dashboardSurface(), 150);
+  t.true(result.alive, 'the dashboard still answers');
   t.log(JSON.stringify(result.outcomes));
 });

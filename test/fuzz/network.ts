@@ -21,7 +21,7 @@ import { FIXTURE_VAT } from '../helpers.js';
 import { codeOf, type Surface } from './decoders.js';
 import { edgyJson, mutations } from './mutate.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'stoa-fuzz-'));
+export const scratch = () => mkdtempSync(join(tmpdir(), 'stoa-fuzz-'));
 
 const CALL = {
   type: 'CTP_CALL',
@@ -136,7 +136,11 @@ const deskOf = async (dir: string) => {
   const { 'room.create': _create, 'room.watch': _watch, ...handlers } = desk.handlers;
   return { vat, desk, handlers };
 };
-const commandArb = (names: string[]) =>
+/** The argument names the room desk's commands read. */
+const DESK_ARGS = ['room', 'text', 'to', 'name', 'ids', 'limit', 'invite', 'category', 'note'];
+
+/** A command line for `names`: args named from `keys`, valued edgy JSON or one of `known` (real ids, so deep paths are reached). */
+export const commandArb = (names: string[], keys: string[] = DESK_ARGS, known: unknown[] = []) =>
   fc.oneof(
     {
       weight: 6,
@@ -146,18 +150,8 @@ const commandArb = (names: string[]) =>
           cmd: fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 20 }), edgyJson),
           args: fc.oneof(
             fc.dictionary(
-              fc.constantFrom(
-                'room',
-                'text',
-                'to',
-                'name',
-                'ids',
-                'limit',
-                'invite',
-                'category',
-                'note',
-              ),
-              edgyJson,
+              fc.constantFrom(...keys),
+              known.length ? fc.oneof(edgyJson, fc.constantFrom(...known)) : edgyJson,
             ),
             edgyJson,
           ),
@@ -171,10 +165,10 @@ const commandArb = (names: string[]) =>
     },
   );
 /** The outcome of one console or page answer. */
-const outcomeOf = (reply: { ok?: boolean; error?: string }) =>
+export const outcomeOf = (reply: { ok?: boolean; error?: string }) =>
   reply.ok ? 'accepted' : codeOf(Error(reply.error));
 
-const nextMessage = (ws: WebSocket) =>
+export const nextMessage = (ws: WebSocket) =>
   new Promise<unknown>(resolve => ws.once('message', data => resolve(data)));
 
 export const pageSurfaces = async (): Promise<Surface[]> => {

@@ -120,6 +120,7 @@ test('participants chat, report and are kicked through their pages; the auditor 
   await dashboard.getByTestId('gathered').getByText('Gathered context').waitFor();
   await dashboard.getByTestId('reason').fill('advertising after being asked to stop');
   await dashboard.getByTestId('act-send').click();
+  await dashboard.getByTestId('act-confirm').click();
   await dashboard
     .getByTestId('act-result')
     .getByText(/logged as entry \d+/)

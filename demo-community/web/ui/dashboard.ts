@@ -5,6 +5,7 @@
 // context, notes, and the sanctions the role allows, each with a statement of
 // reasons); the audit log and its signed checkpoint on the right.
 import { connect, type Connection } from './connection.js';
+import { decisionPhrase } from '../../daemon/desk-words.js';
 import { guarded, h, show, short, time } from './dom.js';
 
 interface CaseSummary {
@@ -13,8 +14,19 @@ interface CaseSummary {
   accused: string[];
   accusedNames: string[];
   priority: number;
+  status: Status;
   reports: number;
   actions: number;
+}
+type Status = 'open' | 'acted' | 'dismissed';
+interface Decision {
+  action: string;
+  target?: string;
+  auditor: string;
+  reason: string;
+  durationMs: number;
+  entry: number;
+  ts: number;
 }
 interface CaseReport {
   reportId: string;
@@ -28,8 +40,10 @@ interface Case {
   room: string;
   accused: string[];
   reports: CaseReport[];
-  actions: Array<{ action: string; target: string; auditor: string; entry: number }>;
+  status: Status;
+  actions: Decision[];
   notes: Array<{ note: string; auditor: string; entry: number }>;
+  names: Record<string, string>;
 }
 interface Item {
   position: number;
@@ -39,6 +53,7 @@ interface Item {
   disclosed: boolean;
   text?: string;
   flagged?: boolean;
+  to?: string;
 }
 interface Check {
   reportId: string;
@@ -68,6 +83,39 @@ interface LogEntry {
   body: string;
   createdAt: number;
 }
+/** The fields of log entry bodies the page reads (docs/protocol.md §6). */
+interface LogBody {
+  label?: string;
+  role?: string;
+  caseId?: string;
+  reason?: string;
+  note?: string;
+  reporter?: string;
+  accused?: string[];
+  category?: string;
+  verdict?: string;
+  author?: string;
+  witness?: string;
+  room?: string;
+  signed?: { action: string };
+}
+interface Preview {
+  said: string;
+  action: Record<string, unknown>;
+}
+
+const SANCTIONS = ['kick', 'mute', 'ban', 'unmute', 'unban'];
+const STATUS_WORDS: Record<Status, string> = {
+  open: 'open',
+  acted: 'acted on',
+  dismissed: 'dismissed',
+};
+const statusTag = (status: Status) =>
+  h(
+    'span',
+    { class: `tag status ${status}`, 'data-testid': 'case-status', 'data-status': status },
+    STATUS_WORDS[status],
+  );
 
 const roomName = (room: string) => room.split('~')[0]!;
 
@@ -90,6 +138,7 @@ const start = async (vat: Connection) => {
 
   const refreshQueue = async () => {
     const cases = await vat.ask<CaseSummary[]>('list');
+    Object.assign(names, await vat.ask<Record<string, string>>('names'));
     show(
       queue,
       ...(cases.length
@@ -110,7 +159,8 @@ const start = async (vat: Connection) => {
                   { class: 'priority', title: 'distinct members reporting' },
                   String(c.priority),
                 ),
-                ` ${c.accusedNames.join(', ') || '(nobody named)'} in ${roomName(c.room)}`,
+                ` ${c.accusedNames.join(', ') || '(nobody named)'} in ${roomName(c.room)} `,
+                statusTag(c.status),
               ),
               h(
                 'span',
@@ -137,25 +187,44 @@ const start = async (vat: Connection) => {
     });
     show(
       logList,
-      ...entries.reverse().map(e => {
-        const body = JSON.parse(e.body) as Record<string, unknown>;
-        const what =
-          e.kind === 'action'
-            ? `by ${body.label}`
-            : e.kind === 'report'
-              ? `${body.verdict} ${body.category}`
-              : e.kind.startsWith('auditor')
-                ? String(body.label)
-                : '';
-        return h(
-          'li',
-          { value: e.index },
-          h('b', {}, e.kind),
-          ` ${what} `,
-          h('time', {}, time(e.createdAt)),
-        );
-      }),
+      ...entries
+        .reverse()
+        .map(e =>
+          h(
+            'li',
+            { value: e.index, 'data-testid': 'log-entry', 'data-kind': e.kind },
+            h('b', {}, e.kind),
+            ` ${logWords(e.kind, JSON.parse(e.body))} `,
+            h('time', {}, time(e.createdAt)),
+          ),
+        ),
     );
+  };
+
+  /** A log entry in words: who did what to whom. */
+  const logWords = (kind: string, body: LogBody): string => {
+    switch (kind) {
+      case 'action': {
+        const a = JSON.parse(body.signed!.action) as Decision & { caseId: string };
+        return `${body.label} ${decisionPhrase(a.action, nameOf(a.target ?? ''), a.durationMs)} — ${a.reason} (case ${a.caseId})`;
+      }
+      case 'dismiss':
+        return `${body.label} closed case ${body.caseId} without action — ${body.reason}`;
+      case 'report':
+        return `${nameOf(body.reporter ?? '')} reported ${(body.accused ?? []).map(nameOf).join(', ') || 'nobody'} (${body.category}); the signatures: ${body.verdict}`;
+      case 'context':
+        return body.note
+          ? `${body.label} noted on case ${body.caseId}: ${body.note}`
+          : `${body.label} gathered ${nameOf(body.author ?? '')}'s lines from ${nameOf(body.witness ?? '')} for case ${body.caseId}`;
+      case 'ruleset':
+        return `${body.label} set the rules of ${roomName(body.room ?? '')}`;
+      case 'auditor-granted':
+        return `auditor ${body.label} was granted ${body.role}`;
+      case 'auditor-revoked':
+        return `auditor ${body.label} was revoked`;
+      default:
+        return '';
+    }
   };
 
   const evidence = (check: Check) =>
@@ -193,6 +262,13 @@ const start = async (vat: Connection) => {
             ),
             item.ts ? h('time', {}, time(item.ts)) : null,
             h('b', {}, item.author ? nameOf(item.author) : '?'),
+            item.to
+              ? h(
+                  'span',
+                  { class: 'tag private', 'data-testid': 'private' },
+                  `private: whisper to ${nameOf(item.to)}`,
+                )
+              : null,
             item.disclosed
               ? h('span', { class: 'text' }, item.text ?? '')
               : h('span', { class: 'muted' }, 'withheld by the reporter (a bystander’s line)'),
@@ -216,31 +292,50 @@ const start = async (vat: Connection) => {
         : null,
     );
 
+  /** Sanctions and their lifting: checked and shown in words and in full before the auditor's vat signs. */
   const actionForm = (c: Case) => {
     const action = h(
       'select',
       { 'data-testid': 'action', 'aria-label': 'Action' },
-      ...['kick', 'mute', 'ban'].map(a => h('option', { value: a }, a)),
+      ...SANCTIONS.map(a => h('option', { value: a }, a)),
     );
     const target = h(
       'select',
-      { 'data-testid': 'target', 'aria-label': 'Target' },
+      { 'data-testid': 'target', 'aria-label': 'Whom' },
       ...c.accused.map(v => h('option', { value: v }, nameOf(v))),
     );
-    const minutes = h('input', {
-      type: 'number',
-      min: 0,
-      value: 0,
-      'aria-label': 'Minutes (0: for good)',
-      title: 'minutes (0: for good)',
+    const duration = h('input', {
+      type: 'text',
+      value: '0',
+      'data-testid': 'duration',
+      'aria-label': 'How long, for a mute or ban: 10m, 2h, 3d; 0 for no end',
+      placeholder: '10m, 2h, 3d; 0: no end',
+      maxlength: 20,
     });
     const reason = h('textarea', {
       'data-testid': 'reason',
       rows: 2,
       maxlength: 2000,
+      'aria-label': 'Statement of reasons',
       placeholder: 'Statement of reasons (required; logged and shown to the room)',
     });
+    const confirm = h('div', { class: 'confirm', 'data-testid': 'confirm', hidden: true });
     const result = h('p', { class: 'note', 'data-testid': 'act-result' });
+    const request = () => ({
+      caseId: c.caseId,
+      action: action.value,
+      target: target.value,
+      reason: reason.value,
+      duration: duration.value,
+    });
+    const apply = (asked: ReturnType<typeof request>) =>
+      guarded(result, async () => {
+        confirm.hidden = true;
+        const receipt = await vat.ask<{ index: number }>('act', asked);
+        result.textContent = `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt and shows it to its members.`;
+        result.classList.add('done');
+        await openCase(c.caseId);
+      });
     return h(
       'form',
       {
@@ -248,24 +343,78 @@ const start = async (vat: Connection) => {
         onsubmit: (event: Event) => {
           event.preventDefault();
           void guarded(result, async () => {
-            const receipt = await vat.ask<{ index: number }>('act', {
-              caseId: c.caseId,
-              action: action.value,
-              target: target.value,
-              reason: reason.value,
-              durationMs: Number(minutes.value) * 60_000,
-            });
-            result.textContent = `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt.`;
-            await Promise.all([refreshQueue(), refreshLog()]);
+            const asked = request();
+            const preview = await vat.ask<Preview>('act.preview', asked);
+            show(
+              confirm,
+              h('p', {}, h('b', {}, 'You are about to sign: '), preview.said),
+              h('pre', { 'data-testid': 'confirm-json' }, JSON.stringify(preview.action, null, 2)),
+              h(
+                'div',
+                { class: 'buttons' },
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'danger',
+                    'data-testid': 'act-confirm',
+                    onclick: () => void apply(asked),
+                  },
+                  'Sign and apply',
+                ),
+                h('button', { type: 'button', onclick: () => (confirm.hidden = true) }, 'Cancel'),
+              ),
+            );
+            confirm.hidden = false;
+            confirm.querySelector<HTMLButtonElement>('[data-testid=act-confirm]')!.focus();
           });
         },
       },
       h('h3', {}, 'Act'),
       action,
       target,
-      h('label', { class: 'muted' }, 'Minutes, for a mute or ban (0: for good)', minutes),
+      h(
+        'label',
+        { class: 'muted' },
+        'How long, for a mute or ban (10m, 2h, 3d; 0: no end) ',
+        duration,
+      ),
       reason,
-      h('button', { type: 'submit', class: 'danger', 'data-testid': 'act-send' }, 'Sign and apply'),
+      h('button', { type: 'submit', 'data-testid': 'act-send' }, 'Review…'),
+      confirm,
+      result,
+    );
+  };
+
+  /** Closes the case without a sanction; the reason is logged and the reporters are told. */
+  const dismissForm = (c: Case) => {
+    const reason = h('textarea', {
+      'data-testid': 'dismiss-reason',
+      rows: 2,
+      maxlength: 2000,
+      'aria-label': 'Why no action is needed',
+      placeholder: 'Why no action is needed (required; logged and told to the reporters)',
+    });
+    const result = h('p', { class: 'note', 'data-testid': 'dismiss-result' });
+    return h(
+      'form',
+      {
+        class: 'dismiss',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void guarded(result, async () => {
+            const receipt = await vat.ask<{ index: number }>('dismiss', {
+              caseId: c.caseId,
+              reason: reason.value,
+            });
+            result.textContent = `Dismissed; logged as entry ${receipt.index}.`;
+            await openCase(c.caseId);
+          });
+        },
+      },
+      h('h3', {}, 'Dismiss'),
+      reason,
+      h('button', { type: 'submit', 'data-testid': 'dismiss-send' }, 'Dismiss the case'),
       result,
     );
   };
@@ -273,6 +422,7 @@ const start = async (vat: Connection) => {
   const openCase = async (caseId: string) => {
     chosen = caseId;
     const c = await vat.ask<Case>('show', { caseId });
+    Object.assign(names, c.names);
     const checks = await Promise.all(
       c.reports.map(r => vat.ask<Check>('verify', { reportId: r.reportId })),
     );
@@ -286,7 +436,7 @@ const start = async (vat: Connection) => {
     const noteOut = h('p', { class: 'note' });
     show(
       casePane,
-      h('h2', {}, `Case ${c.caseId}`),
+      h('h2', {}, `Case ${c.caseId} `, statusTag(c.status)),
       h('p', {}, `Room ${roomName(c.room)} · accused: ${c.accused.map(nameOf).join(', ')}`),
       ...c.reports.map((r, i) =>
         h(
@@ -360,7 +510,12 @@ const start = async (vat: Connection) => {
             'ul',
             { 'data-testid': 'actions-taken' },
             ...c.actions.map(a =>
-              h('li', {}, `${a.action} ${nameOf(a.target)} by ${a.auditor} (log entry ${a.entry})`),
+              h(
+                'li',
+                {},
+                h('time', {}, time(a.ts)),
+                ` ${a.auditor} ${decisionPhrase(a.action, nameOf(a.target ?? ''), a.durationMs)} — ${a.reason}`,
+              ),
             ),
           )
         : null,
@@ -388,8 +543,8 @@ const start = async (vat: Connection) => {
         noteOut,
       ),
       who.role === 'triage'
-        ? h('p', { class: 'muted' }, 'Your capability is triage: it cannot act.')
-        : actionForm(c),
+        ? h('p', { class: 'muted' }, 'Your capability is triage: it cannot act or dismiss.')
+        : h('div', { class: 'decide' }, actionForm(c), dismissForm(c)),
     );
     await refreshQueue();
   };
@@ -442,8 +597,12 @@ const start = async (vat: Connection) => {
     status.classList.add('error');
   });
   await Promise.all([refreshQueue(), refreshLog()]);
-  // New reports arrive at the operator: look again every few seconds.
-  setInterval(() => void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined), 3000);
+  // The auditor's vat is told when the log grows (a new report, another auditor's decision).
+  await vat.watch(
+    'log.watch',
+    {},
+    () => void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined),
+  );
 };
 
 connect().then(start, (error: Error) => {

@@ -1,0 +1,121 @@
+// The auditor dashboard (issue 11, item 6), in headless Chromium on the
+// running demo community: cases carry a status; a new report reaches the
+// open page without polling; a whisper in the evidence is marked private;
+// "Review…" shows exactly what will be signed, Cancel signs nothing; mute
+// for 2h, unmute and dismiss are logged, and the log says who did what to
+// whom. Screenshots: test-artifacts/web/.
+// playwright-core uses AsyncLocalStorage: see community-web.test.ts.
+import '@endo/init/debug-async-hooks.js';
+import test from '@endo/ses-ava/prepare-endo.js';
+import { runCommunityDemo } from '../../demo-community/community-demo.js';
+import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
+
+test('the dashboard shows case status, confirms before signing, and is told of new reports', async t => {
+  let stop: () => void = () => {};
+  const until = new Promise<void>(resolve => (stop = resolve));
+  let running: () => void = () => {};
+  const ready = new Promise<void>(resolve => (running = resolve));
+  const lines: string[] = [];
+  const demo = runCommunityDemo({
+    exit: false,
+    until,
+    say: line => {
+      lines.push(line);
+      if (line.startsWith('the community keeps running')) running();
+    },
+  });
+  t.teardown(async () => {
+    stop();
+    await demo.catch(() => undefined);
+  });
+  await Promise.race([ready, demo.then(() => Promise.reject(Error('the demo ended early')))]);
+  const url = (who: string) =>
+    lines
+      .map(l => new RegExp(`^  ${who} +(http://127\\.0\\.0\\.1:\\d+/[\\w-]+/)$`).exec(l)?.[1])
+      .find(Boolean)!;
+  const browser = await launchChromium(t);
+  const [dashboard, bob] = await Promise.all(
+    ['auditor', 'bob'].map(who => openPage(t, browser, url(who))),
+  );
+  const dash = dashboard!;
+
+  // The demo's case against mallory was acted on; the log says who did what to whom.
+  const malloryCase = dash.getByTestId('case-item').filter({ hasText: 'mallory in town-square' });
+  await malloryCase.getByTestId('case-status').and(dash.locator('[data-status=acted]')).waitFor();
+  await dash
+    .getByTestId('log-entry')
+    .filter({ hasText: /ana removed mallory from the room — insulting a member \(case / })
+    .waitFor();
+
+  // Bob reports alice's whisper to him: the open dashboard is told, and shows it private.
+  const whisper = bob!.getByTestId('line').filter({ hasText: 'want to start a book club?' });
+  await whisper.getByTestId('report-line').click();
+  await bob!.getByTestId('report-send').click();
+  await bob!.getByTestId('report-result').getByText(/\S/).waitFor();
+  const aliceCase = dash.getByTestId('case-item').filter({ hasText: 'alice in town-square' });
+  await aliceCase.getByTestId('case-status').and(dash.locator('[data-status=open]')).waitFor();
+  await aliceCase.click();
+  await dash
+    .getByTestId('item')
+    .filter({ hasText: 'want to start a book club?' })
+    .getByTestId('private')
+    .getByText('private: whisper to bob')
+    .waitFor();
+
+  // Review shows what will be signed; Cancel signs nothing.
+  const logged = () => dash.getByTestId('log-entry').count();
+  await dash.getByTestId('action').selectOption('mute');
+  await dash.getByTestId('duration').fill('2h');
+  await dash.getByTestId('reason').fill('whispering spam');
+  await dash.getByTestId('act-send').click();
+  await dash
+    .getByTestId('confirm')
+    .getByText('mute alice for 2 h, because: whispering spam')
+    .waitFor();
+  t.like(JSON.parse((await dash.getByTestId('confirm-json').textContent()) ?? ''), {
+    action: 'mute',
+    durationMs: 7_200_000,
+    reason: 'whispering spam',
+  });
+  await keepScreenshot(dash, 'dashboard-confirm');
+  const before = await logged();
+  await dash.getByTestId('confirm').getByRole('button', { name: 'Cancel' }).click();
+  t.true(await dash.getByTestId('confirm').isHidden());
+  t.is(await logged(), before, 'nothing was signed or logged');
+
+  // Sign and apply; then lift it; then dismiss: each logged, the status follows.
+  await dash.getByTestId('act-send').click();
+  await dash.getByTestId('act-confirm').click();
+  await dash
+    .getByTestId('log-entry')
+    .filter({ hasText: /ana muted alice for 2 h — whispering spam/ })
+    .waitFor();
+  await dash.locator('h2 [data-testid=case-status][data-status=acted]').waitFor();
+  await dash.getByTestId('action').selectOption('unmute');
+  await dash.getByTestId('reason').fill('she explained');
+  await dash.getByTestId('act-send').click();
+  await dash.getByTestId('confirm').getByText('unmute alice, because: she explained').waitFor();
+  await dash.getByTestId('act-confirm').click();
+  await dash
+    .getByTestId('log-entry')
+    .filter({ hasText: /ana lifted the mute on alice — she explained/ })
+    .waitFor();
+  await dash.getByTestId('dismiss-reason').fill('a misunderstanding');
+  await dash.getByTestId('dismiss-send').click();
+  await dash.locator('h2 [data-testid=case-status][data-status=dismissed]').waitFor();
+  await dash
+    .getByTestId('log-entry')
+    .filter({ hasText: /ana closed case \S+ without action — a misunderstanding/ })
+    .waitFor();
+  // A bad duration is refused in words, and nothing is signed.
+  await dash.getByTestId('action').selectOption('ban');
+  await dash.getByTestId('duration').fill('2 fortnights');
+  await dash.getByTestId('reason').fill('x');
+  await dash.getByTestId('act-send').click();
+  await dash
+    .getByTestId('act-result')
+    .getByText(/is not a duration: write for example 10m/)
+    .waitFor();
+  await keepScreenshot(dash, 'dashboard-dismissed');
+  t.pass();
+});
