@@ -158,7 +158,9 @@ export const moderatedMember: MemberExtension<ModerationApi, ModerationEvents> =
       const facet = reportService();
       if (!facet) {
         const { name } = context.snapshot();
-        throw Error(`[no-moderation] room ${JSON.stringify(name)} takes no reports`);
+        throw Error(
+          `[no-moderation] room ${JSON.stringify(name)} takes no reports: its host runs it without a moderation service`,
+        );
       }
       try {
         return await call(await facet);

@@ -29,10 +29,12 @@ export const normaliseName = (raw: unknown): string => {
       `[bad-name] a member name may not hold the invisible or control character U+${hidden.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}; choose a name of visible characters`,
     );
   const name = normal.trim();
-  if (!name) throw Error('[bad-name] a member name must not be empty');
+  if (!name) throw Error('[bad-name] a member name must not be empty: choose the name others see');
   const chars = [...name].length;
   if (chars > MAX_NAME_CHARS)
-    throw Error(`[bad-name] a member name is at most ${MAX_NAME_CHARS} characters, got ${chars}`);
+    throw Error(
+      `[bad-name] a member name is at most ${MAX_NAME_CHARS} characters, got ${chars}: choose a shorter one`,
+    );
   return name;
 };
 harden(normaliseName);

@@ -19,7 +19,8 @@ export interface ParsedRef {
 
 const REF_RE =
   /^stoa:\/\/([a-z2-7]{52})@(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})\/([sg])\/([A-Za-z0-9_-]{22,64})$/;
-const FORM = 'stoa://<vatId>@<host>:<port>/s/<swissnum> (or /g/<giftId>)';
+// Said to people: "secret", not the protocol's "swissnum".
+const FORM = 'stoa://<vatId>@<host>:<port>/s/<secret> (or /g/<secret> for a gift)';
 
 /** 128 random bits, base64url: a swissnum or gift id. */
 export const makeSecret = (): string => randomBytes(16).toString('base64url');

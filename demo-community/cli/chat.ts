@@ -6,6 +6,7 @@ import { askVat, watchVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
 import type { DeskLine, DeskMember as Member, DeskReceipt } from '../daemon/desk-types.js';
 import { receiptWords } from '../daemon/desk-words.js';
+import { splitCode } from './error-code.js';
 import { terminalText as safe } from './terminal-text.js';
 
 export type Event =
@@ -119,7 +120,7 @@ export const chatCommand: Command = {
       return rl.prompt();
     };
     rl.on('line', input => {
-      act(input).catch((error: Error) => show(`* ${error.message}`));
+      act(input).catch((error: Error) => show(`* ${safe(splitCode(error.message).sentence)}`));
     });
     rl.prompt();
     const why = await Promise.race([

@@ -1,9 +1,23 @@
 // demo-community/cli/run-cli.ts: dispatches `stoa <command>`; every failure is
-// one line on stderr and a non-zero exit (1: it failed, 2: bad usage).
+// one line on stderr and a non-zero exit (1: it failed, 2: bad usage). The
+// line is for people: the error's `[code]` is left out. With `--json` (any
+// command) it is one JSON object instead, `{"ok":false,"code","error"}`, the
+// code kept for scripts and bug reports.
 import { commands, usage } from './commands.js';
-import { terminalText } from './terminal-text.js';
+import { splitCode } from './error-code.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
-export const runCli = async (argv: string[]): Promise<number> => {
+const printFailure = (key: string, message: string, json: boolean) => {
+  const { code, sentence } = splitCode(message);
+  // Errors may quote what a peer sent.
+  if (json) console.error(terminalJson({ ok: false, code: code ?? 'failed', error: message }));
+  else console.error(`stoa ${key}: ${terminalText(sentence)}`);
+  return code;
+};
+
+export const runCli = async (given: string[]): Promise<number> => {
+  const json = given.includes('--json');
+  const argv = given.filter(a => a !== '--json');
   const [first, second] = argv;
   const key = first && second && commands[`${first} ${second}`] ? `${first} ${second}` : first;
   const command = key ? commands[key] : undefined;
@@ -26,10 +40,9 @@ export const runCli = async (argv: string[]): Promise<number> => {
     return await command.run(rest);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const isUsage = (error as { usage?: boolean })?.usage === true || /^\[usage\]/.test(message);
-    // Errors may quote what a peer sent.
-    console.error(`stoa ${key}: ${terminalText(message.replace(/^\[usage\] /, ''))}`);
-    if (isUsage) console.error(`usage: stoa ${key} ${command.usage}`);
+    const code = printFailure(key!, message, json);
+    const isUsage = (error as { usage?: boolean })?.usage === true || code === 'usage';
+    if (isUsage && !json) console.error(`usage: stoa ${key} ${command.usage}`);
     return isUsage ? 2 : 1;
   }
 };

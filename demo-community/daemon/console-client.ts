@@ -4,6 +4,15 @@ import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
 import { consolePath } from './console-server.js';
 
+/** Why the console socket could not be opened, as a sentence with the next step. */
+const noVat = (dataDir: string, error: NodeJS.ErrnoException) => {
+  const why =
+    error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
+      ? 'no vat is running there; start one with: stoa vat start --data DIR'
+      : `its console socket cannot be opened (${error.code ?? error.message})`;
+  return Error(`[no-vat] cannot reach the vat of ${dataDir}: ${why}`);
+};
+
 export const askVat = (
   dataDir: string,
   cmd: string,
@@ -11,13 +20,7 @@ export const askVat = (
 ): Promise<unknown> =>
   new Promise((resolve, reject) => {
     const socket = createConnection(consolePath(dataDir));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      const why =
-        error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
-          ? 'no vat is running there; start one with: stoa vat start --data DIR'
-          : (error.code ?? error.message);
-      reject(Error(`[no-vat] cannot reach the vat of ${dataDir}: ${why}`));
-    });
+    socket.on('error', (error: NodeJS.ErrnoException) => reject(noVat(dataDir, error)));
     socket.once('connect', () => {
       // Read only once connected: readline re-emits a socket's connect error as its own.
       createInterface({ input: socket }).once('line', line => {
@@ -43,9 +46,7 @@ export const watchVat = (
 ) =>
   new Promise<{ close(): void; ended: Promise<string | undefined> }>((resolve, reject) => {
     const socket = createConnection(consolePath(dataDir));
-    socket.on('error', (error: NodeJS.ErrnoException) =>
-      reject(Error(`[no-vat] cannot reach the vat of ${dataDir}: ${error.code ?? error.message}`)),
-    );
+    socket.on('error', (error: NodeJS.ErrnoException) => reject(noVat(dataDir, error)));
     socket.once('connect', () => {
       let ended: (why: string | undefined) => void = () => {};
       const endedP = new Promise<string | undefined>(r => (ended = r));

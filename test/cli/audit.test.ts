@@ -118,6 +118,6 @@ test('an auditor logs in, lists cases, kicks with a statement of reasons, and ve
   t.is(loggedOut.code, 1);
   t.regex(
     loggedOut.stderr,
-    /^stoa audit: \[not-logged-in\] no auditor capability in .*; run: stoa audit login REF\n$/,
+    /^stoa audit: no auditor capability in .*; run: stoa audit login REF\n$/,
   );
 });

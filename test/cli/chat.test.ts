@@ -81,7 +81,10 @@ test('chat in the terminal: say, see replies scroll in, whisper, report, quit', 
   screenShows(session, '* no command /whsiper; type to say;');
 
   execFileSync('tmux', ['send-keys', '-t', session, '/report bob spam', 'Enter']);
-  screenShows(session, '* [no-moderation] room "lobby" takes no reports');
+  screenShows(
+    session,
+    '* room "lobby" takes no reports: its host runs it without a moderation service',
+  );
 
   // Bob's vat goes away: alice's terminal says who may not hear her.
   await bob.kill();

@@ -50,7 +50,7 @@ test('stoa vat start --detach runs the vat in the background until stoa vat stop
   t.is(again.code, 1);
   t.regex(
     again.stderr,
-    /^stoa vat start: \[vat-failed\] the vat stopped before it was ready \(exit 1\): stoa vat start: \[data-dir-in-use\]/,
+    /^stoa vat start: the vat stopped before it was ready \(exit 1\): stoa vat start: data directory .* is in use by process/,
   );
   const stopped = await runStoa(['vat', 'stop', '--data', data]);
   t.deepEqual(
@@ -70,25 +70,25 @@ test('bad input exits non-zero with one clear line', async t => {
     [
       ['vat', 'start', '--data', join(dir, 'x'), '--listen', busy.address],
       1,
-      /^stoa vat start: \[listen-failed\] address 127\.0\.0\.1:\d+ is already in use\n$/,
+      /^stoa vat start: address 127\.0\.0\.1:\d+ is already in use\n$/,
     ],
     [
       ['vat', 'start', '--data', join(file, 'sub')],
       1,
-      /^stoa vat start: \[bad-data-dir\] cannot create data directory .*: ENOTDIR\n$/,
+      /^stoa vat start: cannot create data directory .*: ENOTDIR\n$/,
     ],
     [['vat', 'start', '--listen', 'nowhere'], 2, /^stoa vat start: --listen takes HOST:PORT/],
     [['vat', 'start', '--bogus'], 2, /^stoa vat start: Unknown option '--bogus'/],
     [
       ['call', 'stoa://not-a-ref', 'echo'],
       1,
-      /^stoa call: \[bad-ref\] not a Stoa reference; expected stoa:\/\/<vatId>@<host>:<port>\/s\/<swissnum>/,
+      /^stoa call: not a Stoa reference; expected stoa:\/\/<vatId>@<host>:<port>\/s\/<secret>/,
     ],
     [['frobnicate'], 2, /^stoa: unknown command "frobnicate"/],
     [
       ['vat', 'start', '--data', busy.dataDir],
       1,
-      /^stoa vat start: \[data-dir-in-use\] data directory .* is in use by process \d+/,
+      /^stoa vat start: data directory .* is in use by process \d+/,
     ],
   ];
   for (const [args, code, stderr] of cases) {

@@ -51,7 +51,7 @@ test('host a room, join it, chat and read history through running vats; a restar
     [renamed.code, renamed.stderr.split('\n')[0]],
     [
       1,
-      'stoa room join: [already-member] this vat is already in "lobby" as "bob"; to join under another name, leave first (stoa chat, then /leave)',
+      'stoa room join: this vat is already in "lobby" as "bob"; to join under another name, leave first (stoa chat, then /leave)',
     ],
     'one name per vat per room',
   );
@@ -94,13 +94,24 @@ test('host a room, join it, chat and read history through running vats; a restar
   );
 });
 
-test('room commands without a running vat say how to start one', async t => {
+test('room commands without a running vat say how to start one, in words (--json: with the code)', async t => {
   const { code, stderr } = await runStoa(['rooms', '--data', tempDir(t)]);
   t.is(code, 1);
   t.regex(
     stderr,
-    /^stoa rooms: \[no-vat\] cannot reach the vat of .*: no vat is running there; start one with: stoa vat start --data DIR\n$/,
+    /^stoa rooms: cannot reach the vat of .*: no vat is running there; start one with: stoa vat start --data DIR\n$/,
+  );
+  const chat = await runStoa(['chat', 'lobby', '--data', tempDir(t)]);
+  t.regex(
+    chat.stderr,
+    /^stoa chat: cannot reach the vat of .*: no vat is running there; start one with: stoa vat start --data DIR\n$/,
+    'the terminal chat says the same (it said only ENOENT)',
   );
   const usage = await runStoa(['room', 'join', 'stoa://x', '--data', tempDir(t)]);
   t.deepEqual([usage.code, usage.stderr.split('\n')[0]], [2, 'stoa room join: needs --name NAME']);
+  // For scripts and bug reports, --json keeps the code.
+  const json = await runStoa(['rooms', '--json', '--data', tempDir(t)]);
+  t.is(json.code, 1);
+  t.like(JSON.parse(json.stderr), { ok: false, code: 'no-vat' });
+  t.regex(JSON.parse(json.stderr).error, /^\[no-vat\] cannot reach the vat of /);
 });

@@ -90,7 +90,7 @@ test('the room and the reporter are told what moderation did; a muted line is re
   t.regex(
     refused.stderr,
     new RegExp(
-      `^stoa say: \\[muted\\] You are muted in this room ${until} — selling watches in the book club \\(case .*\\)\\. Your line was not sent\\.\\n$`,
+      `^stoa say: You are muted in this room ${until} — selling watches in the book club \\(case .*\\)\\. Your line was not sent\\.\\n$`,
     ),
   );
   const history = (await stoa(['history', 'lobby', '--data', aliceDir])) as Array<{

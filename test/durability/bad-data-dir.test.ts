@@ -70,7 +70,7 @@ test('a damaged store is a clear error and is left as it is', async t => {
   t.not(code, 0);
   t.regex(
     stderr,
-    /^stoa vat start: \[bad-data-dir\] cannot open the vat database in .*: file is not a database\. vat\.db is damaged or not a Stoa store, and was left as it is: restore it from a backup, or move it aside/m,
+    /^stoa vat start: cannot open the vat database in .*: file is not a database\. vat\.db is damaged or not a Stoa store, and was left as it is: restore it from a backup, or move it aside/m,
   );
   t.deepEqual(snapshotOf(dir), before, 'nothing in the data directory changed');
 });
@@ -84,7 +84,7 @@ mountTest('a full disk is a clear error with the next step', async t => {
   t.not(code, 0);
   t.regex(
     stderr,
-    /\[bad-data-dir\] .*The disk is full or failing: free some space and start again\. Nothing was changed\./,
+    /^stoa vat start: .*The disk is full or failing: free some space and start again\. Nothing was changed\./,
   );
 });
 
@@ -99,7 +99,7 @@ mountTest('a read-only data directory is a clear error, and nothing in it change
   t.not(code, 0);
   t.regex(
     stderr,
-    /\[bad-data-dir\] .*The data directory is read-only: a vat writes its store there\. Mount it read-write, or start with another --data\./,
+    /^stoa vat start: .*The data directory is read-only: a vat writes its store there\. Mount it read-write, or start with another --data\./,
   );
   t.deepEqual(snapshotOf(dir), before);
 });
