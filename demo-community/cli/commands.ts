@@ -7,6 +7,7 @@ import { moderationStartCommand } from './moderation-start.js';
 import { auditCommand } from './audit.js';
 import { roomCommands } from './rooms.js';
 import { chatCommand } from './chat.js';
+import { webCommand } from './web.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
@@ -16,6 +17,7 @@ export const commands: Record<string, Command> = {
   'moderation start': moderationStartCommand,
   audit: auditCommand,
   ...roomCommands,
+  web: webCommand,
   chat: chatCommand,
 };
 

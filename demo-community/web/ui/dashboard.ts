@@ -593,8 +593,13 @@ const start = async (vat: Connection) => {
     ),
   );
   vat.onLost(() => {
-    status.textContent = 'Lost the line to the auditor vat. Reload to reconnect.';
+    status.textContent = 'Reconnecting to the auditor vat… (is it still running?)';
     status.classList.add('error');
+  });
+  vat.onBack(() => {
+    status.textContent = '';
+    status.classList.remove('error');
+    void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined);
   });
   await Promise.all([refreshQueue(), refreshLog()]);
   // The auditor's vat is told when the log grows (a new report, another auditor's decision).
