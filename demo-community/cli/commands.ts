@@ -8,6 +8,7 @@ import { auditCommand } from './audit.js';
 import { roomCommands } from './rooms.js';
 import { chatCommand } from './chat.js';
 import { webCommand } from './web.js';
+import { roomRulesCommand } from './room-rules.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
@@ -17,6 +18,7 @@ export const commands: Record<string, Command> = {
   'moderation start': moderationStartCommand,
   audit: auditCommand,
   ...roomCommands,
+  'room rules': roomRulesCommand,
   web: webCommand,
   chat: chatCommand,
 };
