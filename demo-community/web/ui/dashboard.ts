@@ -596,18 +596,17 @@ const start = async (vat: Connection) => {
     status.textContent = 'Reconnecting to the auditor vat… (is it still running?)';
     status.classList.add('error');
   });
+  const refresh = () => void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined);
+  // The auditor's vat is told when the log grows (a new report, another auditor's decision).
+  const watchLog = () => vat.watch('log.watch', {}, refresh);
   vat.onBack(() => {
     status.textContent = '';
     status.classList.remove('error');
-    void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined);
+    refresh();
+    void watchLog().catch(() => undefined); // the watch ended with the line
   });
   await Promise.all([refreshQueue(), refreshLog()]);
-  // The auditor's vat is told when the log grows (a new report, another auditor's decision).
-  await vat.watch(
-    'log.watch',
-    {},
-    () => void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined),
-  );
+  await watchLog();
 };
 
 connect().then(start, (error: Error) => {
