@@ -11,10 +11,10 @@ import { openAction, type SignedAction } from './action.js';
 import type { Archive, EntryKind, Receipt } from './archive.js';
 import { decisionOfAction, type Cases } from './cases.js';
 import { AuditorI } from './facets.js';
-import { checkRuleset } from './filter.js';
 import { gatherContext } from './gather.js';
 import type { LogGrowth } from './log-growth.js';
 import type { NameBook } from './names.js';
+import { changeRuleset } from './ruleset-change.js';
 import type { AuditorRole, Grant } from './grants.js';
 import type { ReportDesk } from './report-facet.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -215,12 +215,7 @@ const makeAdministering = (
 ) => ({
   async setRuleset(room: string, ruleset: Record<string, unknown>) {
     await triage.ready();
-    checkRuleset(ruleset);
-    deps.rooms.need(room);
-    const body = { room, ruleset, label: grant.label, auditor };
-    const receipt = await deps.log('ruleset', body);
-    await E(await deps.rooms.enforcer(room)).applyRuleset(harden(body), harden({ ...receipt }));
-    return receipt;
+    return changeRuleset(deps, { room, ruleset, label: grant.label, auditor });
   },
   grant: async (role: string, label: string) => {
     await triage.ready();

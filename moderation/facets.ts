@@ -103,6 +103,7 @@ export const IntakeI = M.interface('Intake', {
     M.undefined(),
   ),
   reportGiftFor: M.call(M.string({ stringLengthLimit: 128 }), VatIdShape).returns(M.string()),
+  setRuleset: M.callWhen(M.string({ stringLengthLimit: 128 }), M.record()).returns(M.record()),
 });
 
 const LogViewMethods = {

@@ -4,13 +4,15 @@
 // gets the enforcer itself), so the service reaches the room again after
 // either side restarts. Each joining member is introduced to its own report
 // facet there. The intake is fetched again when its session broke, and a room
-// the service does not know (any more) is registered again.
+// the service does not know (any more) is registered again. The owner sets
+// rulesets through the service too, so each is in the log (setRuleset).
 import { E } from '@endo/far';
 import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
 import { createRoom as createChatRoom, type Room } from '../unum/index.js';
 import { makeLiveRef, type Vat } from '../vat/index.js';
 import { makeRefusingEnforcer, makeRoomEnforcer, type RoomEnforcer } from './enforcer.js';
+import type { Receipt } from './archive.js';
 import type { IntakeI } from './facets.js';
 import { moderationHost, type CreateRoomOptions } from './room.js';
 
@@ -20,6 +22,12 @@ export interface ModeratedRoom extends Room {
   /** The enforcer the moderation service acts through (it checks every receipt). */
   readonly enforcer: RoomEnforcer;
   readonly operator: VatId;
+  /**
+   * The owner's ruleset change, logged: the moderation service checks and logs
+   * it, then has the enforcer sign it into the room's state. Resolves with the
+   * log's receipt once members can see it. (admin.setRuleset would skip the log.)
+   */
+  setRuleset(ruleset: Record<string, unknown>): Promise<Receipt>;
 }
 
 export const createModeratedRoom = async (
@@ -31,15 +39,18 @@ export const createModeratedRoom = async (
   const { operator } = (await E(await intake.get()).describe()) as { operator: VatId };
   let roomId = '';
   let register = async () => {};
-  const reportGiftFor = async (member: VatId) => {
+  /** Asks the intake; when the service lost the room, tells it again and asks once more. */
+  const askIntake = async <T>(ask: (it: Intake) => Promise<T>): Promise<T> => {
     try {
-      return await E(await intake.get()).reportGiftFor(roomId, member);
+      return await ask(await intake.get());
     } catch (error) {
       if (!/^\[unknown-room\]/.test((error as Error).message)) throw error;
-      await register(); // the service lost the room: tell it again
-      return E(await intake.get()).reportGiftFor(roomId, member);
+      await register();
+      return ask(await intake.get());
     }
   };
+  const reportGiftFor = (member: VatId) =>
+    askIntake(it => E(it).reportGiftFor(roomId, member) as Promise<string>);
   const room = await createChatRoom(vat, {
     ...roomOpts,
     extension: moderationHost(async member => harden({ report: await reportGiftFor(member) })),
@@ -54,6 +65,12 @@ export const createModeratedRoom = async (
   );
   register = async () => E(await intake.get()).registerRoom(room.signedRoster(), enforcerRef);
   await register();
-  return harden({ ...room, enforcer, operator });
+  return harden({
+    ...room,
+    enforcer,
+    operator,
+    setRuleset: (ruleset: Record<string, unknown>) =>
+      askIntake(it => E(it).setRuleset(roomId, ruleset) as Promise<Receipt>),
+  });
 };
 harden(createModeratedRoom);

@@ -22,6 +22,7 @@ import { openGrants, type AuditorRole } from './grants.js';
 import { openPgArchiveStore } from './pg-archive-store.js';
 import { makeReportDesk } from './report-facet.js';
 import { openRoomRegistry, type RoomRegistry } from './room-registry.js';
+import { changeRuleset } from './ruleset-change.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
 
 export type { AuditorRole } from './grants.js';
@@ -124,8 +125,15 @@ export const startModeration = async (
   );
 
   const reportInbox = vat.exportPerPeer(
-    host =>
-      makeExo(`Intake for ${host.slice(0, 8)}`, IntakeI, {
+    host => {
+      const hostsRoom = (room: string) => {
+        const record = rooms.get(room);
+        if (!record || record.host !== host)
+          throw Error(
+            `[unknown-room] vat ${host.slice(0, 8)} has registered no room ${JSON.stringify(room)}`,
+          );
+      };
+      return makeExo(`Intake for ${host.slice(0, 8)}`, IntakeI, {
         describe: () => harden({ operator: vat.id }),
         async registerRoom(signed, enforcerRef) {
           rooms.register(host, signed as unknown as SignedSnapshot, enforcerRef);
@@ -133,16 +141,18 @@ export const startModeration = async (
           names.learn(roster.room, roster.members);
         },
         reportGiftFor(room, member) {
-          const record = rooms.get(room);
-          if (!record || record.host !== host)
-            throw Error(
-              `[unknown-room] vat ${host.slice(0, 8)} has registered no room ${JSON.stringify(room)}`,
-            );
+          hostsRoom(room);
           return vat.giftFor(reports.facetFor(room, member), member, {
             ttlMs: limits.reportGiftTtlMs,
           });
         },
-      }),
+        /** The host's own ruleset change: logged like an admin auditor's (label `host`). */
+        setRuleset: (room, ruleset) => {
+          hostsRoom(room);
+          return changeRuleset({ rooms, log }, { room, ruleset, label: 'host', host });
+        },
+      });
+    },
     { name: 'moderation:intake' },
   );
 

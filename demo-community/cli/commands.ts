@@ -7,6 +7,8 @@ import { moderationStartCommand } from './moderation-start.js';
 import { auditCommand } from './audit.js';
 import { roomCommands } from './rooms.js';
 import { chatCommand } from './chat.js';
+import { webCommand } from './web.js';
+import { roomRulesCommand } from './room-rules.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
@@ -16,6 +18,8 @@ export const commands: Record<string, Command> = {
   'moderation start': moderationStartCommand,
   audit: auditCommand,
   ...roomCommands,
+  'room rules': roomRulesCommand,
+  web: webCommand,
   chat: chatCommand,
 };
 

@@ -72,16 +72,6 @@ export const roomCommands: Record<string, Command> = {
       text: need(text.join(' '), 'some text'),
     }),
   ),
-  web: {
-    usage: '[--data DIR]',
-    summary:
-      "Prints the address of the running vat's web page (127.0.0.1, with this start's token: keep it to yourself).",
-    async run(argv) {
-      const { values } = parseOptions(argv, { data: { type: 'string' } });
-      console.log(await askVat(dataDirOf(values.data), 'web.url'));
-      return 0;
-    },
-  },
   history: viaVat(
     'ROOM [--limit N]',
     'Prints the last lines the running vat saw in ROOM.',

@@ -4,7 +4,8 @@ import { installLastResort, makeEcho, startVat, type Vat } from '../../vat/index
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 import { serveConsole } from '../daemon/console-server.js';
 import { makeRoomDesk } from '../daemon/room-desk.js';
-import { serveWeb } from '../web/web-server.js';
+import { serveWeb, type WebServer } from '../web/web-server.js';
+import { makeWebToken, readWebAddress, saveWebAddress } from '../web/web-address.js';
 import { askVat } from '../daemon/console-client.js';
 import { startDetached } from './detach.js';
 
@@ -15,8 +16,9 @@ export const vatStartCommand: Command = {
     'Runs a vat (default 127.0.0.1, last port or any) until SIGINT/SIGTERM. Prints {"event":"ready",...} when ready.\n' +
     '      Other stoa commands (room, rooms, say, whisper, history) act through it over DIR/console.sock (owner only);\n' +
     '      it hosts and joins again, when restarted, the rooms it hosted and joined;\n' +
-    '      it serves its web page on 127.0.0.1 (--web-port, default any free port) behind a token made at each start:\n' +
-    '      the URL is in the ready line and `stoa web` prints it; --no-web serves none;\n' +
+    '      it serves its web page on 127.0.0.1 (--web-port, default its last port or any) behind a token kept in DIR/web.json\n' +
+    '      (owner only), so the address outlives a restart: it is in the ready line, `stoa web` prints it and\n' +
+    '      `stoa web --new-token` replaces it; --no-web serves none;\n' +
     '      --advertise names the host peers dial (needed with --listen 0.0.0.0:PORT);\n' +
     '      --echo also exports a diagnostic object whose echo(x) returns x and prints its sturdy ref;\n' +
     '      --detach runs it in the background (output in DIR/vat.log), prints the ready line and returns; stop it with: stoa vat stop.',
@@ -88,11 +90,10 @@ const serve = async (
     );
   const web = !opts.web
     ? undefined
-    : await serveWeb({
+    : await servePage(dataDir, webPort, {
         page: 'participant',
         title: `Stoa vat ${vat.id.slice(0, 8)}`,
         handlers: desk.handlers,
-        port: webPort,
       });
   if (web) opened.push(() => web.close());
   let stopAsked: () => void = () => {};
@@ -106,6 +107,13 @@ const serve = async (
     'web.url': async () => {
       if (!web) throw Error('[no-web] this vat was started with --no-web');
       return web.url;
+    },
+    /** A new page token: kept first, then served; the old address stops working now. */
+    'web.newToken': async () => {
+      const token = makeWebToken();
+      saveWebAddress(dataDir, { token, port: web?.port ?? readWebAddress(dataDir)?.port ?? 0 });
+      web?.setToken(token);
+      return web ? web.url : null;
     },
   });
   opened.push(() => consoleServer.close());
@@ -123,6 +131,31 @@ const serve = async (
     }),
   );
   await Promise.race([stopped, stopRequest]);
+};
+
+/**
+ * Serves the page under the kept token (a new one the first time), on
+ * `webPort`, else on the port it was last served on when that is free, else
+ * on any; keeps the address served, but when the last port was taken keeps
+ * hoping for it next time (as the vat does with its own port).
+ */
+const servePage = async (
+  dataDir: string,
+  webPort: number,
+  options: Omit<Parameters<typeof serveWeb>[0], 'port' | 'token'>,
+): Promise<WebServer> => {
+  const kept = readWebAddress(dataDir);
+  const token = kept?.token ?? makeWebToken();
+  const lastPort = webPort === 0 ? (kept?.port ?? 0) : 0;
+  let keepPort = true;
+  const web = await (lastPort > 0
+    ? serveWeb({ ...options, token, port: lastPort }).catch(() => {
+        keepPort = false;
+        return serveWeb({ ...options, token });
+      })
+    : serveWeb({ ...options, token, port: webPort }));
+  saveWebAddress(dataDir, { token, port: keepPort ? web.port : lastPort });
+  return web;
 };
 
 export const vatStopCommand: Command = {

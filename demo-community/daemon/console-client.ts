@@ -1,6 +1,6 @@
 // demo-community/daemon/console-client.ts: how `stoa` commands talk to the
 // running vat (see console-server.ts).
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { consolePath } from './console-server.js';
 
@@ -13,6 +13,12 @@ const noVat = (dataDir: string, error: NodeJS.ErrnoException) => {
   return Error(`[no-vat] cannot reach the vat of ${dataDir}: ${why}`);
 };
 
+/**
+ * The socket's lines. readline re-emits the socket's errors as its own (a
+ * vat that stops mid-answer resets the socket); the socket's handler answers them.
+ */
+const lines = (socket: Socket) => createInterface({ input: socket }).on('error', () => {});
+
 export const askVat = (
   dataDir: string,
   cmd: string,
@@ -22,8 +28,11 @@ export const askVat = (
     const socket = createConnection(consolePath(dataDir));
     socket.on('error', (error: NodeJS.ErrnoException) => reject(noVat(dataDir, error)));
     socket.once('connect', () => {
-      // Read only once connected: readline re-emits a socket's connect error as its own.
-      createInterface({ input: socket }).once('line', line => {
+      // A vat that stops before it answers closes the socket: no answer is coming.
+      socket.once('close', () =>
+        reject(Error(`[no-vat] the vat of ${dataDir} stopped before it answered`)),
+      );
+      lines(socket).once('line', line => {
         socket.end();
         const answer = JSON.parse(line) as { ok: boolean; result?: unknown; error?: string };
         if (answer.ok) resolve(answer.result);
@@ -51,7 +60,7 @@ export const watchVat = (
       let ended: (why: string | undefined) => void = () => {};
       const endedP = new Promise<string | undefined>(r => (ended = r));
       socket.once('close', () => ended(undefined));
-      createInterface({ input: socket }).on('line', line => {
+      lines(socket).on('line', line => {
         const message = JSON.parse(line) as { event?: unknown; ok?: boolean; error?: string };
         if ('event' in message) onEvent(message.event);
         else ended(message.ok ? undefined : message.error);

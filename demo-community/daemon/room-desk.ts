@@ -10,7 +10,9 @@ import {
   createModeratedRoom,
   createRoom,
   joinRoom,
+  checkRuleset,
   type ModeratedMember,
+  type ModeratedRoom,
 } from '../../moderation/index.js';
 import type { Vat } from '../../vat/index.js';
 import type { Handler } from './console-server.js';
@@ -110,7 +112,7 @@ export const makeRoomDesk = (vat: Vat) => {
     'SELECT n, json FROM desk_receipts WHERE room = ?',
   );
   const rewriteReceipt = db.prepare('UPDATE desk_receipts SET json = ? WHERE n = ?');
-  const hosted = new Map<string, Room>();
+  const hosted = new Map<string, Room | ModeratedRoom>();
   const joined = new Map<string, Joined>();
   const waiting = makeWaitingRooms();
 
@@ -248,6 +250,29 @@ export const makeRoomDesk = (vat: Vat) => {
       `[muted] You are muted in this room${until}${self.muteReason ? ` — ${self.muteReason}` : ''}. Your line was not sent.`,
     );
   };
+  /** A hosted room by id, or by its name. */
+  const findHosted = (which: unknown) => {
+    const key = textArg(which, 'the room');
+    const room = hosted.get(key) ?? [...hosted.values()].find(r => r.room.startsWith(`${key}~`));
+    if (!room)
+      throw Error(
+        `[not-host] this vat hosts no room ${JSON.stringify(key)}: only a room's host sets its rules; see: stoa rooms`,
+      );
+    return room;
+  };
+  /**
+   * Replaces a hosted room's ruleset the logged way: a room with a moderation
+   * service has the service log it first (its enforcer then applies it);
+   * without one, the host signs it into the room's state, where every member
+   * reads it.
+   */
+  const setRules = async (room: Room | ModeratedRoom, ruleset: unknown) => {
+    checkRuleset(ruleset); // before anything is sent: the old ruleset stays
+    const rules = harden(ruleset as Record<string, unknown>);
+    if ('setRuleset' in room) return { logEntry: (await room.setRuleset(rules)).index };
+    await room.admin.setRuleset(rules);
+    return {};
+  };
   /** A joined room by id, or by the name its host gave it. */
   const find = (which: unknown) => {
     const key = textArg(which, 'the room');
@@ -295,6 +320,13 @@ export const makeRoomDesk = (vat: Vat) => {
       if (typeof name !== 'string' || !name.trim()) throw Error('[usage] a room needs a name');
       const room = await host(name.trim(), typeof moderation === 'string' ? moderation : '');
       return { room: room.room, invite: room.invite };
+    },
+    /** The ruleset of a room this vat hosts; with `ruleset`, replaces it first (setRules). */
+    'room.rules': async ({ room, ruleset }) => {
+      const hostedRoom = findHosted(room);
+      const logged = ruleset === undefined ? {} : await setRules(hostedRoom, ruleset);
+      const { rulesetHash, state } = hostedRoom.snapshot();
+      return { room: hostedRoom.room, ruleset: state.ruleset, rulesetHash, ...logged };
     },
     'room.join': async ({ invite, name }) => {
       if (typeof invite !== 'string' || !invite.trim())

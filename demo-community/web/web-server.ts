@@ -1,5 +1,6 @@
 // demo-community/web/web-server.ts: a vat's web page, on 127.0.0.1 only,
-// behind a random token made at each start. Everything (the page, its script,
+// behind a token (given, so that a bookmark outlives a restart, or random for
+// this start). Everything (the page, its script,
 // its WebSocket) lives under /TOKEN/; any other path is a bare 404. The page
 // talks to its vat over the WebSocket with the console's commands (the same
 // handlers `stoa` uses over console.sock):
@@ -9,13 +10,14 @@
 // Requests must name this server as their Host (a page on another site that
 // rebinds its DNS name to 127.0.0.1 cannot talk to it) and the WebSocket's
 // Origin must be this server.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { answer, readRequest, type Handler } from '../daemon/console-server.js';
+import { makeWebToken } from './web-address.js';
 
 export type WebPage = 'participant' | 'dashboard';
 
@@ -27,11 +29,16 @@ export interface WebServerOptions {
   title: string;
   /** Default 0: any free port. */
   port?: number;
+  /** The token in the page's path; default: a random one for this start. */
+  token?: string;
 }
 
 export interface WebServer {
   /** The page's address, token included: give it only to the vat's owner. */
   readonly url: string;
+  readonly port: number;
+  /** Serves under `token` from now on: the old address is a 404 and its open pages are cut off. */
+  setToken(token: string): void;
   close(): Promise<void>;
 }
 
@@ -74,9 +81,9 @@ export const serveWeb = async ({
   handlers,
   title,
   port = 0,
+  token = makeWebToken(),
 }: WebServerOptions): Promise<WebServer> => {
-  const token = randomBytes(24).toString('base64url');
-  const prefix = `/${token}/`;
+  let prefix = `/${token}/`;
   const assets: Record<string, { type: string; body: Buffer }> = {
     '': { type: 'text/html; charset=utf-8', body: Buffer.from(pageHtml(page, title)) },
     [`${page}.js`]: { type: 'text/javascript; charset=utf-8', body: uiFile(`${page}.js`) },
@@ -157,7 +164,14 @@ export const serveWeb = async ({
   if (!address || typeof address === 'string') throw Error('[web] the page server has no port');
   origin = `http://127.0.0.1:${address.port}`;
   return harden({
-    url: `${origin}${prefix}`,
+    get url() {
+      return `${origin}${prefix}`;
+    },
+    port: address.port,
+    setToken(next: string) {
+      prefix = `/${next}/`;
+      for (const ws of sockets.clients) ws.terminate();
+    },
     close: () =>
       new Promise<void>(resolve => {
         for (const ws of sockets.clients) ws.terminate();

@@ -137,7 +137,18 @@ const deskOf = async (dir: string) => {
   return { vat, desk, handlers };
 };
 /** The argument names the room desk's commands read. */
-const DESK_ARGS = ['room', 'text', 'to', 'name', 'ids', 'limit', 'invite', 'category', 'note'];
+const DESK_ARGS = [
+  'room',
+  'text',
+  'to',
+  'name',
+  'ids',
+  'limit',
+  'invite',
+  'category',
+  'note',
+  'ruleset',
+];
 
 /** A command line for `names`: args named from `keys`, valued edgy JSON or one of `known` (real ids, so deep paths are reached). */
 export const commandArb = (names: string[], keys: string[] = DESK_ARGS, known: unknown[] = []) =>

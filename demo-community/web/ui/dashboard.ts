@@ -593,16 +593,20 @@ const start = async (vat: Connection) => {
     ),
   );
   vat.onLost(() => {
-    status.textContent = 'Lost the line to the auditor vat. Reload to reconnect.';
+    status.textContent = 'Reconnecting to the auditor vat… (is it still running?)';
     status.classList.add('error');
   });
-  await Promise.all([refreshQueue(), refreshLog()]);
+  const refresh = () => void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined);
   // The auditor's vat is told when the log grows (a new report, another auditor's decision).
-  await vat.watch(
-    'log.watch',
-    {},
-    () => void Promise.all([refreshQueue(), refreshLog()]).catch(() => undefined),
-  );
+  const watchLog = () => vat.watch('log.watch', {}, refresh);
+  vat.onBack(() => {
+    status.textContent = '';
+    status.classList.remove('error');
+    refresh();
+    void watchLog().catch(() => undefined); // the watch ended with the line
+  });
+  await Promise.all([refreshQueue(), refreshLog()]);
+  await watchLog();
 };
 
 connect().then(start, (error: Error) => {

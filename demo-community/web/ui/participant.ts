@@ -388,8 +388,14 @@ const start = async (vat: Connection) => {
     ),
   );
   vat.onLost(() => {
-    status.textContent = 'Lost the line to your vat: is it still running? Reload to reconnect.';
+    status.textContent = 'Reconnecting to your vat… (is it still running?)';
     status.classList.add('error');
+  });
+  vat.onBack(() => {
+    status.textContent = '';
+    status.classList.remove('error');
+    // The watch ended with the line; if it drops again, the next onBack retries.
+    void (current ? choose(current) : refreshRooms()).catch(() => undefined);
   });
   const rooms = await refreshRooms();
   const first =
