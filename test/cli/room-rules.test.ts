@@ -61,27 +61,27 @@ test('the host edits the ruleset rule by rule or as a whole; bad input changes n
     [
       rules('--set', join(dir, 'broken.json')),
       1,
-      `[bad-ruleset] ${join(dir, 'broken.json')} is not JSON (`,
+      `${join(dir, 'broken.json')} is not JSON (`,
     ],
     [
       rules('--set', join(dir, 'none.json')),
       1,
-      `[bad-ruleset] cannot read ${join(dir, 'none.json')}: ENOENT; ${unchanged}`,
+      `cannot read ${join(dir, 'none.json')}: ENOENT; ${unchanged}`,
     ],
     [
       rules('--rule', 'y', '--action', 'shout', '--keywords', 'a'),
       1,
-      `[bad-ruleset] rule "y": action is warn, hide, hold or auto-report; ${unchanged} (the format: stoa room rules --help)`,
+      `rule "y": action is warn, hide, hold or auto-report; ${unchanged} (the format: stoa room rules --help)`,
     ],
     [
       rules('--rule', 'y', '--action', 'warn'),
       1,
-      `[bad-ruleset] rule "y" matches nothing (keywords, regex or preset); ${unchanged}`,
+      `rule "y" matches nothing (keywords, regex or preset); ${unchanged}`,
     ],
     [
       rules('--remove', 'nope'),
       1,
-      `[unknown-rule] ${before.room} has no rule "nope" (its rules: "x"); ${unchanged}`,
+      `${before.room} has no rule "nope" (its rules: "x"); ${unchanged}`,
     ],
     [rules('--keywords', 'a'), 2, '--keywords describes a rule: name it with --rule ID'],
     [rules('--rule', 'y'), 2, '--rule ID needs --action warn, hide, hold or auto-report'],
@@ -93,7 +93,7 @@ test('the host edits the ruleset rule by rule or as a whole; bad input changes n
     [
       ['room', 'rules', 'elsewhere', '--data', dir],
       1,
-      '[not-host] this vat hosts no room "elsewhere": only a room\'s host sets its rules; see: stoa rooms',
+      'this vat hosts no room "elsewhere": only a room\'s host sets its rules; see: stoa rooms',
     ],
   ];
   for (const [args, code, says] of refusals) {
