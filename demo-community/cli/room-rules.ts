@@ -64,7 +64,7 @@ const edited = (current: Partial<Ruleset>, flags: Flags, room: string): unknown 
   if (flags.remove !== undefined) {
     if (!rules.some(r => r.id === flags.remove))
       throw Error(
-        `[unknown-rule] ${room} has no rule ${JSON.stringify(flags.remove)} (its rules: ${rules.map(r => JSON.stringify(r.id)).join(', ') || 'none'}); ${UNCHANGED}`,
+        `[unknown-rule] room ${JSON.stringify(room.split('~')[0])} has no rule ${JSON.stringify(flags.remove)} (its rules: ${rules.map(r => JSON.stringify(r.id)).join(', ') || 'none'}); ${UNCHANGED}`,
       );
     return { ...current, rules: rules.filter(r => r.id !== flags.remove) };
   }

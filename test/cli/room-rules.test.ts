@@ -81,7 +81,7 @@ test('the host edits the ruleset rule by rule or as a whole; bad input changes n
     [
       rules('--remove', 'nope'),
       1,
-      `${before.room} has no rule "nope" (its rules: "x"); ${unchanged}`,
+      `room "lobby" has no rule "nope" (its rules: "x"); ${unchanged}`,
     ],
     [rules('--keywords', 'a'), 2, '--keywords describes a rule: name it with --rule ID'],
     [rules('--rule', 'y'), 2, '--rule ID needs --action warn, hide, hold or auto-report'],
