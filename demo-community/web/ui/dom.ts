@@ -34,8 +34,32 @@ export const show = (parent: Element, ...children: Child[]) => {
   append(parent, ...children);
 };
 
-export const time = (ts: number) =>
-  new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const sameDay = (a: Date, b: Date) =>
+  a.getFullYear() === b.getFullYear() &&
+  a.getMonth() === b.getMonth() &&
+  a.getDate() === b.getDate();
+
+/** A moment as a reader scans it: the clock alone today, the day too on other days (and the year in other years). */
+export const time = (ts: number) => {
+  const at = new Date(ts);
+  const now = new Date();
+  const clock = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (sameDay(at, now)) return clock;
+  const day = at.toLocaleDateString([], {
+    day: 'numeric',
+    month: 'short',
+    ...(at.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  });
+  return `${day} ${clock}`;
+};
+
+/** A <time> showing `time(ts)`, the full date and time in its datetime and title (a tooltip). */
+export const stamp = (ts: number) =>
+  h(
+    'time',
+    { datetime: new Date(ts).toISOString(), title: new Date(ts).toLocaleString() },
+    time(ts),
+  );
 
 /** A short form of a long id, for display. */
 export const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
