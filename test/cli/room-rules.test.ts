@@ -58,11 +58,7 @@ test('the host edits the ruleset rule by rule or as a whole; bad input changes n
   writeFileSync(join(dir, 'broken.json'), '{"rules": [');
   const unchanged = "the room's ruleset is unchanged";
   const refusals: Array<[string[], number, string]> = [
-    [
-      rules('--set', join(dir, 'broken.json')),
-      1,
-      `${join(dir, 'broken.json')} is not JSON (`,
-    ],
+    [rules('--set', join(dir, 'broken.json')), 1, `${join(dir, 'broken.json')} is not JSON (`],
     [
       rules('--set', join(dir, 'none.json')),
       1,

@@ -88,7 +88,7 @@ test('participants chat, report and are kicked through their pages; the auditor 
   t.regex(
     // biome-ignore lint/performance/useDomNodeTextContent: a playwright locator: the text as the page shows it
     await bob!.getByTestId('report-result').innerText(),
-    /^Sent: verified, case \S+, log entry \d+ of \d+/,
+    /^Received and checked: every signature holds; no decision yet\.\s+Details/,
   );
   t.true(
     (await bob!.getByTestId('receipt').count()) >= 2,

@@ -3,7 +3,9 @@
 // open page without polling; a whisper in the evidence is marked private;
 // "Review…" shows exactly what will be signed, Cancel signs nothing; mute
 // for 2h, unmute and dismiss are logged, and the log says who did what to
-// whom. Screenshots: test-artifacts/web/.
+// whom; the room shows the mute as one line, alice's page says until when
+// and why and refuses her line in those words; bob's receipt tells the
+// outcome. Screenshots: test-artifacts/web/.
 // playwright-core uses AsyncLocalStorage: see community-web.test.ts.
 import '@endo/init/debug-async-hooks.js';
 import test from '@endo/ses-ava/prepare-endo.js';
@@ -34,8 +36,8 @@ test('the dashboard shows case status, confirms before signing, and is told of n
       .map(l => new RegExp(`^  ${who} +(http://127\\.0\\.0\\.1:\\d+/[\\w-]+/)$`).exec(l)?.[1])
       .find(Boolean)!;
   const browser = await launchChromium(t);
-  const [dashboard, bob] = await Promise.all(
-    ['auditor', 'bob'].map(who => openPage(t, browser, url(who))),
+  const [dashboard, bob, alice] = await Promise.all(
+    ['auditor', 'bob', 'alice'].map(who => openPage(t, browser, url(who))),
   );
   const dash = dashboard!;
 
@@ -91,6 +93,39 @@ test('the dashboard shows case status, confirms before signing, and is told of n
     .filter({ hasText: /ana muted alice for 2 h — whispering spam/ })
     .waitFor();
   await dash.locator('h2 [data-testid=case-status][data-status=acted]').waitFor();
+  // The room is told, in one line from the signed roster change; alice is told until when and why.
+  const untilTime = /until (\d\d:\d\d|\d+ \w{3} \d\d:\d\d)/.source;
+  for (const page of [alice!, bob!])
+    await page
+      .getByTestId('notice')
+      .filter({ hasText: new RegExp(`(alice was|You were) muted ${untilTime} — whispering spam`) })
+      .first()
+      .waitFor();
+  await alice!
+    .getByTestId('muted')
+    .getByText(new RegExp(`^You are muted ${untilTime} — whispering spam \\(case `))
+    .waitFor();
+  await alice!.getByTestId('say-text').fill('let me explain');
+  await alice!.getByTestId('say-send').click();
+  await alice!
+    .getByTestId('send-note')
+    .getByText(new RegExp(`^You are muted in this room ${untilTime} — whispering spam`))
+    .waitFor();
+  t.is(
+    await alice!.getByTestId('send-note').locator('details').getAttribute('data-code'),
+    'muted',
+    'the code is kept under Details',
+  );
+  t.is(
+    await alice!.getByTestId('say-text').inputValue(),
+    'let me explain',
+    'the line is given back',
+  );
+  await bob!
+    .getByTestId('receipt')
+    .filter({ hasText: 'The moderators muted alice for 2 h — whispering spam' })
+    .waitFor();
+  await keepScreenshot(alice!, 'participant-muted');
   await dash.getByTestId('action').selectOption('unmute');
   await dash.getByTestId('reason').fill('she explained');
   await dash.getByTestId('act-send').click();

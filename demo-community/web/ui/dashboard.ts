@@ -6,7 +6,7 @@
 // reasons); the audit log and its signed checkpoint on the right.
 import { connect, type Connection } from './connection.js';
 import { decisionPhrase } from '../../daemon/desk-words.js';
-import { guarded, h, show, short, time } from './dom.js';
+import { guarded, h, said, show, short, stamp, time } from './dom.js';
 
 interface CaseSummary {
   caseId: string;
@@ -195,7 +195,7 @@ const start = async (vat: Connection) => {
             { value: e.index, 'data-testid': 'log-entry', 'data-kind': e.kind },
             h('b', {}, e.kind),
             ` ${logWords(e.kind, JSON.parse(e.body))} `,
-            h('time', {}, time(e.createdAt)),
+            stamp(e.createdAt),
           ),
         ),
     );
@@ -260,7 +260,7 @@ const start = async (vat: Connection) => {
               },
               item.ok ? '✓' : '✗',
             ),
-            item.ts ? h('time', {}, time(item.ts)) : null,
+            item.ts ? stamp(item.ts) : null,
             h('b', {}, item.author ? nameOf(item.author) : '?'),
             item.to
               ? h(
@@ -332,8 +332,10 @@ const start = async (vat: Connection) => {
       guarded(result, async () => {
         confirm.hidden = true;
         const receipt = await vat.ask<{ index: number }>('act', asked);
-        result.textContent = `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt and shows it to its members.`;
-        result.classList.add('done');
+        said(
+          result,
+          `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt and shows it to its members.`,
+        );
         await openCase(c.caseId);
       });
     return h(
@@ -407,7 +409,7 @@ const start = async (vat: Connection) => {
               caseId: c.caseId,
               reason: reason.value,
             });
-            result.textContent = `Dismissed; logged as entry ${receipt.index}.`;
+            said(result, `Dismissed; logged as entry ${receipt.index}. The reporters are told.`);
             await openCase(c.caseId);
           });
         },
@@ -476,11 +478,7 @@ const start = async (vat: Connection) => {
                             { class: 'muted' },
                             `${nameOf(g.author)}'s lines, from ${nameOf(g.witness)}'s window:`,
                           ),
-                          h(
-                            'ol',
-                            {},
-                            ...g.lines.map(l => h('li', {}, h('time', {}, time(l.ts)), l.text)),
-                          ),
+                          h('ol', {}, ...g.lines.map(l => h('li', {}, stamp(l.ts), l.text))),
                         ),
                       )
                     : [
@@ -513,7 +511,7 @@ const start = async (vat: Connection) => {
               h(
                 'li',
                 {},
-                h('time', {}, time(a.ts)),
+                stamp(a.ts),
                 ` ${a.auditor} ${decisionPhrase(a.action, nameOf(a.target ?? ''), a.durationMs)} — ${a.reason}`,
               ),
             ),
@@ -533,7 +531,7 @@ const start = async (vat: Connection) => {
                 note: noteText.value,
               });
               noteText.value = '';
-              noteOut.textContent = `Note logged as entry ${receipt.index}.`;
+              said(noteOut, `Note logged as entry ${receipt.index}.`);
               await refreshLog();
             });
           },

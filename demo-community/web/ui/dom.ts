@@ -64,14 +64,44 @@ export const stamp = (ts: number) =>
 /** A short form of a long id, for display. */
 export const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
 
-/** Runs `work`, showing its failure in `where` (a one-line error, as the CLI prints it). */
+/** The `[code]` an error message starts with, and the sentence after it (as the CLI splits them). */
+const splitCode = (message: string) => {
+  const found = /^\[([a-z][a-z0-9-]*)\] ?/.exec(message);
+  return found
+    ? { code: found[1], sentence: message.slice(found[0].length) }
+    : { sentence: message };
+};
+
+/**
+ * Runs `work`, showing its failure in `where`: the sentence for the reader,
+ * the whole message with its `[code]` under "Details" (for a bug report).
+ */
 export const guarded = async (where: Element, work: () => Promise<unknown>) => {
   try {
     where.textContent = '';
-    where.classList.remove('error');
+    where.classList.remove('error', 'done');
     await work();
   } catch (error) {
-    where.textContent = (error as Error).message;
+    const message = (error as Error).message;
+    const { code, sentence } = splitCode(message);
+    show(
+      where,
+      sentence.charAt(0).toUpperCase() + sentence.slice(1),
+      code
+        ? h(
+            'details',
+            { class: 'error-details', 'data-code': code },
+            h('summary', {}, 'Details'),
+            message,
+          )
+        : null,
+    );
     where.classList.add('error');
   }
+};
+
+/** Says that something worked: in the colour of success, not of a warning. */
+export const said = (where: Element, text: string) => {
+  where.textContent = text;
+  where.classList.add('done');
 };

@@ -5,7 +5,8 @@
 // on the right. On a narrow screen it is one column: the rooms and the people
 // are drawers above the chat, each opened by its button.
 import { connect, type Connection } from './connection.js';
-import { guarded, h, show, stamp } from './dom.js';
+import { clockWords, receiptWords } from '../../daemon/desk-words.js';
+import { guarded, h, said, show, stamp } from './dom.js';
 import type {
   DeskLine as Line,
   DeskMember as Member,
@@ -62,8 +63,22 @@ const lineClass = (line: Line, mention: boolean) =>
     .filter(Boolean)
     .join(' ');
 
+/** What moderation did (from the signed roster change) or decided on your report: a line of its own. */
+const noticeView = (line: Line) =>
+  h(
+    'li',
+    {
+      class: 'line notice',
+      'data-testid': 'notice',
+      'data-what': line.notice?.what ?? line.outcome?.action,
+    },
+    stamp(line.ts),
+    h('span', { class: 'text' }, line.text),
+  );
+
 /** One chat line; `me` is this member's name in the room (its mentions stand out). */
 const lineView = (line: Line, me: string | undefined, report: (line: Line) => void) => {
+  if (line.notice || line.outcome) return noticeView(line);
   const chat = !line.mine && !line.hiddenBy && !line.notice && !line.outcome;
   const mention = chat && mentions(line.text, me);
   return h(
@@ -127,10 +142,16 @@ const drawer = (pane: HTMLElement, testId: string, ...label: Array<Node | string
   return { toggle, setOpen };
 };
 
-const describeReceipt = (r: Receipt) =>
-  r.error
-    ? `not delivered: ${r.error}`
-    : `${r.verdict ?? 'sent'}${r.caseId ? `, case ${r.caseId}` : ''}${r.receipt ? `, log entry ${r.receipt.index} of ${r.receipt.size} (root ${r.receipt.root.slice(0, 12)}…)` : ''}`;
+/** Where the report is kept, for a bug report or an auditor: not what a reader needs first. */
+const receiptDetails = (r: Receipt) =>
+  r.caseId || r.receipt
+    ? h(
+        'details',
+        { class: 'error-details' },
+        h('summary', {}, 'Details'),
+        `${r.caseId ? `case ${r.caseId}` : ''}${r.receipt ? `, moderation log entry ${r.receipt.index} of ${r.receipt.size}, root ${r.receipt.root}` : ''}`,
+      )
+    : null;
 
 const receiptView = (r: Receipt) =>
   h(
@@ -140,7 +161,8 @@ const receiptView = (r: Receipt) =>
     ` ${r.category} (${r.trigger === 'panic' ? 'you' : r.trigger})`,
     r.accused.length ? ` against ${r.accused.join(', ')}` : '',
     h('br'),
-    describeReceipt(r),
+    receiptWords(r),
+    receiptDetails(r),
   );
 
 const start = async (vat: Connection) => {
@@ -151,6 +173,7 @@ const start = async (vat: Connection) => {
   const title = h('h2', { 'data-testid': 'room-title' }, 'No room chosen');
   const hostState = h('p', { class: 'muted', 'data-testid': 'host-state' });
   const banner = h('p', { class: 'banner', 'data-testid': 'removed', hidden: true });
+  const muteBanner = h('p', { class: 'mute-banner', 'data-testid': 'muted', hidden: true });
   const messages = h('ol', {
     class: 'messages',
     'data-testid': 'messages',
@@ -293,7 +316,8 @@ const start = async (vat: Connection) => {
       category,
       note,
     });
-    result.textContent = `Sent: ${describeReceipt(receipt)}`;
+    said(result, receiptWords(receipt));
+    result.append(receiptDetails(receipt) ?? '');
     await refreshReceipts();
   };
   const openReport = (line: Line) => {
@@ -399,10 +423,19 @@ const start = async (vat: Connection) => {
     banner.textContent = state.removed ? `You were removed from this room: ${state.removed}` : '';
     setSayEnabled(!state.removed);
   };
+  /** Your own mute, until when and why: a line you send meanwhile is refused with the same words. */
+  const showMuted = (state: Watched) => {
+    const self = state.members.find(m => m.self);
+    muteBanner.hidden = !self?.muted;
+    muteBanner.textContent = self?.muted
+      ? `You are muted${self.mutedUntil ? ` until ${clockWords(self.mutedUntil)}` : ''}${self.muteReason ? ` — ${self.muteReason}` : ''}. Your lines are not sent until the mute ends.`
+      : '';
+  };
   const showRoomState = (state: Watched) => {
     showRoster(state);
     showHost(state);
     showRemoved(state);
+    showMuted(state);
   };
 
   const refreshReceipts = async () => {
@@ -419,6 +452,7 @@ const start = async (vat: Connection) => {
     const here = room === current;
     if (event.type === 'message') {
       if (here) addLine(event.line);
+      if (here && event.line.outcome) void refreshReceipts();
       else if (!event.line.mine) {
         state.unread++;
         showRooms();
@@ -482,7 +516,74 @@ const start = async (vat: Connection) => {
         },
         'copy invite',
       ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'small',
+          'data-testid': 'rules-open',
+          onclick: () => void openRules(r.room),
+        },
+        'rules',
+      ),
     );
+
+  /** The ruleset of a room this vat hosts, edited as JSON (docs/protocol.md §9) and set the logged way. */
+  const rulesPanel = h('div', { class: 'rules-panel', 'data-testid': 'rules-panel', hidden: true });
+  const openRules = async (room: string) => {
+    const current = await vat.ask<{ ruleset: unknown }>('room.rules', { room });
+    const edit = h('textarea', {
+      rows: 8,
+      'data-testid': 'rules-text',
+      'aria-label': `The rules of ${roomName(room)}, as JSON`,
+    });
+    edit.value = JSON.stringify(current.ruleset, null, 2);
+    const result = h('p', { class: 'note', 'data-testid': 'rules-result' });
+    const save = async () => {
+      let ruleset: unknown;
+      try {
+        ruleset = JSON.parse(edit.value);
+      } catch (error) {
+        throw Error(
+          `[bad-ruleset] the rules are not JSON (${(error as Error).message}); fix them and save again: nothing was changed`,
+        );
+      }
+      const done = await vat.ask<{ logEntry?: number }>('room.rules', { room, ruleset });
+      said(
+        result,
+        done.logEntry === undefined
+          ? 'Saved: signed into the room; every member applies them now.'
+          : `Saved: logged by the moderation service (entry ${done.logEntry}), then applied by the room.`,
+      );
+    };
+    rulesPanel.hidden = false;
+    show(
+      rulesPanel,
+      h('h3', {}, `Rules of ${roomName(room)}`),
+      h(
+        'p',
+        { class: 'muted' },
+        'Each rule: an id, an action (warn, hide, hold or auto-report), and keywords, a regex or a preset. See stoa room rules --help.',
+      ),
+      edit,
+      h(
+        'div',
+        { class: 'buttons' },
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-testid': 'rules-save',
+            onclick: () => void guarded(result, save),
+          },
+          'Save rules',
+        ),
+        h('button', { type: 'button', onclick: () => (rulesPanel.hidden = true) }, 'Close'),
+      ),
+      result,
+    );
+    edit.focus();
+  };
   const showRooms = () => {
     show(
       roomList,
@@ -553,7 +654,7 @@ const start = async (vat: Connection) => {
     const made = await vat.ask<{ invite: string }>('room.create', { name: createName.value });
     createName.value = '';
     await refreshRooms();
-    formNote.textContent = `Created. Invite (a secret; share it with those you invite): ${made.invite}`;
+    said(formNote, `Created. Invite (a secret; share it with those you invite): ${made.invite}`);
   };
   const submitted = (work: () => Promise<void>) => (event: Event) => {
     event.preventDefault();
@@ -580,6 +681,7 @@ const start = async (vat: Connection) => {
       h('button', { type: 'submit', 'data-testid': 'create-send' }, 'Create'),
     ),
     formNote,
+    rulesPanel,
   );
   show(sidePane, h('h2', {}, 'In the room'), roster, h('h2', {}, 'Your reports'), receipts);
   show(
@@ -607,6 +709,7 @@ const start = async (vat: Connection) => {
         title,
         hostState,
         banner,
+        muteBanner,
         h('div', { class: 'chat' }, messages, newBelow),
         whisperNote,
         sayForm,
