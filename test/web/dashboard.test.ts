@@ -89,6 +89,10 @@ test('the dashboard shows case status, confirms before signing, and is told of n
   await dash.getByTestId('act-send').click();
   await dash.getByTestId('act-confirm').click();
   await dash
+    .getByTestId('act-result')
+    .getByText(/^Signed by your vat and logged as entry \d+/)
+    .waitFor();
+  await dash
     .getByTestId('log-entry')
     .filter({ hasText: /ana muted alice for 2 h — whispering spam/ })
     .waitFor();
@@ -125,6 +129,11 @@ test('the dashboard shows case status, confirms before signing, and is told of n
     .getByTestId('receipt')
     .filter({ hasText: 'The moderators muted alice for 2 h — whispering spam' })
     .waitFor();
+  t.is(
+    await alice!.getByTestId('rooms').getByTestId('unread').count(),
+    0,
+    'lines of the room on screen are not counted unread',
+  );
   await keepScreenshot(alice!, 'participant-muted');
   await dash.getByTestId('action').selectOption('unmute');
   await dash.getByTestId('reason').fill('she explained');
@@ -138,6 +147,10 @@ test('the dashboard shows case status, confirms before signing, and is told of n
   await dash.getByTestId('dismiss-reason').fill('a misunderstanding');
   await dash.getByTestId('dismiss-send').click();
   await dash.locator('h2 [data-testid=case-status][data-status=dismissed]').waitFor();
+  await dash
+    .getByTestId('dismiss-result')
+    .getByText(/^Dismissed; logged as entry \d+/)
+    .waitFor();
   await dash
     .getByTestId('log-entry')
     .filter({ hasText: /ana closed case \S+ without action — a misunderstanding/ })

@@ -293,7 +293,7 @@ const start = async (vat: Connection) => {
     );
 
   /** Sanctions and their lifting: checked and shown in words and in full before the auditor's vat signs. */
-  const actionForm = (c: Case) => {
+  const actionForm = (c: Case, done?: string) => {
     const action = h(
       'select',
       { 'data-testid': 'action', 'aria-label': 'Action' },
@@ -321,6 +321,7 @@ const start = async (vat: Connection) => {
     });
     const confirm = h('div', { class: 'confirm', 'data-testid': 'confirm', hidden: true });
     const result = h('p', { class: 'note', 'data-testid': 'act-result' });
+    if (done) said(result, done);
     const request = () => ({
       caseId: c.caseId,
       action: action.value,
@@ -332,11 +333,10 @@ const start = async (vat: Connection) => {
       guarded(result, async () => {
         confirm.hidden = true;
         const receipt = await vat.ask<{ index: number }>('act', asked);
-        said(
-          result,
-          `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt and shows it to its members.`,
-        );
-        await openCase(c.caseId);
+        // The case is shown again (its status, its decisions): the new form says what was done.
+        await openCase(c.caseId, {
+          act: `Signed by your vat and logged as entry ${receipt.index}; the room applies it with that receipt and shows it to its members.`,
+        });
       });
     return h(
       'form',
@@ -389,7 +389,7 @@ const start = async (vat: Connection) => {
   };
 
   /** Closes the case without a sanction; the reason is logged and the reporters are told. */
-  const dismissForm = (c: Case) => {
+  const dismissForm = (c: Case, done?: string) => {
     const reason = h('textarea', {
       'data-testid': 'dismiss-reason',
       rows: 2,
@@ -398,6 +398,7 @@ const start = async (vat: Connection) => {
       placeholder: 'Why no action is needed (required; logged and told to the reporters)',
     });
     const result = h('p', { class: 'note', 'data-testid': 'dismiss-result' });
+    if (done) said(result, done);
     return h(
       'form',
       {
@@ -409,8 +410,9 @@ const start = async (vat: Connection) => {
               caseId: c.caseId,
               reason: reason.value,
             });
-            said(result, `Dismissed; logged as entry ${receipt.index}. The reporters are told.`);
-            await openCase(c.caseId);
+            await openCase(c.caseId, {
+              dismiss: `Dismissed; logged as entry ${receipt.index}. The reporters are told.`,
+            });
           });
         },
       },
@@ -421,7 +423,8 @@ const start = async (vat: Connection) => {
     );
   };
 
-  const openCase = async (caseId: string) => {
+  /** Shows a case; `done` is what the act or dismiss form just did, said again in the new form. */
+  const openCase = async (caseId: string, done: { act?: string; dismiss?: string } = {}) => {
     chosen = caseId;
     const c = await vat.ask<Case>('show', { caseId });
     Object.assign(names, c.names);
@@ -542,7 +545,7 @@ const start = async (vat: Connection) => {
       ),
       who.role === 'triage'
         ? h('p', { class: 'muted' }, 'Your capability is triage: it cannot act or dismiss.')
-        : h('div', { class: 'decide' }, actionForm(c), dismissForm(c)),
+        : h('div', { class: 'decide' }, actionForm(c, done.act), dismissForm(c, done.dismiss)),
     );
     await refreshQueue();
   };

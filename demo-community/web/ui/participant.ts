@@ -451,9 +451,10 @@ const start = async (vat: Connection) => {
   const onRoomEvent = (room: string, state: Watched, event: RoomEvent) => {
     const here = room === current;
     if (event.type === 'message') {
-      if (here) addLine(event.line);
-      if (here && event.line.outcome) void refreshReceipts();
-      else if (!event.line.mine) {
+      if (here) {
+        addLine(event.line);
+        if (event.line.outcome) void refreshReceipts(); // the receipt now carries the decision
+      } else if (!event.line.mine) {
         state.unread++;
         showRooms();
       }
