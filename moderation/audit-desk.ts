@@ -133,6 +133,13 @@ export const makeAuditDesk = (
     if (typeof value !== 'string' || !value) throw Error(`[usage] needs ${what}`);
     return value;
   };
+  /** A whole number ≥ 0 from the page (never Number(x): a client's object can carry its own valueOf). */
+  const count = (value: unknown, what: string, otherwise: number) => {
+    if (value === undefined || value === null) return otherwise;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw Error(`[usage] ${what} is a whole number, 0 or more`);
+    return value;
+  };
   /** Names by vat id, from every host-signed roster the service saw for each room of the queue. */
   const names = new Map<string, string>();
   const learnNames = async (rooms: Iterable<string>) => {
@@ -176,7 +183,7 @@ export const makeAuditDesk = (
       E(auditor).dismiss(str(caseId, 'a case id'), str(reason, 'a statement of reasons')),
     /** Streams `{ size }` each time the log grows, until the page goes away. */
     'log.watch': async ({ size = 0 }, stream, closed) => {
-      let seen = Number(size) || 0;
+      let seen = count(size, 'the log size seen', 0);
       let open = true;
       void closed.then(() => (open = false));
       while (open) {
@@ -189,7 +196,8 @@ export const makeAuditDesk = (
       }
       return null;
     },
-    log: async ({ from = 0, count = 50 }) => E(auditor).log(Number(from), Number(count)),
+    log: async ({ from, count: n }) =>
+      E(auditor).log(count(from, 'the first entry', 0), count(n, 'how many entries', 50)),
     checkpoint: async () => {
       const signed = await E(auditor).checkpoint();
       return { ...openCheckpoint(signed), signed: true };
