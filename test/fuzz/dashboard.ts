@@ -7,7 +7,6 @@ import { E } from '@endo/far';
 import type fc from 'fast-check';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { serveWeb } from '../../demo-community/web/web-server.js';
 import { makeAuditDesk } from '../../moderation/audit-desk.js';
 import {
@@ -19,7 +18,7 @@ import {
 } from '../../moderation/index.js';
 import { startVat } from '../../vat/index.js';
 import type { Surface } from './decoders.js';
-import { commandArb, nextMessage, outcomeOf, scratch } from './network.js';
+import { commandArb, nextMessage, outcomeOf, pageSocket, scratch } from './network.js';
 
 const ARGS = [
   'caseId',
@@ -74,18 +73,7 @@ export const dashboardSurface = async (): Promise<Surface> => {
     join(dir, 'checkpoint.json'),
   );
   const web = await serveWeb({ page: 'dashboard', title: 'fuzz', handlers });
-  const origin = new URL(web.url).origin;
-  let ws: WebSocket | undefined;
-  const socket = async () => {
-    if (ws && ws.readyState === ws.OPEN) return ws;
-    ws = new WebSocket(`${web.url.replace('http:', 'ws:')}ws`, { origin });
-    ws.on('error', () => {});
-    await new Promise((resolve, reject) => {
-      ws!.once('open', resolve);
-      ws!.once('error', reject);
-    });
-    return ws;
-  };
+  const { socket, close: closeSocket } = pageSocket(web.url);
   const ask = async (message: string) => {
     const open = await socket();
     open.send(message);
@@ -97,7 +85,7 @@ export const dashboardSurface = async (): Promise<Surface> => {
     run: async message => outcomeOf(await ask(message as string)),
     alive: async () => (await ask(JSON.stringify({ id: 1, cmd: 'list', args: {} }))).ok === true,
     async close() {
-      ws?.terminate();
+      closeSocket();
       await web.close();
       await setting.close();
       rmSync(dir, { recursive: true, force: true });

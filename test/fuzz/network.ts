@@ -179,20 +179,12 @@ export const commandArb = (names: string[], keys: string[] = DESK_ARGS, known: u
 export const outcomeOf = (reply: { ok?: boolean; error?: string }) =>
   reply.ok ? 'accepted' : codeOf(Error(reply.error));
 
-export const nextMessage = (ws: WebSocket) =>
-  new Promise<unknown>(resolve => ws.once('message', data => resolve(data)));
-
-export const pageSurfaces = async (): Promise<Surface[]> => {
-  const dir = scratch();
-  const { vat, desk, handlers } = await deskOf(dir);
-  const web = await serveWeb({ page: 'participant', title: 'fuzz', handlers });
-  const origin = new URL(web.url).origin;
-  const { host, port } = new URL(web.url);
-  const token = new URL(web.url).pathname.split('/')[1]!;
+/** The page's WebSocket under `url` (with its Origin), opened again when it closed. */
+export const pageSocket = (url: string) => {
   let ws: WebSocket | undefined;
   const socket = async () => {
-    if (ws?.readyState === ws?.OPEN && ws) return ws;
-    ws = new WebSocket(`${web.url.replace('http:', 'ws:')}ws`, { origin });
+    if (ws && ws.readyState === ws.OPEN) return ws;
+    ws = new WebSocket(`${url.replace('http:', 'ws:')}ws`, { origin: new URL(url).origin });
     ws.on('error', () => {});
     await new Promise((resolve, reject) => {
       ws!.once('open', resolve);
@@ -200,6 +192,19 @@ export const pageSurfaces = async (): Promise<Surface[]> => {
     });
     return ws;
   };
+  return { socket, close: () => ws?.terminate() };
+};
+
+export const nextMessage = (ws: WebSocket) =>
+  new Promise<unknown>(resolve => ws.once('message', data => resolve(data)));
+
+export const pageSurfaces = async (): Promise<Surface[]> => {
+  const dir = scratch();
+  const { vat, desk, handlers } = await deskOf(dir);
+  const web = await serveWeb({ page: 'participant', title: 'fuzz', handlers });
+  const { host, port } = new URL(web.url);
+  const token = new URL(web.url).pathname.split('/')[1]!;
+  const { socket, close: closeSocket } = pageSocket(web.url);
   const rawHttp = (method: string, path: string) =>
     new Promise<string>((resolve, reject) => {
       const conn = netConnect(Number(port), '127.0.0.1');
@@ -261,7 +266,7 @@ export const pageSurfaces = async (): Promise<Surface[]> => {
       return JSON.parse(String(data)).ok === true;
     },
     async close() {
-      ws?.terminate();
+      closeSocket();
       await web.close();
       desk.close();
       await vat.close();

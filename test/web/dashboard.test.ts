@@ -9,32 +9,13 @@
 // playwright-core uses AsyncLocalStorage: see community-web.test.ts.
 import '@endo/init/debug-async-hooks.js';
 import test from '@endo/ses-ava/prepare-endo.js';
-import { runCommunityDemo } from '../../demo-community/community-demo.js';
 import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
+import { startRunningDemo } from '../support/running-demo.js';
 
 test('the dashboard shows case status, confirms before signing, and is told of new reports', async t => {
-  let stop: () => void = () => {};
-  const until = new Promise<void>(resolve => (stop = resolve));
-  let running: () => void = () => {};
-  const ready = new Promise<void>(resolve => (running = resolve));
-  const lines: string[] = [];
-  const demo = runCommunityDemo({
-    exit: false,
-    until,
-    say: line => {
-      lines.push(line);
-      if (line.startsWith('the community keeps running')) running();
-    },
-  });
-  t.teardown(async () => {
-    stop();
-    await demo.catch(() => undefined);
-  });
-  await Promise.race([ready, demo.then(() => Promise.reject(Error('the demo ended early')))]);
-  const url = (who: string) =>
-    lines
-      .map(l => new RegExp(`^  ${who} +(http://127\\.0\\.0\\.1:\\d+/[\\w-]+/)$`).exec(l)?.[1])
-      .find(Boolean)!;
+  const demo = await startRunningDemo();
+  t.teardown(() => demo.stop());
+  const { url } = demo;
   const browser = await launchChromium(t);
   const [dashboard, bob, alice] = await Promise.all(
     ['auditor', 'bob', 'alice'].map(who => openPage(t, browser, url(who))),

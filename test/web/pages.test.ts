@@ -11,9 +11,9 @@
 import '@endo/init/debug-async-hooks.js';
 import test from '@endo/ses-ava/prepare-endo.js';
 import type { Page } from 'playwright-core';
-import { runCommunityDemo } from '../../demo-community/community-demo.js';
 import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
 import { lowContrast } from '../support/contrast.js';
+import { startRunningDemo, type RunningDemo } from '../support/running-demo.js';
 
 /** A phone, half a laptop's screen, a laptop. */
 const SIZES = [
@@ -24,33 +24,13 @@ const SIZES = [
 /** Enough for a reader to take a line in at a glance. */
 const READABLE_PX = 300;
 
-let stop: () => void = () => {};
-let demo: Promise<unknown> = Promise.resolve();
-let url: (who: string) => string = () => '';
+let demo: RunningDemo | undefined;
+const url = (who: string) => demo!.url(who);
 
 test.before(async () => {
-  const until = new Promise<void>(resolve => (stop = resolve));
-  let running: () => void = () => {};
-  const ready = new Promise<void>(resolve => (running = resolve));
-  const lines: string[] = [];
-  demo = runCommunityDemo({
-    exit: false,
-    until,
-    say: line => {
-      lines.push(line);
-      if (line.startsWith('the community keeps running')) running();
-    },
-  });
-  await Promise.race([ready, demo.then(() => Promise.reject(Error('the demo ended early')))]);
-  url = who =>
-    lines
-      .map(l => new RegExp(`^  ${who} +(http://127\\.0\\.0\\.1:\\d+/[\\w-]+/)$`).exec(l)?.[1])
-      .find(Boolean)!;
+  demo = await startRunningDemo();
 });
-test.after.always(async () => {
-  stop();
-  await demo.catch(() => undefined);
-});
+test.after.always(() => demo?.stop());
 
 const say = async (page: Page, text: string) => {
   await page.getByTestId('say-text').fill(text);
