@@ -60,6 +60,10 @@ test('the dashboard shows case status, confirms before signing, and is told of n
     durationMs: 7_200_000,
     reason: 'whispering spam',
   });
+  t.true(
+    await dash.getByTestId('confirm-json').evaluate(e => e.scrollWidth <= e.clientWidth),
+    'what will be signed wraps inside the case',
+  );
   await keepScreenshot(dash, 'dashboard-confirm');
   const before = await logged();
   await dash.getByTestId('confirm').getByRole('button', { name: 'Cancel' }).click();

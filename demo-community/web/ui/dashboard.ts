@@ -566,7 +566,11 @@ const start = async (vat: Connection) => {
         'aside',
         {},
         h('h2', {}, 'Queue'),
-        h('p', { class: 'muted' }, 'By priority: distinct members reporting.'),
+        h(
+          'p',
+          { class: 'muted' },
+          'Open cases first, then by priority: distinct members reporting.',
+        ),
         queue,
       ),
       casePane,
