@@ -1,9 +1,10 @@
 // demo-community/web/ui/dom.ts: building the page from data without HTML
 // strings. Every text goes in as a text node, so a chat line can never become
 // markup.
+import { splitCode } from '../../cli/error-code.js';
+
 type Child = Node | string | number | false | null | undefined;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
-
 /** An element: attributes (`on…` are listeners, `false`/`undefined` are left out), then children. */
 export const h = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -63,14 +64,6 @@ export const stamp = (ts: number) =>
 
 /** A short form of a long id, for display. */
 export const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
-
-/** The `[code]` an error message starts with, and the sentence after it (as the CLI splits them). */
-const splitCode = (message: string) => {
-  const found = /^\[([a-z][a-z0-9-]*)\] ?/.exec(message);
-  return found
-    ? { code: found[1], sentence: message.slice(found[0].length) }
-    : { sentence: message };
-};
 
 /**
  * Runs `work`, showing its failure in `where`: the sentence for the reader,
