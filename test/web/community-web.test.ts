@@ -3,11 +3,8 @@
 // line with the panic button and sees its receipt, the auditor sees the
 // verified report with a mark per line, kicks with a statement of reasons,
 // and alice's page says she was removed. Screenshots: test-artifacts/web/.
-// playwright-core uses AsyncLocalStorage, whose hooks would tag hardened
-// promises: this entry point installs Endo's async_hooks patch, then the same
-// lockdown ses-ava's would run.
-import '@endo/init/debug-async-hooks.js';
-import test from '@endo/ses-ava/prepare-endo.js';
+// The lockdown playwright-core needs comes first: see test/support/web-test.ts.
+import test from '../support/web-test.js';
 import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
 import { startRunningDemo } from '../support/running-demo.js';
 
@@ -81,8 +78,7 @@ test('participants chat, report and are kicked through their pages; the auditor 
   const dashboard = await openPage(t, browser, url('auditor'));
   await dashboard.getByTestId('whoami').getByText('auditor ana (act)').waitFor();
   const aliceCase = dashboard.getByTestId('case-item').filter({ hasText: 'alice in town-square' });
-  // By keyboard: a click on a case item now and then hangs in headless Chromium's scrollIntoViewIfNeeded.
-  await aliceCase.press('Enter');
+  await aliceCase.click();
   const evidence = dashboard.getByTestId('evidence');
   await evidence.first().waitFor();
   t.is(await evidence.first().getAttribute('data-verdict'), 'verified');

@@ -6,9 +6,8 @@
 // whom; the room shows the mute as one line, alice's page says until when
 // and why and refuses her line in those words; bob's receipt tells the
 // outcome. Screenshots: test-artifacts/web/.
-// playwright-core uses AsyncLocalStorage: see community-web.test.ts.
-import '@endo/init/debug-async-hooks.js';
-import test from '@endo/ses-ava/prepare-endo.js';
+// The lockdown playwright-core needs comes first: see test/support/web-test.ts.
+import test from '../support/web-test.js';
 import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
 import { startRunningDemo } from '../support/running-demo.js';
 
@@ -30,15 +29,20 @@ test('the dashboard shows case status, confirms before signing, and is told of n
     .filter({ hasText: /ana removed mallory from the room — insulting a member \(case / })
     .waitFor();
 
-  // Bob reports alice's whisper to him: the open dashboard is told, and shows it private.
+  // Bob reports alice's whisper to him: the open dashboard is told, and shows it private;
+  // a keyboard user's focus stays on the case it was on while the queue is drawn anew.
+  await malloryCase.focus();
+  const focusedCase = () =>
+    dash.evaluate(() => (document.activeElement as HTMLElement).dataset.case);
+  const malloryId = (await malloryCase.getAttribute('data-case')) ?? undefined;
   const whisper = bob!.getByTestId('line').filter({ hasText: 'want to start a book club?' });
   await whisper.getByTestId('report-line').click();
   await bob!.getByTestId('report-send').click();
   await bob!.getByTestId('report-result').getByText(/\S/).waitFor();
   const aliceCase = dash.getByTestId('case-item').filter({ hasText: 'alice in town-square' });
   await aliceCase.getByTestId('case-status').and(dash.locator('[data-status=open]')).waitFor();
-  // By keyboard: a click on a case item now and then hangs in headless Chromium's scrollIntoViewIfNeeded.
-  await aliceCase.press('Enter');
+  t.is(await focusedCase(), malloryId, 'focus stays on the case');
+  await aliceCase.click();
   await dash
     .getByTestId('item')
     .filter({ hasText: 'want to start a book club?' })

@@ -2,9 +2,8 @@
 // Chromium on a vat run by `stoa vat start`: the rules are shown as JSON,
 // saved through the same logged path as `stoa room rules`, and bad input is
 // refused in words (the code under Details) and changes nothing.
-// playwright-core uses AsyncLocalStorage: see community-web.test.ts.
-import '@endo/init/debug-async-hooks.js';
-import test from '@endo/ses-ava/prepare-endo.js';
+// The lockdown playwright-core needs comes first: see test/support/web-test.ts.
+import test from '../support/web-test.js';
 import { childVat, stoaJson, tempDir } from '../helpers.js';
 import { launchChromium, openPage } from '../support/chromium.js';
 

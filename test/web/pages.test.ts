@@ -5,11 +5,8 @@
 // (1280×800) without overlapping or widening the page, every key control
 // reachable by keyboard, and text contrast of 4.5:1 or more.
 // Screenshots: test-artifacts/web/.
-// playwright-core uses AsyncLocalStorage, whose hooks would tag hardened
-// promises: this entry point installs Endo's async_hooks patch, then the same
-// lockdown ses-ava's would run.
-import '@endo/init/debug-async-hooks.js';
-import test from '@endo/ses-ava/prepare-endo.js';
+// The lockdown playwright-core needs comes first: see test/support/web-test.ts.
+import test from '../support/web-test.js';
 import type { Page } from 'playwright-core';
 import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
 import { lowContrast } from '../support/contrast.js';

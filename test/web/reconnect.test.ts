@@ -2,9 +2,8 @@
 // back on the same port and token (as `stoa vat start` does with DIR/web.json),
 // and the page, left open in Chromium, says it is reconnecting, dials again by
 // itself and asks its vat again: the lines and the roster come back.
-// playwright-core uses AsyncLocalStorage: see community-web.test.ts.
-import '@endo/init/debug-async-hooks.js';
-import test from '@endo/ses-ava/prepare-endo.js';
+// The lockdown playwright-core needs comes first: see test/support/web-test.ts.
+import test from '../support/web-test.js';
 import type { Handler } from '../../demo-community/daemon/console-server.js';
 import { makeWebToken } from '../../demo-community/web/web-address.js';
 import { serveWeb } from '../../demo-community/web/web-server.js';

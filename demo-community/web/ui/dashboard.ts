@@ -139,6 +139,10 @@ const start = async (vat: Connection) => {
   const refreshQueue = async () => {
     const cases = await vat.ask<CaseSummary[]>('list');
     Object.assign(names, await vat.ask<Record<string, string>>('names'));
+    // The queue is drawn anew when a report arrives: a keyboard user's focus stays on their case.
+    const focused = queue.contains(document.activeElement)
+      ? (document.activeElement as HTMLElement).dataset.case
+      : undefined;
     show(
       queue,
       ...(cases.length
@@ -171,6 +175,7 @@ const start = async (vat: Connection) => {
           )
         : [h('li', { class: 'muted' }, 'No reports yet.')]),
     );
+    if (focused) queue.querySelector<HTMLElement>(`[data-case="${CSS.escape(focused)}"]`)?.focus();
   };
 
   const refreshLog = async () => {
