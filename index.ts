@@ -12,6 +12,8 @@ export type {
   ChatMessage,
   RosterUpdate,
   UnumDefinition,
+  CriticalOperation,
+  OperationContext,
   HostedUnum,
   Replica,
   Member,

@@ -12,6 +12,8 @@ import type { WireEnvelope } from './envelope.js';
 export const MAX_BATCH = 64;
 /** Seqs one history call covers, at most (gap fill, witnesses). */
 export const HISTORY_RANGE = 256;
+/** Live values one presence keeps, and so one `live` call carries, at most. */
+export const MAX_LIVE_KEYS = 32;
 
 export const WireEnvelopeShape = M.splitRecord(
   { header: M.string({ stringLengthLimit: 4096 }), sig: M.string({ stringLengthLimit: 90 }) },
@@ -34,6 +36,11 @@ export const PeerInboxI = M.interface('PeerInbox', {
   ),
   recent: M.call(M.number()).returns(M.arrayOf(WireEnvelopeShape)),
   position: M.call(M.number(), M.number()).returns(M.undefined()),
+  live: M.call(
+    M.arrayOf(harden([M.string({ stringLengthLimit: 32 }), M.string({ stringLengthLimit: 256 })]), {
+      arrayLengthLimit: MAX_LIVE_KEYS,
+    }),
+  ).returns(M.undefined()),
 });
 
 export interface StreamHead {
@@ -55,6 +62,7 @@ export interface InboxHandlers {
   ): WireEnvelope[];
   recent(from: VatId, limit: number): WireEnvelope[];
   position(from: VatId, x: number, y: number): void;
+  live(from: VatId, items: Array<[string, string]>): void;
 }
 
 export const makePeerInboxKit = (self: VatId, peer: VatId, given: InboxHandlers) => {
@@ -94,6 +102,9 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, given: InboxHandlers)
     position(x, y) {
       const handlers = check();
       if (Number.isFinite(x) && Number.isFinite(y)) handlers.position(peer, x, y);
+    },
+    live(items) {
+      check().live(peer, items as Array<[string, string]>);
     },
   });
   return harden({

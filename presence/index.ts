@@ -26,7 +26,16 @@ export {
 } from './envelope.js';
 export type { RosterView } from './roster-view.js';
 export type { Delivery, Dropped, DropReason } from './receiver.js';
-export { WireEnvelopeShape, HISTORY_RANGE, MAX_BATCH, type PeerInbox } from './inbox.js';
+export {
+  WireEnvelopeShape,
+  HISTORY_RANGE,
+  MAX_BATCH,
+  MAX_LIVE_KEYS,
+  makePeerInboxKit,
+  type PeerInbox,
+} from './inbox.js';
+export { encodedSize } from './wire-size.js';
+export { makeLiveFan, LIVE_KEY } from './live-fan.js';
 export type { KeptEnvelope } from './window.js';
 export { selectInAura, type AuraPolicy, type Position } from './interest.js';
 export { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';

@@ -29,7 +29,9 @@ export const DEFAULT_PRESENCE_LIMITS = harden({
   maxBatchBytes: 256 * 1024,
   /** How far an envelope's time may be from ours, live. */
   maxClockSkewMs: 5 * 60_000,
-  /** Position updates are coalesced to at most one per peer per this period. */
+  /** Live state (positions, live values) is coalesced to at most one update per peer per this period… */
   positionIntervalMs: 100,
+  /** …and, in a spatial room, to one per this period for a peer outside the aura. */
+  farIntervalMs: 1_000,
 });
 export type PresenceLimits = { -readonly [K in keyof typeof DEFAULT_PRESENCE_LIMITS]: number };

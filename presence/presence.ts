@@ -20,11 +20,13 @@ import {
   HISTORY_RANGE,
   makePeerInboxKit,
   MAX_BATCH,
+  MAX_LIVE_KEYS,
   type PeerInbox,
   type StreamHead,
 } from './inbox.js';
 import { selectInAura, type AuraPolicy, type Position } from './interest.js';
 import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
+import { LIVE_KEY, makeLiveFan } from './live-fan.js';
 import { makePeerLink, type PeerLink, type PeerLinkStats } from './peer-link.js';
 import { makeReceiver, type Delivery, type DropReason, type Dropped } from './receiver.js';
 import type { RosterView } from './roster-view.js';
@@ -47,6 +49,8 @@ export interface PresenceEvents extends Record<string, unknown> {
   'peer-broken': { peer: VatId; reason: Error; undelivered: number };
   /** A peer's position arrived (spatial rooms). */
   position: { peer: VatId; x: number; y: number };
+  /** A peer's live value arrived ('' when it cleared it). */
+  live: { peer: VatId; key: string; value: string };
   error: unknown;
 }
 
@@ -92,8 +96,17 @@ export interface Presence {
   flush(peer?: VatId): Promise<void>;
   /** Asks a linked peer for its recent public envelopes (a late joiner's history). */
   fetchHistory(limit?: number): Promise<void>;
-  /** Spatial rooms: this presence's position, sent to peers coalesced and at low priority. */
+  /** This presence's position (the aura's centre in spatial rooms), sent to peers coalesced and at low priority. */
   move(position: Position): void;
+  /**
+   * Sets a live value (key: a short lower-case name; value: at most 256
+   * characters; '' clears it): not signed, not kept, sent like the position,
+   * coalesced to the newest. Peers see `live` events; one linked later is told
+   * every value at once.
+   */
+  setLive(key: string, value: string): void;
+  /** The live values `peer` last sent (none once it is unlinked). */
+  liveOf(peer: VatId): Record<string, string>;
   window(): KeptEnvelope[];
   on<K extends keyof PresenceEvents>(name: K, listener: Listener<PresenceEvents[K]>): () => void;
   /** Re-checks envelopes waiting on the roster; call after every roster change. */
@@ -139,8 +152,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   /** Per linked peer, the function that stops watching its session (a re-made link replaces it). */
   const watching = new Map<VatId, () => void>();
   const positions = new Map<VatId, Position>();
-  let myPosition: Position | undefined;
-  let positionDirty = false;
+  const peerLive = new Map<VatId, Map<string, string>>();
+  const live = makeLiveFan({ aura, farIntervalMs: limits.farIntervalMs, positions });
   /** Public heads of others as of our previous envelope (for `heads`). */
   const headsSent = new Map<VatId, number>();
   /** When each peer last delivered to us: `heads` names the most recently active first. */
@@ -244,17 +257,20 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const ownHead = (stream: string): StreamHead =>
     receiver.head(self, stream) ?? { seq: 0, id: GENESIS };
 
+  /** Live state goes to the members, not the host (it carries no replicated traffic). */
+  const liveViews = () =>
+    new Map(
+      [...links]
+        .filter(([peer]) => peer !== host)
+        .map(([peer, link]) => [
+          peer,
+          { inbox: link.inbox, idle: () => link.stats().queued === 0 }, // chat first
+        ]),
+    );
   const sweeper = setInterval(
     () => {
       receiver.sweep();
-      if (positionDirty && myPosition) {
-        positionDirty = false;
-        for (const link of links.values()) {
-          if (link.stats().queued > 0)
-            positionDirty = true; // low priority: chat first
-          else E.sendOnly(link.inbox).position(myPosition.x, myPosition.y);
-        }
-      }
+      live.tick(liveViews());
     },
     Math.min(limits.positionIntervalMs, limits.holdMs / 2),
   );
@@ -291,6 +307,16 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       positions.set(from, { x, y });
       events.emit('position', harden({ peer: from, x, y }));
     },
+    live(from: VatId, items: Array<[string, string]>) {
+      const values = peerLive.get(from) ?? new Map<string, string>();
+      peerLive.set(from, values);
+      for (const [key, value] of items) {
+        // A peer keeps at most MAX_LIVE_KEYS; more from it are ignored, as are malformed keys.
+        if (!LIVE_KEY.test(key) || (!values.has(key) && values.size >= MAX_LIVE_KEYS)) continue;
+        values.set(key, value);
+        events.emit('live', harden({ peer: from, key, value }));
+      }
+    },
   };
 
   const pickTargets = (target: Target): VatId[] => {
@@ -301,7 +327,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     }
     if (typeof target === 'object') return [target.to];
     const everyone = [...links.keys()].filter(p => p !== host);
-    return aura ? selectInAura(myPosition, everyone, positions, aura) : everyone;
+    return aura ? selectInAura(live.position(), everyone, positions, aura) : everyone;
   };
 
   const presence: Presence = {
@@ -325,6 +351,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         events.emit('peer-broken', harden({ peer, reason, undelivered }));
       });
       links.set(peer, link);
+      live.forget(peer); // a new link is told every live value
       // Noticed when the session ends, not only at the next send: who may not hear us shows at once.
       const stopWatching = vat.onPeerBroken(peer, reason => link.fail(reason));
       watching.get(peer)?.();
@@ -343,6 +370,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       watching.get(peer)?.();
       watching.delete(peer);
       positions.delete(peer);
+      peerLive.delete(peer);
+      live.forget(peer);
       revokers.get(peer)?.();
       revokers.delete(peer);
     },
@@ -423,10 +452,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         }
       }
     },
-    move(position) {
-      myPosition = harden({ x: position.x, y: position.y });
-      positionDirty = true;
-    },
+    move: position => live.move(position),
+    setLive: (key, value) => live.set(key, value),
+    liveOf: peer => harden(Object.fromEntries(peerLive.get(peer) ?? [])),
     window: () => window.snapshot(),
     on: (name, listener) => events.on(name, listener),
     rosterChanged: () => receiver.sweep(),

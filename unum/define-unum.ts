@@ -7,8 +7,22 @@
 import type { AuraPolicy } from '../presence/index.js';
 import type { Member } from './snapshot.js';
 
-/** Applies a member's request to the critical state; throws to refuse it. */
-export type CriticalOperation<State> = (state: State, content: string, author: Member) => State;
+/** What a critical operation may consult besides the state: the roster it applies under. */
+export interface OperationContext {
+  readonly members: readonly Member[];
+}
+
+/**
+ * Applies a member's request to the critical state and returns the new state;
+ * throws to refuse it (the requester's `request()` then rejects with the
+ * message, `[request-refused]` put in front unless it starts with a `[code]`).
+ */
+export type CriticalOperation<State> = (
+  state: State,
+  content: string,
+  author: Member,
+  context: OperationContext,
+) => State;
 
 export interface UnumDefinition<State> {
   /** The kind of unum, e.g. 'chat-room'. */
@@ -18,7 +32,8 @@ export interface UnumDefinition<State> {
   /**
    * Critical operations by envelope kind: a member sends an envelope of that
    * kind to the host (`replica.request(kind, content)`), the host verifies it,
-   * applies it, and fans the new signed state to every member.
+   * applies it, fans the new signed state to every member and tells the
+   * requester the outcome (`request()` resolves with the state it applied in).
    */
   operations?: Readonly<Record<string, CriticalOperation<State>>>;
   /** Envelope kinds the participants' presences fan among themselves. */

@@ -68,6 +68,11 @@ export const ChangeShape = M.splitRecord(
   {
     linkTo: M.arrayOf(GiftShape),
     removed: M.string({ stringLengthLimit: 1000 }),
+    // The outcome of this member's critical request (envelope id): applied in this snapshot, or refused and why.
+    decided: M.splitRecord(
+      { request: M.string({ stringLengthLimit: 64 }) },
+      { refused: M.string({ stringLengthLimit: 1000 }) },
+    ),
   },
 );
 
@@ -86,6 +91,8 @@ export interface Change {
   linkTo?: PeerGift[];
   /** Set when this member was removed: why. */
   removed?: string;
+  /** The outcome of this member's critical request: applied in this snapshot, or refused. */
+  decided?: { request: string; refused?: string };
 }
 
 export interface JoinResult {

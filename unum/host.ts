@@ -377,12 +377,28 @@ export const hostUnum = async <State>(
     void serial(async () => {
       const member = memberOf(author);
       if (!member) return;
+      let state: State;
       try {
-        const state = operation(current.state, envelope.wire.content ?? '', member);
-        await commit({ ...current, state: harden(state) }, undefined, false);
+        state = operation(current.state, envelope.wire.content ?? '', member, {
+          members: current.members,
+        });
       } catch (error) {
-        events.emit('refused', harden({ author, kind, reason: (error as Error).message }));
+        const reason = String((error as Error)?.message ?? error).slice(0, 1000);
+        events.emit('refused', harden({ author, kind, reason }));
+        // The requester is told at once, with the same signed state (docs/protocol.md §4.6).
+        const link = records.get(author)?.link;
+        if (link)
+          await withTimeout(
+            Promise.resolve(
+              E(link).update(signed, { decided: { request: envelope.id, refused: reason } }),
+            ),
+            limits.introductionTimeoutMs,
+            `telling ${short(author)}`,
+          ).catch(() => {});
+        return;
       }
+      const decided = new Map([[author, { decided: { request: envelope.id } }]]);
+      await commit({ ...current, state: harden(state) }, decided, false);
     });
   });
 

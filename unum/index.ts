@@ -1,5 +1,10 @@
 // unum/: an unum = a host presence (critical state) + replicated presences.
-export { defineUnum, type UnumDefinition, type CriticalOperation } from './define-unum.js';
+export {
+  defineUnum,
+  type UnumDefinition,
+  type CriticalOperation,
+  type OperationContext,
+} from './define-unum.js';
 export { hostUnum, type HostedUnum, type HostOptions } from './host.js';
 export { joinUnum, type Replica, type ReplicaOptions } from './replica.js';
 export {

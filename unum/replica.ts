@@ -64,8 +64,13 @@ export interface Replica<State> {
   signedSnapshot(): SignedSnapshot;
   /** The roster of that state. */
   members(): Member[];
-  /** Sends a critical request (an envelope of an operation's kind) to the host; waits while the host is away. */
-  request(kind: string, content: string): Promise<void>;
+  /**
+   * Sends a critical request (a signed envelope of an operation's kind) to the
+   * host, waiting while the host is away, and resolves with the state the host
+   * applied it in; rejects with the operation's refusal (`[request-refused] …`, or its
+   * own `[code]`), or `[no-answer]` if the host does not decide in `hostWaitMs`.
+   */
+  request(kind: string, content: string): Promise<Snapshot<State>>;
   /** Gift URIs of the services the host introduced to this member (e.g. `report`). */
   services(): Record<string, string>;
   /**
@@ -121,6 +126,8 @@ export const joinUnum = async <State>(
   let services: Record<string, string> = {};
   let reachable = true;
   let gone: string | undefined;
+  /** Critical requests sent and not yet decided, by envelope id. */
+  const awaiting = new Map<string, (decided: { refused?: string }) => void>();
   const inRoster = (vatId: VatId) => current?.members.some(m => m.vatId === vatId) ?? false;
 
   /** Each attach watches the host's session anew; the last watch is dropped first. */
@@ -129,6 +136,7 @@ export const joinUnum = async <State>(
   const markRemoved = (reason: string) => {
     if (gone !== undefined) return;
     gone = reason;
+    for (const settle of awaiting.values()) settle({ refused: `[removed] ${reason}` });
     release();
     presence.close();
     events.emit('removed', harden({ reason }));
@@ -170,7 +178,7 @@ export const joinUnum = async <State>(
 
   const linkKit = makeMemberLinkKit(vat.id, info.room, {
     update(signed, change) {
-      const { linkTo = [], removed } = (change ?? {}) as Change;
+      const { linkTo = [], removed, decided } = (change ?? {}) as Change;
       // A refused update changes nothing, its removal and links included.
       const snapshot = openSnapshot<State>(signed as SignedSnapshot, host, info.room);
       // The host sends its updates in cseq order on one session, so a lower
@@ -182,6 +190,7 @@ export const joinUnum = async <State>(
       if (removed !== undefined) markRemoved(removed); // before the roster says only "gone"
       adopt(snapshot, signed as SignedSnapshot);
       for (const peer of linkTo) void linkPeer(peer);
+      if (decided) awaiting.get(decided.request)?.(decided);
     },
     inboxGiftFor(peer) {
       return presence.inboxGiftFor(peer, limits.inboxGiftTtlMs);
@@ -302,8 +311,28 @@ export const joinUnum = async <State>(
           `[bad-unum] ${definition.type} has no critical operation ${JSON.stringify(kind)}`,
         );
       await waitForHost();
-      presence.send('host', kind, content);
+      const { id } = presence.send('host', kind, content);
+      const decision = new Promise<{ refused?: string }>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          awaiting.delete(id);
+          reject(
+            Error(
+              `[no-answer] host ${short(host)} of ${JSON.stringify(info.name)} did not decide ${kind} within ${limits.hostWaitMs} ms; its next state shows whether it applied it`,
+            ),
+          );
+        }, limits.hostWaitMs);
+        timer.unref();
+        awaiting.set(id, decided => {
+          clearTimeout(timer);
+          awaiting.delete(id);
+          resolve(decided);
+        });
+      });
       await presence.flush(host);
+      const { refused } = await decision;
+      if (refused !== undefined)
+        throw Error(/^\[[a-z-]+\]/.test(refused) ? refused : `[request-refused] ${refused}`);
+      return current!;
     },
     hostReachable: () => reachable,
     services: () => harden({ ...services }),

@@ -4,7 +4,7 @@
 import test from '@endo/ses-ava/prepare-endo.js';
 import { defineUnum, hostUnum, joinUnum } from '../../unum/index.js';
 import { sharedCounter, type CounterState } from '../fixtures/counter-unum.js';
-import type { Delivery } from '../../presence/index.js';
+import { encodedSize, type Delivery } from '../../presence/index.js';
 import type { Snapshot } from '../../unum/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
@@ -23,7 +23,11 @@ test('a shared counter: increments are applied and signed by the host; cursors g
     l => ben.on('snapshot', l),
     s => s.state.count === 3,
   );
-  await ann.request('increment', '');
+  t.is(
+    (await ann.request('increment', '')).state.count,
+    1,
+    'request() resolves with the state it applied in',
+  );
   await ann.request('increment', '2');
   t.like(await benSeesThree, { state: { count: 3 } });
   t.is(hosted.snapshot().state.count, 3);
@@ -32,8 +36,11 @@ test('a shared counter: increments are applied and signed by the host; cursors g
     l => hosted.on('refused', l),
     () => true,
   );
-  await ben.request('increment', 'a million');
+  await t.throwsAsync(ben.request('increment', 'a million'), {
+    message: /^\[request-refused\] increments are 1 to 100/,
+  });
   t.regex((await refused).reason, /increments are 1 to 100/);
+  t.is(hosted.snapshot().state.count, 3, 'a refused request changes nothing');
 
   const hostBytes = () => hostVat.stats().peers.reduce((n, p) => n + p.bytesSent, 0);
   const before = hostBytes();
@@ -42,8 +49,10 @@ test('a shared counter: increments are applied and signed by the host; cursors g
     d => d.envelope.header.kind === 'cursor',
   );
   ann.presence.send('others', 'cursor', JSON.stringify({ x: 3, y: 4 }));
-  t.is((await cursorSeen).envelope.wire.content, '{"x":3,"y":4}');
-  t.is(hostBytes(), before, 'cursor traffic never touches the host');
+  const { wire } = (await cursorSeen).envelope;
+  t.is(wire.content, '{"x":3,"y":4}');
+  // The host's last answers may still trail (a return, a drop); relaying the cursor would cost more.
+  t.true(hostBytes() - before < encodedSize(wire), 'cursor traffic never touches the host');
 });
 
 test('an unum type refuses kinds that are not short lower-case names', t => {

@@ -1,0 +1,108 @@
+// Live state: positions and named live values go peer to peer, unsigned and
+// coalesced to the newest; a peer linked later is told everything; in a
+// spatial room peers outside the aura are told at a lower rate; a peer's
+// inbox refuses more than it may carry.
+import test from '@endo/ses-ava/prepare-endo.js';
+import { Far } from '@endo/far';
+import { makeLiveFan, makePeerInboxKit, MAX_LIVE_KEYS } from '../../presence/index.js';
+import { defineUnum, hostUnum, joinUnum } from '../../unum/index.js';
+import { nextEvent, testVat } from '../helpers.js';
+
+/** A peer that records what it is told; E.sendOnly on a local object still goes a turn later. */
+const recorder = () => {
+  const calls: string[] = [];
+  const inbox = Far('recording inbox', {
+    position: (x: number, y: number) => void calls.push(`position ${x},${y}`),
+    live: (items: Array<[string, string]>) =>
+      void calls.push(`live ${items.map(([k, v]) => `${k}=${v}`).join(' ')}`),
+  });
+  return { calls, view: { inbox: inbox as never, idle: () => true } };
+};
+const turn = () => new Promise(resolve => setImmediate(resolve));
+
+test('live values are coalesced to the newest, and a peer is told only what changed', async t => {
+  const fan = makeLiveFan({ aura: undefined, farIntervalMs: 1000, positions: new Map() });
+  const ann = recorder();
+  fan.set('hold', '3');
+  fan.set('hold', '4');
+  fan.move({ x: 1, y: 2 });
+  fan.tick(new Map([['ann', ann.view]]), 0);
+  fan.tick(new Map([['ann', ann.view]]), 100); // nothing new: nothing sent
+  fan.set('cursor', 'hand');
+  fan.tick(new Map([['ann', ann.view]]), 200);
+  await turn();
+  t.deepEqual(ann.calls, ['position 1,2', 'live hold=4', 'live cursor=hand']);
+  t.throws(() => fan.set('Bad Key', 'x'), { message: /^\[bad-live\]/ });
+  t.throws(() => fan.set('k', 'x'.repeat(257)), { message: /^\[bad-live\]/ });
+});
+
+test('in a spatial room, peers outside the aura are told once per farIntervalMs', async t => {
+  const positions = new Map([
+    ['near', { x: 1, y: 5 }],
+    ['far', { x: 50, y: 50 }],
+  ]);
+  const fan = makeLiveFan({ aura: { radius: 10, maxInAura: 4 }, farIntervalMs: 1000, positions });
+  const near = recorder();
+  const far = recorder();
+  const peers = new Map([
+    ['near', near.view],
+    ['far', far.view],
+  ]);
+  for (let now = 0; now <= 1000; now += 100) {
+    fan.move({ x: 0, y: now / 100 });
+    fan.tick(peers, now);
+  }
+  await turn();
+  t.is(near.calls.length, 11, 'every tick');
+  t.deepEqual(far.calls, ['position 0,0', 'position 0,10'], 'at 0 and 1000 ms: the newest');
+});
+
+test("a peer's inbox refuses a live call with more values than a presence keeps", t => {
+  const seen: string[] = [];
+  const { inbox } = makePeerInboxKit('self', 'peer', {
+    deliver() {},
+    heads: () => ({ public: { seq: 0, id: '' }, direct: { seq: 0, id: '' } }),
+    history: () => [],
+    recent: () => [],
+    position() {},
+    live: (_from, items) => void seen.push(...items.map(([k]) => k)),
+  });
+  const many = Array.from({ length: MAX_LIVE_KEYS + 1 }, (_, i) => harden([`k${i}`, 'v']));
+  t.throws(() => inbox.live(harden(many) as never));
+  t.throws(() => inbox.live(harden([harden(['k', 'x'.repeat(257)])]) as never));
+  inbox.live(harden([harden(['hold', '3'])]) as never);
+  t.deepEqual(seen, ['hold']);
+});
+
+const table = defineUnum<Record<string, never>>({
+  type: 'live-table',
+  initialState: {},
+  kinds: [],
+});
+
+test('live values reach peers directly, and a member who joins later is told them', async t => {
+  const vats = await Promise.all([0, 1, 2, 3].map(() => testVat(t)));
+  const hosted = await hostUnum(vats[0]!, table, { name: 'table' });
+  t.teardown(() => hosted.close());
+  const ann = await joinUnum(vats[1]!, table, hosted.invite, { name: 'ann' });
+  const ben = await joinUnum(vats[2]!, table, hosted.invite, { name: 'ben' });
+  t.teardown(() => {
+    ann.close();
+    ben.close();
+  });
+  const benHears = nextEvent<{ key: string; value: string }>(
+    l => ben.presence.on('live', l),
+    e => e.key === 'hold' && e.value === '7',
+  );
+  ann.presence.setLive('hold', '7');
+  await benHears;
+  t.deepEqual(ben.presence.liveOf(ann.self), { hold: '7' });
+
+  const cat = await joinUnum(vats[3]!, table, hosted.invite, { name: 'cat' });
+  t.teardown(() => cat.close());
+  await nextEvent<{ peer: string; key: string }>(
+    l => cat.presence.on('live', l),
+    e => e.peer === ann.self && e.key === 'hold',
+  );
+  t.deepEqual(cat.presence.liveOf(ann.self), { hold: '7' }, 'told at its first tick');
+});
