@@ -35,8 +35,9 @@ export const PeerInboxI = M.interface('PeerInbox', {
     M.arrayOf(WireEnvelopeShape),
   ),
   recent: M.call(M.number()).returns(M.arrayOf(WireEnvelopeShape)),
-  position: M.call(M.number(), M.number()).returns(M.undefined()),
+  // One call per update: the position if it moved (else null) and the live values that changed.
   live: M.call(
+    M.or(M.null(), harden([M.number(), M.number()])),
     M.arrayOf(harden([M.string({ stringLengthLimit: 32 }), M.string({ stringLengthLimit: 256 })]), {
       arrayLengthLimit: MAX_LIVE_KEYS,
     }),
@@ -99,12 +100,11 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, given: InboxHandlers)
     recent(limit) {
       return harden(check().recent(peer, Math.max(0, Math.min(HISTORY_RANGE, Math.floor(limit)))));
     },
-    position(x, y) {
+    live(position, items) {
       const handlers = check();
-      if (Number.isFinite(x) && Number.isFinite(y)) handlers.position(peer, x, y);
-    },
-    live(items) {
-      check().live(peer, items as Array<[string, string]>);
+      const [x, y] = (position ?? []) as number[];
+      if (Number.isFinite(x) && Number.isFinite(y)) handlers.position(peer, x!, y!);
+      if ((items as unknown[]).length) handlers.live(peer, items as Array<[string, string]>);
     },
   });
   return harden({

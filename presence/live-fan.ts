@@ -1,11 +1,14 @@
 // presence/live-fan.ts: a presence's live state: its position and a few named
 // values (a held piece, a cursor's shape) that only have to look right now, so
-// they are neither signed nor chained nor kept. Each tick sends every linked
-// peer what changed since it was last told, coalesced to the newest value;
-// in a spatial room peers in the aura are told every tick and the others every
-// `farIntervalMs` (graceful degradation rather than N² traffic). A peer linked
-// late is told everything at its first tick. Chat goes first: a peer with
-// envelopes queued is skipped this tick and catches up at the next.
+// they are neither signed nor chained nor kept. A tick sends each linked peer
+// what changed since it was last told, coalesced to the newest value, if it
+// was last told at least `nearIntervalMs` ago: the presence ticks as soon as
+// something changes (so a move adds no wait) and again every quarter of that
+// period (so what a peer was not told yet follows soon). In a spatial room
+// peers outside the aura are told at most every `farIntervalMs` (graceful
+// degradation rather than N² traffic). A peer linked late is told everything
+// at its first tick. Chat goes first: a peer with envelopes queued is skipped
+// and catches up at a later tick.
 import { E, type ERef } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
 import type { PeerInbox } from './inbox.js';
@@ -27,6 +30,7 @@ interface Told {
 
 export const makeLiveFan = (opts: {
   aura: AuraPolicy | undefined;
+  nearIntervalMs: number;
   farIntervalMs: number;
   positions: ReadonlyMap<VatId, Position>;
 }) => {
@@ -35,7 +39,14 @@ export const makeLiveFan = (opts: {
   const values = new Map<string, { value: string; version: number }>();
   const told = new Map<VatId, Told>();
 
+  /** Whether some peer has not been told everything (a presence with no live state never has). */
+  const behind = (peers: Iterable<VatId>) => {
+    for (const peer of peers) if ((told.get(peer)?.version ?? 0) !== version) return true;
+    return false;
+  };
+
   const tick = (peers: ReadonlyMap<VatId, PeerView>, now = Date.now()) => {
+    if (!behind(peers.keys())) return;
     const near = new Set(
       opts.aura
         ? selectInAura(position?.value, peers.keys(), opts.positions, opts.aura)
@@ -44,19 +55,22 @@ export const makeLiveFan = (opts: {
     for (const [peer, view] of peers) {
       const last = told.get(peer) ?? { version: 0, at: Number.NEGATIVE_INFINITY };
       if (last.version === version || !view.idle()) continue;
-      if (!near.has(peer) && now - last.at < opts.farIntervalMs) continue;
-      if (position && position.version > last.version)
-        E.sendOnly(view.inbox).position(position.value.x, position.value.y);
+      if (now - last.at < (near.has(peer) ? opts.nearIntervalMs : opts.farIntervalMs)) continue;
+      const moved =
+        position && position.version > last.version
+          ? harden([position.value.x, position.value.y])
+          : null;
       const changed = [...values]
         .filter(([, v]) => v.version > last.version)
         .map(([key, v]) => harden([key, v.value]));
-      if (changed.length) E.sendOnly(view.inbox).live(harden(changed));
+      E.sendOnly(view.inbox).live(moved, harden(changed));
       told.set(peer, { version, at: now });
     }
   };
 
   return harden({
     tick,
+    behind,
     move(value: Position) {
       position = { value: harden({ x: value.x, y: value.y }), version: ++version };
     },

@@ -107,6 +107,8 @@ export interface Presence {
   setLive(key: string, value: string): void;
   /** The live values `peer` last sent (none once it is unlinked). */
   liveOf(peer: VatId): Record<string, string>;
+  /** The position `peer` last sent, if any (none once it is unlinked). */
+  positionOf(peer: VatId): Position | undefined;
   window(): KeptEnvelope[];
   on<K extends keyof PresenceEvents>(name: K, listener: Listener<PresenceEvents[K]>): () => void;
   /** Re-checks envelopes waiting on the roster; call after every roster change. */
@@ -153,7 +155,12 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const watching = new Map<VatId, () => void>();
   const positions = new Map<VatId, Position>();
   const peerLive = new Map<VatId, Map<string, string>>();
-  const live = makeLiveFan({ aura, farIntervalMs: limits.farIntervalMs, positions });
+  const live = makeLiveFan({
+    aura,
+    nearIntervalMs: limits.positionIntervalMs,
+    farIntervalMs: limits.farIntervalMs,
+    positions,
+  });
   /** Public heads of others as of our previous envelope (for `heads`). */
   const headsSent = new Map<VatId, number>();
   /** When each peer last delivered to us: `heads` names the most recently active first. */
@@ -268,13 +275,26 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         ]),
     );
   const sweeper = setInterval(
-    () => {
-      receiver.sweep();
-      live.tick(liveViews());
-    },
+    () => receiver.sweep(),
     Math.min(limits.positionIntervalMs, limits.holdMs / 2),
   );
   sweeper.unref();
+  const liveTick = () => {
+    if (!closed && live.behind([...links.keys()].filter(peer => peer !== host)))
+      live.tick(liveViews());
+  };
+  const liveTicker = setInterval(liveTick, limits.positionIntervalMs / 4);
+  liveTicker.unref();
+  /** A change is sent at once (after this turn, so a move and a value set together go together). */
+  let tickSoon = false;
+  const changedLive = () => {
+    if (tickSoon || closed) return;
+    tickSoon = true;
+    setImmediate(() => {
+      tickSoon = false;
+      liveTick();
+    });
+  };
 
   const handlers = {
     deliver(from: VatId, envelopes: WireEnvelope[]) {
@@ -304,7 +324,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
           )
         : [],
     position(from: VatId, x: number, y: number) {
-      positions.set(from, { x, y });
+      positions.set(from, harden({ x, y }));
       events.emit('position', harden({ peer: from, x, y }));
     },
     live(from: VatId, items: Array<[string, string]>) {
@@ -452,9 +472,16 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         }
       }
     },
-    move: position => live.move(position),
-    setLive: (key, value) => live.set(key, value),
+    move(position) {
+      live.move(position);
+      changedLive();
+    },
+    setLive(key, value) {
+      live.set(key, value);
+      changedLive();
+    },
     liveOf: peer => harden(Object.fromEntries(peerLive.get(peer) ?? [])),
+    positionOf: peer => positions.get(peer),
     window: () => window.snapshot(),
     on: (name, listener) => events.on(name, listener),
     rosterChanged: () => receiver.sweep(),
@@ -471,6 +498,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      clearInterval(liveTicker);
       for (const revoke of revokers.values()) revoke();
       for (const stop of watching.values()) stop();
       watching.clear();

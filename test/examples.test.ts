@@ -44,6 +44,16 @@ test('guide: your own unum, with critical and replicated state', async t => {
   ]);
 });
 
+test('guide: a shared world, with owned counters and live state', async t => {
+  const { sharedWorldExample } = await import('../demo-community/examples/shared-world.js');
+  t.deepEqual(await sharedWorldExample(), [
+    'ann holds counter 0: ann',
+    'ben: [held] counter 0 is held by ann',
+    'ben sees ann carry counter 0 at 30,15',
+    'counter 0 lies at {"x":30,"y":15}',
+  ]);
+});
+
 test('every ts block in the guide is the example file it names, verbatim', t => {
   const blocks = blocksOf(guide);
   t.deepEqual(
@@ -53,6 +63,7 @@ test('every ts block in the guide is the example file it names, verbatim', t => 
       'demo-community/examples/custom-unum.ts',
       'demo-community/examples/chat-room.ts',
       'demo-community/examples/moderation.ts',
+      'demo-community/examples/shared-world.ts',
     ],
   );
   for (const [, path, block] of blocks)

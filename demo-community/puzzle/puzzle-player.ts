@@ -54,6 +54,8 @@ export interface Player {
   readonly replica: Replica<PuzzleState>;
   /** Moves this player's cursor (and the piece it holds). */
   moveTo(x: number, y: number): void;
+  /** Where this player's cursor is. */
+  cursor(): { x: number; y: number };
   /** Asks the arbiter for a piece: resolves once it is ours, rejects `[held] … is held by NAME`. */
   grab(index: number): Promise<void>;
   /** Lays the held piece down where the cursor has it; `placed` if it snapped into its slot. */
@@ -94,19 +96,32 @@ export const makePlayer = (replica: Replica<PuzzleState>): Player => {
   const stats: PlayerStats = { moves: 0, ignoredHolds: 0 };
   const state = () => replica.snapshot().state;
 
+  const moved = (peer: VatId, x: number, y: number) => {
+    const track = cursors.get(peer) ?? makeTrack();
+    cursors.set(peer, track);
+    track.add({ t: Date.now(), x, y });
+  };
+  const held = (peer: VatId, value: string) => {
+    const hold = value === '' ? undefined : parseHold(value);
+    if (hold) holds.set(peer, hold);
+    else holds.delete(peer);
+  };
+  // What peers said while this member was still joining, before these listeners.
+  for (const peer of presence.linked()) {
+    const at = presence.positionOf(peer);
+    if (at) moved(peer, at.x, at.y);
+    const { hold } = presence.liveOf(peer);
+    if (hold !== undefined) held(peer, hold);
+  }
   const offs = [
     presence.on('position', ({ peer, x, y }) => {
       stats.moves += 1;
-      const track = cursors.get(peer) ?? makeTrack();
-      cursors.set(peer, track);
-      track.add({ t: Date.now(), x, y });
+      moved(peer, x, y);
       changed();
     }),
     presence.on('live', ({ peer, key, value }) => {
       if (key !== 'hold') return;
-      const hold = value === '' ? undefined : parseHold(value);
-      if (hold) holds.set(peer, hold);
-      else holds.delete(peer);
+      held(peer, value);
       changed();
     }),
     replica.on('snapshot', changed),
@@ -148,6 +163,7 @@ export const makePlayer = (replica: Replica<PuzzleState>): Player => {
       me = { x, y };
       presence.move(me);
     },
+    cursor: () => ({ ...me }),
     async grab(index) {
       await replica.request('grab', String(index));
       const piece = state().pieces[index]!;
@@ -203,5 +219,13 @@ export const hostPuzzle = (
     name: opts.name,
   });
 
-export const joinPuzzle = async (vat: Vat, invite: string, opts: { name: string }) =>
-  makePlayer(await joinUnum(vat, puzzleUnum(), invite, { name: opts.name }));
+export const joinPuzzle = async (
+  vat: Vat,
+  invite: string,
+  opts: { name: string; interest?: boolean },
+) =>
+  makePlayer(
+    await joinUnum(vat, puzzleUnum(undefined, { interest: opts.interest ?? true }), invite, {
+      name: opts.name,
+    }),
+  );

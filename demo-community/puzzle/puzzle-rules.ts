@@ -161,14 +161,15 @@ const release = (
 /**
  * The puzzle's unum definition. The host passes the new puzzle's setup; a
  * member joins with `puzzleUnum()` (its state comes from the host's snapshot).
+ * `interest: false` (for comparison in bench:world) fans moves to every peer.
  */
-export const puzzleUnum = (setup?: PuzzleSetup) =>
+export const puzzleUnum = (setup?: PuzzleSetup, { interest = true } = {}) =>
   defineUnum<PuzzleState>({
     type: 'jigsaw',
     initialState: setup ? newPuzzle(setup) : { seed: 0, cols: 0, rows: 0, pieces: [] },
     operations: { grab, release },
     kinds: [],
-    aura: PUZZLE_AURA,
+    ...(interest ? { aura: PUZZLE_AURA } : {}),
   });
 
 /** Pieces in place, of all. */
