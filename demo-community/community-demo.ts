@@ -12,9 +12,11 @@ import type { AuditorFacet } from '../moderation/index.js';
 import { actOnCase, makeAuditDesk } from '../moderation/audit-desk.js';
 import { spawnVat, type VatProcess } from '../harness/spawn-vat.js';
 import { serveWeb, type WebServer } from './web/web-server.js';
+import { hostPuzzle } from './puzzle/puzzle-player.js';
 
 interface Participant {
   join(invite: string): { self: string; web: string };
+  joinPuzzle(invite: string): string;
   say(text: string): number;
   whisper(to: string, text: string): number;
   waitFor(prefix: string): string;
@@ -125,6 +127,7 @@ export const runCommunityDemo = async ({
 
     const auditorVat = await startVat({ dataDir: join(root, 'auditor-ana') });
     let dashboard: WebServer | undefined;
+    let picnic: Awaited<ReturnType<typeof hostPuzzle>> | undefined;
     try {
       const ana = await auditorVat.fetch<AuditorFacet>(mod.grant('act', { label: 'ana' }));
       const [top] = await E(ana).list();
@@ -149,6 +152,12 @@ export const runCommunityDemo = async ({
           .join(', ')}; every presence drops mallory's envelopes`,
       );
       if (!exit) {
+        // A shared world beside the chat: the operator's vat arbitrates a puzzle among the members.
+        picnic = await hostPuzzle(operator, { name: 'picnic', cols: 4, rows: 4, seed: 2026 });
+        const puzzlePages: Array<[string, string]> = [];
+        for (const [name, p] of Object.entries(people))
+          if (name !== 'mallory')
+            puzzlePages.push([name, await E(p.ref).joinPuzzle(picnic.invite)]);
         dashboard = await serveWeb({
           page: 'dashboard',
           title: 'Stoa auditor ana',
@@ -160,6 +169,10 @@ export const runCommunityDemo = async ({
         );
         for (const [name, p] of Object.entries(people)) step(`  ${name.padEnd(9)} ${p.web}`);
         step(`  auditor   ${dashboard.url}`);
+        step(
+          'the puzzle "picnic" (hosted and arbitrated by the operator\'s vat; drag the pieces):',
+        );
+        for (const [name, url] of puzzlePages) step(`  ${name.padEnd(9)} ${url}`);
         step('the community keeps running; Ctrl-C to stop');
         await (until ??
           new Promise<void>(resolve => {
@@ -169,6 +182,7 @@ export const runCommunityDemo = async ({
       }
     } finally {
       await dashboard?.close();
+      picnic?.close();
       await auditorVat.close();
     }
     await mod.close();

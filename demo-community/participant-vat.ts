@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { Far, startVat, type ModeratedMember } from '../index.js';
 import { makeRoomDesk } from './daemon/room-desk.js';
+import { makePuzzleDesk } from './daemon/puzzle-desk.js';
 import { serveWeb } from './web/web-server.js';
 import { announceReady } from '../harness/vat-program.js';
 import { installLastResort } from '../vat/index.js';
@@ -14,14 +15,16 @@ installLastResort('stoa demo participant');
 const vat = await startVat({ dataDir: values.data! });
 const name = values.name ?? 'someone';
 const desk = makeRoomDesk(vat);
+const puzzles = makePuzzleDesk(vat);
 const web = await serveWeb({
   page: 'participant',
+  pages: ['puzzle'],
   title: `${name} · Stoa`,
-  handlers: desk.handlers,
+  handlers: { ...desk.handlers, ...puzzles.handlers },
 });
 /** Runs a desk command as the page would (nothing streams; nothing hangs up). */
 const call = (cmd: string, args: Record<string, unknown>) =>
-  desk.handlers[cmd]!(args, () => {}, new Promise(() => {}));
+  (desk.handlers[cmd] ?? puzzles.handlers[cmd])!(args, () => {}, new Promise(() => {}));
 let room: string | undefined;
 let me: ModeratedMember | undefined;
 const log: string[] = [];
@@ -61,6 +64,11 @@ const control = Far('Participant', {
     me.on('removed', r => note(`removed: ${r.reason}`));
     return harden({ self: vat.id, web: web.url });
   },
+  /** Joins the demo's puzzle; its page is beside the chat page. */
+  async joinPuzzle(invite: string) {
+    await call('puzzle.join', { invite, name });
+    return `${web.url}puzzle`;
+  },
   say: async (text: string) => ((await call('say', { room: need(), text })) as { to: number }).to,
   whisper: async (to: string, text: string) =>
     ((await call('whisper', { room: need(), to, text })) as { to: number }).to,
@@ -82,6 +90,7 @@ const control = Far('Participant', {
 announceReady(vat, control, {
   beforeClose: async () => {
     await web.close();
+    puzzles.close();
     desk.close();
   },
 });

@@ -7,6 +7,7 @@ await build({
   entryPoints: [
     'demo-community/web/ui/participant.ts',
     'demo-community/web/ui/dashboard.ts',
+    'demo-community/web/ui/puzzle.ts',
     'demo-community/web/ui/style.css',
   ],
   outdir: 'dist/ui',

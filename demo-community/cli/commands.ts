@@ -9,6 +9,7 @@ import { roomCommands } from './rooms.js';
 import { chatCommand } from './chat.js';
 import { webCommand } from './web.js';
 import { roomRulesCommand } from './room-rules.js';
+import { puzzleCommands } from './puzzle.js';
 
 export const commands: Record<string, Command> = {
   init: initCommand,
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   audit: auditCommand,
   ...roomCommands,
   'room rules': roomRulesCommand,
+  ...puzzleCommands,
   web: webCommand,
   chat: chatCommand,
 };

@@ -4,7 +4,8 @@ import { askVat } from '../daemon/console-client.js';
 import { dataDirOf, parseOptions, type Command } from './command.js';
 import { terminalJson } from './terminal-text.js';
 
-const viaVat = (
+/** A command that asks the running vat of DIR (`--data`) one console command and prints its answer. */
+export const viaVat = (
   usage: string,
   summary: string,
   cmd: string,
@@ -25,7 +26,7 @@ const viaVat = (
   },
 });
 
-const need = (value: string | undefined, what: string) => {
+export const need = (value: string | undefined, what: string) => {
   if (!value) throw Error(`[usage] needs ${what}`);
   return value;
 };

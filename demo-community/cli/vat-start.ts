@@ -4,6 +4,7 @@ import { installLastResort, makeEcho, startVat, type Vat } from '../../vat/index
 import { dataDirOf, listenOf, parseOptions, untilStopped, type Command } from './command.js';
 import { serveConsole } from '../daemon/console-server.js';
 import { makeRoomDesk } from '../daemon/room-desk.js';
+import { makePuzzleDesk } from '../daemon/puzzle-desk.js';
 import { serveWeb, type WebServer } from '../web/web-server.js';
 import { makeWebToken, readWebAddress, saveWebAddress } from '../web/web-address.js';
 import { askVat } from '../daemon/console-client.js';
@@ -88,18 +89,26 @@ const serve = async (
     console.error(
       `stoa vat start: the room ${JSON.stringify(room.name)} (${room.role}) is not up yet: ${room.error}. It is tried again by itself; see: stoa rooms`,
     );
+  const puzzles = makePuzzleDesk(vat);
+  opened.push(() => puzzles.close());
+  for (const puzzle of await puzzles.restore())
+    console.error(
+      `stoa vat start: the puzzle ${JSON.stringify(puzzle.name)} could not be opened again: ${puzzle.error}. See: stoa puzzles`,
+    );
+  const handlers = { ...desk.handlers, ...puzzles.handlers };
   const web = !opts.web
     ? undefined
     : await servePage(dataDir, webPort, {
         page: 'participant',
+        pages: ['puzzle'],
         title: `Stoa vat ${vat.id.slice(0, 8)}`,
-        handlers: desk.handlers,
+        handlers,
       });
   if (web) opened.push(() => web.close());
   let stopAsked: () => void = () => {};
   const stopRequest = new Promise<void>(resolve => (stopAsked = resolve));
   const consoleServer = await serveConsole(dataDir, {
-    ...desk.handlers,
+    ...handlers,
     'vat.stop': async () => {
       setImmediate(stopAsked); // after this answer is written
       return { stopping: vat.id };

@@ -19,10 +19,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { answer, readRequest, type Handler } from '../daemon/console-server.js';
 import { makeWebToken } from './web-address.js';
 
-export type WebPage = 'participant' | 'dashboard';
+export type WebPage = 'participant' | 'dashboard' | 'puzzle';
 
 export interface WebServerOptions {
   page: WebPage;
+  /** More pages under the same token and socket, each at /TOKEN/<page> (the participant's puzzle page). */
+  pages?: WebPage[];
   /** What the page may ask its vat. */
   handlers: Record<string, Handler>;
   /** Shown as the page's title. */
@@ -78,6 +80,7 @@ const pageHtml = (page: WebPage, title: string) => `<!doctype html>
 /** Serves `page` for one vat on 127.0.0.1; the URL it returns carries the token. */
 export const serveWeb = async ({
   page,
+  pages = [],
   handlers,
   title,
   port = 0,
@@ -89,6 +92,10 @@ export const serveWeb = async ({
     [`${page}.js`]: { type: 'text/javascript; charset=utf-8', body: uiFile(`${page}.js`) },
     'style.css': { type: 'text/css; charset=utf-8', body: uiFile('style.css') },
   };
+  for (const more of pages) {
+    assets[more] = { type: 'text/html; charset=utf-8', body: Buffer.from(pageHtml(more, title)) };
+    assets[`${more}.js`] = { type: 'text/javascript; charset=utf-8', body: uiFile(`${more}.js`) };
+  }
   let origin = '';
 
   /** The asset name under the token, or undefined when the path or the Host is not ours. */

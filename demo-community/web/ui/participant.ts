@@ -642,6 +642,30 @@ const start = async (vat: Connection) => {
     'aria-label': 'Room name',
   });
   const formNote = h('p', { class: 'note', 'data-testid': 'form-note' });
+  const puzzleList = h('ul', { class: 'rooms', 'data-testid': 'puzzle-links' });
+  /** The puzzles this vat plays, each a link to the puzzle page beside this one. */
+  const showPuzzles = async () => {
+    const puzzles = await vat
+      .ask<Array<{ puzzle: string; role: string; as?: string }>>('puzzles')
+      .catch(() => []); // a vat without puzzles (or an older one) has none to show
+    const playing = puzzles.filter(p => p.role === 'player');
+    show(
+      puzzleList,
+      ...(playing.length
+        ? playing.map(p =>
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { href: `puzzle?p=${encodeURIComponent(p.puzzle)}`, 'data-testid': 'puzzle-link' },
+                `${roomName(p.puzzle)} (as ${p.as})`,
+              ),
+            ),
+          )
+        : [h('li', { class: 'muted' }, 'None yet: stoa puzzle join INVITE --name NAME')]),
+    );
+  };
   const join = async () => {
     const joined = await vat.ask<{ room: string }>('room.join', {
       invite: invite.value,
@@ -683,6 +707,8 @@ const start = async (vat: Connection) => {
     ),
     formNote,
     rulesPanel,
+    h('h2', {}, 'Puzzles'),
+    puzzleList,
   );
   show(sidePane, h('h2', {}, 'In the room'), roster, h('h2', {}, 'Your reports'), receipts);
   show(
@@ -733,6 +759,7 @@ const start = async (vat: Connection) => {
       .catch(() => undefined);
   });
   await refreshRooms();
+  await showPuzzles();
   const first =
     rooms.find(r => r.role === 'member' && !r.removed) ?? rooms.find(r => r.role === 'member');
   if (first) await choose(first.room);
