@@ -152,7 +152,13 @@ const runCentral = async (n: number, ups: number): Promise<Row> => {
 };
 
 interface Bots {
-  host(name: string, cols: number, rows: number, seed: number): Promise<{ invite: string }>;
+  host(
+    name: string,
+    cols: number,
+    rows: number,
+    seed: number,
+    capacity?: number,
+  ): Promise<{ invite: string }>;
   join(invite: string, prefix: string): Promise<string[]>;
   grabAll(seed: number): Promise<void>;
   walk(opts: { ups: number; seconds: number; seed: number }): Promise<number[]>;
@@ -183,7 +189,7 @@ const runStoa = async (mode: Mode, n: number, ups: number): Promise<Row> => {
       spawned.map(p => driver.fetch<Bots>(p.ready.control as string)),
     );
     const grid = gridFor(n);
-    const { invite } = await E(host!).host('bench', grid, grid, 3);
+    const { invite } = await E(host!).host('bench', grid, grid, 3, n);
     const ids = await Promise.all(groups.map((g, i) => E(g).join(invite, `g${i}-`)));
     const all = [host!, ...groups];
     const grabStart = Date.now();

@@ -5,9 +5,11 @@
 // was last told at least `nearIntervalMs` ago: the presence ticks as soon as
 // something changes (so a move adds no wait) and again every quarter of that
 // period (so what a peer was not told yet follows soon). In a spatial room
-// peers outside the aura are told at most every `farIntervalMs` (graceful
+// peers outside the aura are told at most every `farIntervalMs`, and no more
+// than `maxInAura` of them in any such period, the longest untold first: what
+// a presence sends stays bounded however many peers the room has (graceful
 // degradation rather than N² traffic). A peer linked late is told everything
-// at its first tick. Chat goes first: a peer with envelopes queued is skipped
+// at its first tick (if it is far, when its turn comes). Chat goes first: a peer with envelopes queued is skipped
 // and catches up at a later tick.
 import { E, type ERef } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
@@ -38,6 +40,8 @@ export const makeLiveFan = (opts: {
   let position: { value: Position; version: number } | undefined;
   const values = new Map<string, { value: string; version: number }>();
   const told = new Map<VatId, Told>();
+  /** When far peers were told, within the last farIntervalMs. */
+  let farTold: number[] = [];
 
   /** Whether some peer has not been told everything (a presence with no live state never has). */
   const behind = (peers: Iterable<VatId>) => {
@@ -52,10 +56,21 @@ export const makeLiveFan = (opts: {
         ? selectInAura(position?.value, peers.keys(), opts.positions, opts.aura)
         : peers.keys(),
     );
-    for (const [peer, view] of peers) {
-      const last = told.get(peer) ?? { version: 0, at: Number.NEGATIVE_INFINITY };
-      if (last.version === version || !view.idle()) continue;
-      if (now - last.at < (near.has(peer) ? opts.nearIntervalMs : opts.farIntervalMs)) continue;
+    farTold = farTold.filter(at => now - at < opts.farIntervalMs);
+    const lastOf = (peer: VatId) => told.get(peer) ?? { version: 0, at: Number.NEGATIVE_INFINITY };
+    const due = [...peers]
+      .filter(([peer, view]) => {
+        const last = lastOf(peer);
+        if (last.version === version || !view.idle()) return false;
+        return now - last.at >= (near.has(peer) ? opts.nearIntervalMs : opts.farIntervalMs);
+      })
+      .sort(([a], [b]) => lastOf(a).at - lastOf(b).at);
+    for (const [peer, view] of due) {
+      const last = lastOf(peer);
+      if (opts.aura && !near.has(peer)) {
+        if (farTold.length >= opts.aura.maxInAura) continue;
+        farTold.push(now);
+      }
       const moved =
         position && position.version > last.version
           ? harden([position.value.x, position.value.y])

@@ -114,8 +114,15 @@ const walkAll = async ({ ups, seconds, seed }: { ups: number; seconds: number; s
 };
 
 const control = Far('PuzzleBots', {
-  async host(name: string, cols: number, rows: number, seed: number) {
-    hosted = await hostPuzzle(vats[0]!, { name, cols, rows, seed });
+  /** Hosts a puzzle for up to `capacity` players (default: the unum's, 64). */
+  async host(name: string, cols: number, rows: number, seed: number, capacity?: number) {
+    hosted = await hostPuzzle(vats[0]!, {
+      name,
+      cols,
+      rows,
+      seed,
+      ...(capacity ? { capacity } : {}),
+    });
     return harden({ invite: hosted.invite });
   },
   /** The host's signed state: holders as the arbiter decided them. */

@@ -213,10 +213,11 @@ export const makePlayer = (replica: Replica<PuzzleState>): Player => {
 /** Hosts a new puzzle (or, on the same data directory and name, the one already there). */
 export const hostPuzzle = (
   vat: Vat,
-  opts: { name: string } & PuzzleSetup,
+  opts: { name: string; capacity?: number } & PuzzleSetup,
 ): Promise<HostedUnum<PuzzleState>> =>
   hostUnum(vat, puzzleUnum({ cols: opts.cols, rows: opts.rows, seed: opts.seed }), {
     name: opts.name,
+    ...(opts.capacity ? { capacity: opts.capacity } : {}),
   });
 
 export const joinPuzzle = async (

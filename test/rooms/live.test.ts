@@ -72,6 +72,34 @@ test('in a spatial room, peers outside the aura are told once per farIntervalMs'
   t.deepEqual(far.calls, ['at 0,0', 'at 0,10'], 'at 0 and 1000 ms: the newest');
 });
 
+test('far peers share a budget: at most maxInAura of them per farIntervalMs, the longest untold first', async t => {
+  const positions = new Map(
+    ['a', 'b', 'c', 'd', 'e', 'f'].map((peer, i) => [peer, { x: 100 + i, y: 100 }] as const),
+  );
+  const fan = makeLiveFan({
+    aura: { radius: 10, maxInAura: 2 },
+    nearIntervalMs: 100,
+    farIntervalMs: 1000,
+    positions,
+  });
+  const peers = new Map([...positions.keys()].map(peer => [peer, recorder()] as const));
+  const views = new Map([...peers].map(([peer, r]) => [peer, r.view] as const));
+  const toldBy = (now: number) => {
+    fan.move({ x: 0, y: now });
+    fan.tick(views, now);
+  };
+  toldBy(0);
+  toldBy(500);
+  await turn();
+  const reached = () => [...peers].filter(([, r]) => r.calls.length > 0).map(([peer]) => peer);
+  t.deepEqual(reached(), ['a', 'b'], 'two in the first second');
+  toldBy(1000);
+  toldBy(2000);
+  await turn();
+  t.deepEqual(reached(), ['a', 'b', 'c', 'd', 'e', 'f'], 'the others in turn');
+  t.is(peers.get('a')!.calls.length, 1, 'a waits while the others are told');
+});
+
 test("a peer's inbox refuses a live call with more values than a presence keeps", t => {
   const seen: string[] = [];
   const at: number[][] = [];
