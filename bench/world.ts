@@ -48,6 +48,9 @@ const SECONDS = Number(values.seconds);
 const PER_PROCESS = Number(values['per-process']);
 const MODES = values.modes.split(',') as Mode[];
 const LINGER_MS = 1_500;
+/** After the moves, time for far peers to have had their turn (maxInAura of them a second) before "stale" is counted. */
+const lingerFor = (mode: Mode, n: number) =>
+  LINGER_MS + (mode === 'stoa-aura' ? Math.ceil(n / PUZZLE_AURA.maxInAura) * 1000 : 0);
 type Mode = 'central' | 'stoa-aura' | 'stoa-all';
 
 const BOTS = fileURLToPath(new URL('../demo-community/puzzle/puzzle-bots.ts', import.meta.url));
@@ -122,7 +125,7 @@ const runCentral = async (n: number, ups: number): Promise<Row> => {
         g.ask({ cmd: 'walk', ups, seconds: SECONDS, seed: 11 + i, id: `g${i}` }),
       ),
     );
-    await new Promise(resolve => setTimeout(resolve, LINGER_MS));
+    await new Promise(resolve => setTimeout(resolve, lingerFor('central', n)));
     const after = await Promise.all([server, ...groups].map(p => p.ask({ cmd: 'usage' })));
     const stats = await Promise.all(groups.map(g => g.ask({ cmd: 'stats' })));
     const finals = new Map(
@@ -199,7 +202,7 @@ const runStoa = async (mode: Mode, n: number, ups: number): Promise<Row> => {
     const walked = await Promise.all(
       groups.map((g, i) => E(g).walk({ ups, seconds: SECONDS, seed: 11 + i })),
     );
-    await new Promise(resolve => setTimeout(resolve, LINGER_MS));
+    await new Promise(resolve => setTimeout(resolve, lingerFor(mode, n)));
     const after = await Promise.all(all.map(b => E(b).usage(driver.id)));
     const stats = await Promise.all(groups.map(g => E(g).stats()));
     const finals = new Map(
