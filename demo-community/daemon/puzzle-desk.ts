@@ -7,6 +7,7 @@ import type { HostedUnum, Vat } from '../../index.js';
 import { hostPuzzle, joinPuzzle, type Board, type Player } from '../puzzle/puzzle-player.js';
 import { parseGrid, progress, type PuzzleState } from '../puzzle/puzzle-rules.js';
 import type { Handler } from './console-server.js';
+import type { BoardView } from './puzzle-types.js';
 
 const FRAME_MS = 50;
 
@@ -16,26 +17,6 @@ const PUZZLE_MIGRATIONS = harden([
      cols INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, seed INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (kind, invite));`,
 ]);
-
-/** What the page draws: the board with names, sizes in table units. */
-export interface BoardView {
-  puzzle: string;
-  name: string;
-  cols: number;
-  rows: number;
-  seed: number;
-  cseq: number;
-  pieces: Array<{
-    index: number;
-    x: number;
-    y: number;
-    placed: boolean;
-    holder: string | null;
-    mine: boolean;
-  }>;
-  cursors: Array<{ name: string; x: number; y: number }>;
-  placed: number;
-}
 
 const viewOf = (puzzle: string, board: Board): BoardView => ({
   puzzle,

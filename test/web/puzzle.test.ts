@@ -2,7 +2,8 @@
 // operator's vat arbitrates; alice and bob play, each their own vat in its
 // own process): a drag on alice's page moves the piece on bob's; bob's grab
 // of the piece alice holds is refused with her name; a piece let go near its
-// slot snaps into place for both. Also on a phone's width. Screenshots:
+// slot snaps into place for both; the keyboard grabs and lays down too. Also
+// on a phone's width. Screenshots:
 // test-artifacts/web/.
 // The lockdown playwright-core needs comes first: see test/support/web-test.ts.
 import test from '../support/web-test.js';
@@ -38,7 +39,8 @@ const clearPoint = async (page: Page, index: number) => {
       held: (await li.getAttribute('data-held')) !== null,
     })),
   );
-  const me = pieces.find(p => p.index === index)!;
+  const me = pieces.find(p => p.index === index);
+  if (!me) return undefined; // in its place: not in the list of loose pieces
   const over = (p: (typeof pieces)[number]) => (p.held !== me.held ? p.held : p.index > index);
   const inside = (p: { x: number; y: number }, x: number, y: number) =>
     x >= p.x && x < p.x + PIECE && y >= p.y && y < p.y + PIECE;
@@ -56,7 +58,7 @@ const onCanvas = async (page: Page, x: number, y: number) => {
   return { px: box.x + (x / TABLE) * box.width, py: box.y + (y / TABLE) * box.height };
 };
 
-test('a drag on one page moves the piece on another; a held piece is refused by name; a piece snaps into place', async t => {
+test('a drag on one page moves the piece on another; a held piece is refused by name; a piece snaps into place; the keyboard plays too', async t => {
   const demo = await startRunningDemo();
   t.teardown(() => demo.stop());
   const browser = await launchChromium(t);
@@ -118,6 +120,34 @@ test('a drag on one page moves the piece on another; a held piece is refused by 
   await bob!.getByTestId('puzzle-progress').getByText('1 of 16 pieces in place').waitFor();
   await bob!.getByTestId('held').getByText('Nobody holds a piece.').waitFor();
   await keepScreenshot(alice!, 'puzzle-alice-placed');
+
+  // By keyboard on bob's page: arrows move his cursor (from where his pointer left it) onto a piece, Space grabs, Space lays down.
+  let kbIndex = 15;
+  let target = await clearPoint(bob!, kbIndex);
+  while ((!target || kbIndex === index) && kbIndex > 0) target = await clearPoint(bob!, --kbIndex);
+  await bob!.getByTestId('puzzle-canvas').focus();
+  const keys = (key: string, count: number) =>
+    Array.from({ length: Math.abs(count) }).reduce<Promise<void>>(
+      p => p.then(() => bob!.keyboard.press(key)),
+      Promise.resolve(),
+    );
+  await keys(
+    target!.x > bobGrip!.x ? 'ArrowRight' : 'ArrowLeft',
+    Math.round((target!.x - bobGrip!.x) / 10),
+  );
+  await keys(
+    target!.y > bobGrip!.y ? 'ArrowDown' : 'ArrowUp',
+    Math.round((target!.y - bobGrip!.y) / 10),
+  );
+  await bob!.keyboard.press('Space');
+  await bob!.getByTestId('puzzle-note').getByText(`You hold piece ${kbIndex}`).waitFor();
+  await alice!.getByTestId('held').getByText(`Piece ${kbIndex}: held by bob`).waitFor();
+  await bob!.keyboard.press('Shift+ArrowRight');
+  await bob!.keyboard.press('Space');
+  await bob!
+    .getByTestId('puzzle-note')
+    .getByText(new RegExp(`^Piece ${kbIndex} (laid down|is in its place)\\.$`))
+    .waitFor();
 
   // A phone's width: the table shrinks to fit, square, without widening the page.
   await bob!.setViewportSize({ width: 390, height: 844 });

@@ -3,27 +3,13 @@
 // the picture's slots, the pieces (a piece in place is drawn in its slot),
 // others' cursors and the pieces they drag. Press on a piece to grab it (the
 // arbiter may refuse: someone holds it), drag it, let go to lay it down; near
-// its slot it snaps in. The list under the canvas says who holds what, in words.
+// its slot it snaps in. By keyboard: arrows move the cursor (Shift: farther),
+// Space or Enter grabs the piece under it or lays the held one down. The list
+// under the canvas says who holds what, in words.
+import type { BoardView } from '../../daemon/puzzle-types.js';
 import { connect, type Connection } from './connection.js';
 import { guarded, h, said, show } from './dom.js';
 
-interface BoardView {
-  puzzle: string;
-  name: string;
-  cols: number;
-  rows: number;
-  seed: number;
-  pieces: Array<{
-    index: number;
-    x: number;
-    y: number;
-    placed: boolean;
-    holder: string | null;
-    mine: boolean;
-  }>;
-  cursors: Array<{ name: string; x: number; y: number }>;
-  placed: number;
-}
 interface PuzzleInfo {
   puzzle: string;
   role: 'host' | 'player';
@@ -56,7 +42,11 @@ const drawOrder = (view: BoardView) =>
       a.index - b.index,
   );
 
-const draw = (canvas: HTMLCanvasElement, view: BoardView) => {
+/** Keyboard steps, in table units. */
+const STEP = 10;
+const BIG_STEP = 50;
+
+const draw = (canvas: HTMLCanvasElement, view: BoardView, me: { x: number; y: number }) => {
   const g = canvas.getContext('2d')!;
   const scale = canvas.width / TABLE;
   const size = (BOARD / view.cols) * scale;
@@ -87,6 +77,15 @@ const draw = (canvas: HTMLCanvasElement, view: BoardView) => {
       );
     }
   }
+  // This player's own cursor: a cross (where the keyboard's moves start).
+  g.strokeStyle = '#1a5fb4';
+  g.lineWidth = 2;
+  g.beginPath();
+  g.moveTo(me.x * scale - 7, me.y * scale);
+  g.lineTo(me.x * scale + 7, me.y * scale);
+  g.moveTo(me.x * scale, me.y * scale - 7);
+  g.lineTo(me.x * scale, me.y * scale + 7);
+  g.stroke();
   for (const cursor of view.cursors) {
     g.fillStyle = '#a51d2d';
     g.beginPath();
@@ -117,11 +116,17 @@ const start = async (vat: Connection) => {
     'data-testid': 'puzzle-canvas',
     width: 600,
     height: 600,
-    'aria-label': 'The puzzle table: press on a piece, drag it, let go',
+    tabindex: 0,
+    'aria-label':
+      'The puzzle table: press on a piece, drag it, let go; or arrows to move, Space to grab and to lay down',
   });
   const pieceList = h('ul', { class: 'sr-only', 'data-testid': 'piece-list' });
   let view: BoardView | undefined;
   let dragging = false;
+  /** Where this player's cursor is, in table units. */
+  let me = { x: TABLE / 2, y: TABLE / 2 };
+  let pending: { x: number; y: number } | undefined;
+  let throttle: number | undefined;
 
   const tableXY = (event: PointerEvent) => {
     const box = canvas.getBoundingClientRect();
@@ -130,25 +135,42 @@ const start = async (vat: Connection) => {
       y: ((event.clientY - box.top) / box.height) * TABLE,
     };
   };
-  const move = (x: number, y: number) =>
-    vat.ask('puzzle.move', { puzzle: view!.puzzle, x: Math.round(x), y: Math.round(y) });
+  const move = (x: number, y: number) => {
+    me = { x: Math.round(x), y: Math.round(y) };
+    return vat.ask('puzzle.move', { puzzle: view!.puzzle, ...me });
+  };
 
-  canvas.addEventListener('pointerdown', event => {
-    if (!view) return;
-    const at = tableXY(event);
-    const piece = pieceAt(view, at.x, at.y);
-    if (!piece) return;
-    canvas.setPointerCapture(event.pointerId);
+  /** Grabs the piece drawn on top at `at`, if any; the arbiter may refuse. */
+  const grabAt = (at: { x: number; y: number }) => {
+    const piece = view && pieceAt(view, at.x, at.y);
+    if (!piece) return false;
     void guarded(note, async () => {
       await move(at.x, at.y);
       await vat.ask('puzzle.grab', { puzzle: view!.puzzle, piece: piece.index });
       dragging = true;
-      note.textContent = `You hold piece ${piece.index}: drag it, let go to lay it down.`;
+      note.textContent = `You hold piece ${piece.index}: move it, then let go (or press Space) to lay it down.`;
     });
+    return true;
+  };
+  const releaseAt = (at: { x: number; y: number }) => {
+    dragging = false;
+    pending = undefined;
+    void guarded(note, async () => {
+      await move(at.x, at.y);
+      const laid = await vat.ask<{ index: number; placed: boolean }>('puzzle.release', {
+        puzzle: view!.puzzle,
+      });
+      said(
+        note,
+        laid.placed ? `Piece ${laid.index} is in its place.` : `Piece ${laid.index} laid down.`,
+      );
+    });
+  };
+
+  canvas.addEventListener('pointerdown', event => {
+    if (grabAt(tableXY(event))) canvas.setPointerCapture(event.pointerId);
   });
   // The cursor goes to the vat at most every MOVE_MS, and its last position always goes.
-  let pending: { x: number; y: number } | undefined;
-  let throttle: number | undefined;
   const flushMove = () => {
     throttle = undefined;
     if (!pending || !view) return;
@@ -162,25 +184,36 @@ const start = async (vat: Connection) => {
     if (throttle === undefined) flushMove();
   });
   canvas.addEventListener('pointerup', event => {
-    if (!view || !dragging) return;
-    dragging = false;
-    pending = undefined;
-    const at = tableXY(event);
-    void guarded(note, async () => {
-      await move(at.x, at.y);
-      const laid = await vat.ask<{ index: number; placed: boolean }>('puzzle.release', {
-        puzzle: view!.puzzle,
-      });
-      said(
-        note,
-        laid.placed ? `Piece ${laid.index} is in its place.` : `Piece ${laid.index} laid down.`,
-      );
-    });
+    if (view && dragging) releaseAt(tableXY(event));
+  });
+  const ARROWS: Record<string, [number, number]> = {
+    ArrowLeft: [-1, 0],
+    ArrowRight: [1, 0],
+    ArrowUp: [0, -1],
+    ArrowDown: [0, 1],
+  };
+  canvas.addEventListener('keydown', event => {
+    if (!view) return;
+    const arrow = ARROWS[event.key];
+    if (arrow) {
+      event.preventDefault();
+      const step = event.shiftKey ? BIG_STEP : STEP;
+      const clamp = (v: number) => Math.min(Math.max(v, 0), TABLE);
+      pending = { x: clamp(me.x + arrow[0] * step), y: clamp(me.y + arrow[1] * step) };
+      me = pending;
+      draw(canvas, view, me);
+      if (throttle === undefined) flushMove();
+    } else if (event.key === ' ' || event.key === 'Enter') {
+      event.preventDefault();
+      if (dragging) releaseAt(me);
+      else if (!grabAt(me))
+        note.textContent = 'No piece under your cursor: move onto one with the arrows.';
+    }
   });
 
   const shown = (next: BoardView) => {
     view = next;
-    draw(canvas, next);
+    draw(canvas, next, me);
     show(progressNote, `${next.placed} of ${next.pieces.length} pieces in place`);
     // The table in words, for a screen reader (and the tests): where each loose piece lies.
     show(
