@@ -49,10 +49,24 @@ test('twelve joiners that never answer do not delay a newcomer or a kick', async
   t.deepEqual(await E(host.control).hostedRoster(), ['alice']);
 });
 
-/** A member link whose calls wait until the test lets them fail. */
-const heldLink = (pending: Array<(reason: Error) => void>) => {
-  const held = () => new Promise<never>((_, reject) => pending.push(reject));
-  return Far('MemberLink', { update: held, inboxGiftFor: held });
+/** Calls on held links, each waiting until the test lets it fail; `reached(n)` resolves once n have arrived. */
+const heldCalls = () => {
+  const pending: Array<(reason: Error) => void> = [];
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  const held = () =>
+    new Promise<never>((_, reject) => {
+      pending.push(reject);
+      for (const w of waiters.filter(w => pending.length >= w.n)) w.resolve();
+    });
+  return {
+    pending,
+    link: () => Far('MemberLink', { update: held, inboxGiftFor: held }),
+    reached: (n: number) =>
+      new Promise<void>(resolve => {
+        if (pending.length >= n) resolve();
+        else waiters.push({ n, resolve });
+      }),
+  };
 };
 
 test('one join in progress per caller, and maxPendingJoins in all: the rest are told [busy]', async t => {
@@ -64,9 +78,9 @@ test('one join in progress per caller, and maxPendingJoins in all: the rest are 
     introductionTimeoutMs: 120_000,
   });
   const { joins } = await strangerJoins(t, invite, 4);
-  const pending: Array<(reason: Error) => void> = [];
+  const calls = heldCalls();
   const request = (i: number) =>
-    harden({ name: `stranger${i}`, address: '127.0.0.1:9', link: heldLink(pending) });
+    harden({ name: `stranger${i}`, address: '127.0.0.1:9', link: calls.link() });
   const first = E(joins[0]!).join(request(0));
   first.catch(() => {});
   await t.throwsAsync(E(joins[0]!).join(request(0)), {
@@ -74,10 +88,13 @@ test('one join in progress per caller, and maxPendingJoins in all: the rest are 
   });
   const more = [1, 2].map(i => E(joins[i]!).join(request(i)));
   for (const p of more) p.catch(() => {});
+  // Each join in progress asks its link once: the fourth goes only when the host holds three
+  // (calls from different vats may reach the host in any order).
+  await calls.reached(3);
   await t.throwsAsync(E(joins[3]!).join(request(3)), {
     message: '[busy] "lobby" has 3 joins in progress; try again in a moment',
   });
-  for (const reject of pending.splice(0)) reject(Error('let go'));
+  for (const reject of calls.pending.splice(0)) reject(Error('let go'));
   await Promise.allSettled([first, ...more]);
   // Slots free again once those joins fail: a real newcomer gets in.
   const carol = await roomVat(t, driver);
