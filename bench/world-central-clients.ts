@@ -4,6 +4,7 @@
 // its send time, and receivers record the latency.
 // argv: URL K PIECES GROUP
 import { WebSocket } from 'ws';
+import { seeded } from '../demo-community/puzzle/table.js';
 import { cpuMs, now, onCommands } from './fanout-common.js';
 
 const [url, k, pieces, group] = [
@@ -50,14 +51,6 @@ const grab = (client: Client, p: number) =>
     client.grabbed = resolve;
     client.ws.send(JSON.stringify({ t: 'grab', p }));
   });
-
-const seeded = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (Math.imul(a ^ (a >>> 15), 1 | a) + 0x6d2b79f5) >>> 0;
-    return a / 4294967296;
-  };
-};
 
 /** The piece each client was granted. */
 const held: number[] = [];

@@ -264,15 +264,14 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const ownHead = (stream: string): StreamHead =>
     receiver.head(self, stream) ?? { seq: 0, id: GENESIS };
 
-  /** Live state goes to the members, not the host (it carries no replicated traffic). */
-  const liveViews = () =>
+  /** The linked members: replicated traffic (chat, live state) never goes to the host. */
+  const members = () => [...links.keys()].filter(peer => peer !== host);
+  const liveViews = (peers: VatId[]) =>
     new Map(
-      [...links]
-        .filter(([peer]) => peer !== host)
-        .map(([peer, link]) => [
-          peer,
-          { inbox: link.inbox, idle: () => link.stats().queued === 0 }, // chat first
-        ]),
+      peers.map(peer => {
+        const link = links.get(peer)!;
+        return [peer, { inbox: link.inbox, idle: () => link.stats().queued === 0 }]; // chat first
+      }),
     );
   const sweeper = setInterval(
     () => receiver.sweep(),
@@ -280,8 +279,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   );
   sweeper.unref();
   const liveTick = () => {
-    if (!closed && live.behind([...links.keys()].filter(peer => peer !== host)))
-      live.tick(liveViews());
+    if (closed) return;
+    const peers = members();
+    if (live.behind(peers)) live.tick(liveViews(peers));
   };
   const liveTicker = setInterval(liveTick, limits.positionIntervalMs / 4);
   liveTicker.unref();
@@ -346,7 +346,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       return [host];
     }
     if (typeof target === 'object') return [target.to];
-    const everyone = [...links.keys()].filter(p => p !== host);
+    const everyone = members();
     return aura ? selectInAura(live.position(), everyone, positions, aura) : everyone;
   };
 

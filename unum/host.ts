@@ -114,6 +114,16 @@ export const hostUnum = async <State>(
    * Signs and stores a new snapshot, then fans it (with per-member changes).
    * Resolves when every reachable member has taken it, each bounded in time.
    */
+  /** Sends a member the signed state (with its part of a change), bounded in time. */
+  const tell = (vatId: VatId, link: ERef<MemberLink>, change?: Change) =>
+    withTimeout(
+      Promise.resolve(E(link).update(signed, ...(change ? [change] : []))),
+      limits.introductionTimeoutMs,
+      `telling ${short(vatId)}`,
+    ).catch(
+      () => {}, // an unreachable member catches up when it re-attaches
+    );
+
   const commit = (
     next: Omit<Snapshot<State>, 'cseq'>,
     changes = new Map<VatId, Change>(),
@@ -135,16 +145,7 @@ export const hostUnum = async <State>(
     events.emit('snapshot', current);
     const told = [...records]
       .filter(([vatId]) => vatId !== notTold)
-      .map(([vatId, record]) => {
-        const change = changes.get(vatId);
-        return withTimeout(
-          Promise.resolve(E(record.link).update(signed, ...(change ? [change] : []))),
-          limits.introductionTimeoutMs,
-          `telling ${short(vatId)}`,
-        ).catch(
-          () => {}, // an unreachable member catches up when it re-attaches
-        );
-      });
+      .map(([vatId, record]) => tell(vatId, record.link, changes.get(vatId)));
     return Promise.all(told).then(() => undefined);
   };
 
@@ -385,16 +386,9 @@ export const hostUnum = async <State>(
       } catch (error) {
         const reason = String((error as Error)?.message ?? error).slice(0, 1000);
         events.emit('refused', harden({ author, kind, reason }));
-        // The requester is told at once, with the same signed state (docs/protocol.md §4.6).
+        // The requester is told at once, with the same signed state (docs/protocol.md §4.7).
         const link = records.get(author)?.link;
-        if (link)
-          await withTimeout(
-            Promise.resolve(
-              E(link).update(signed, { decided: { request: envelope.id, refused: reason } }),
-            ),
-            limits.introductionTimeoutMs,
-            `telling ${short(author)}`,
-          ).catch(() => {});
+        if (link) await tell(author, link, { decided: { request: envelope.id, refused: reason } });
         return;
       }
       const decided = new Map([[author, { decided: { request: envelope.id } }]]);

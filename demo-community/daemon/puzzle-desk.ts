@@ -129,7 +129,10 @@ export const makePuzzleDesk = (vat: Vat) => {
       return null;
     },
     'puzzle.release': async ({ puzzle }) => find(puzzle).release(),
-    'puzzle.board': async ({ puzzle }) => viewOf(find(puzzle).replica.room, find(puzzle).board()),
+    'puzzle.board': async ({ puzzle }) => {
+      const player = find(puzzle);
+      return viewOf(player.replica.room, player.board());
+    },
     'puzzle.watch': async ({ puzzle }, stream, closed) => {
       const player = find(puzzle);
       const room = player.replica.room;

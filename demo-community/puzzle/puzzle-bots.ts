@@ -11,7 +11,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostPuzzle, joinPuzzle, type Player } from './puzzle-player.js';
-import { pieceSize, PUZZLE_AURA, seeded, TABLE, type PuzzleState } from './puzzle-rules.js';
+import { pieceSize, PUZZLE_AURA, type PuzzleState } from './puzzle-rules.js';
+import { seeded, TABLE } from './table.js';
 
 const { values } = parseArgs({
   options: {

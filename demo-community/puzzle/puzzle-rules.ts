@@ -5,13 +5,9 @@
 // checks its signature. A held piece's motion and each player's cursor are
 // live state, fanned peer to peer (puzzle-player.ts), never signed.
 //
-// The table is TABLE × TABLE units, whatever the grid; the picture's slots
-// fill the centred square BOARD × BOARD; a piece is BOARD / cols wide.
+// The table's geometry is in table.ts.
 import { defineUnum, type Member, type OperationContext } from '../../index.js';
-
-export const TABLE = 1000;
-export const BOARD = 600;
-const BOARD_AT = (TABLE - BOARD) / 2;
+import { BOARD, BOARD_AT, seeded, TABLE } from './table.js';
 /** A released piece within this distance of its slot snaps into it. */
 export const SNAP = 20;
 export const MAX_GRID = 16;
@@ -52,18 +48,6 @@ export const slotOf = (state: Pick<PuzzleState, 'cols'>, index: number) => ({
   x: BOARD_AT + (index % state.cols) * pieceSize(state),
   y: BOARD_AT + Math.floor(index / state.cols) * pieceSize(state),
 });
-
-/** A small deterministic generator (mulberry32): the scatter and the picture follow from the seed. */
-export const seeded = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /** Parses "8x8" (2 to 16 each way). */
 export const parseGrid = (text: string): { cols: number; rows: number } => {

@@ -10,10 +10,9 @@ import test from '../support/web-test.js';
 import type { Page } from 'playwright-core';
 import { keepScreenshot, launchChromium, openPage } from '../support/chromium.js';
 import { startRunningDemo } from '../support/running-demo.js';
+import { BOARD, BOARD_AT, TABLE } from '../../demo-community/puzzle/table.js';
 
-const TABLE = 1000;
-const BOARD_AT = 200;
-const PIECE = 600 / 4; // the demo's puzzle is 4x4
+const PIECE = BOARD / 4; // the demo's puzzle is 4x4
 
 /** Where piece `index` lies on `page`'s table, in table units (from the page's own list of pieces). */
 const pieceAt = async (page: Page, index: number) => {

@@ -7,6 +7,7 @@
 // Space or Enter grabs the piece under it or lays the held one down. The list
 // under the canvas says who holds what, in words.
 import type { BoardView } from '../../daemon/puzzle-types.js';
+import { BOARD, BOARD_AT, TABLE } from '../../puzzle/table.js';
 import { connect, type Connection } from './connection.js';
 import { guarded, h, said, show } from './dom.js';
 
@@ -18,9 +19,6 @@ interface PuzzleInfo {
   of: number;
 }
 
-const TABLE = 1000;
-const BOARD = 600;
-const BOARD_AT = (TABLE - BOARD) / 2;
 /** Cursor moves sent to the vat at most this often while the pointer moves. */
 const MOVE_MS = 50;
 
