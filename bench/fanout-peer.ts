@@ -36,6 +36,9 @@ console.log(JSON.stringify({ event: 'ready' }));
 
 let cpuAtStart = 0;
 let bytesAtStart = 0;
+/** process.hrtime in µs, the clock of a --cpu-prof profile: the measured span. */
+const hrUs = () => Number(process.hrtime.bigint() / 1000n);
+let startUs = 0;
 onCommands(async command => {
   if (command.cmd === 'join') {
     await join(String(command.invite));
@@ -44,6 +47,7 @@ onCommands(async command => {
   if (command.cmd === 'start') {
     cpuAtStart = cpuMs();
     bytesAtStart = bytesSent();
+    startUs = hrUs();
     await sendLines(
       i,
       Number(command.count),
@@ -60,6 +64,7 @@ onCommands(async command => {
       ...recorder.report(),
       cpuMs: cpuMs() - cpuAtStart,
       bytesSent: bytesSent() - bytesAtStart,
+      span: [startUs, hrUs()],
     };
   }
   if (command.cmd === 'exit') process.exit(0);

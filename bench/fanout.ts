@@ -7,16 +7,24 @@
 // participant, and CPU per delivered message; then capacity: the largest N at
 // 1 line/s whose Stoa p99 stays under 100 ms (N grows past the list while it does,
 // up to --max-n).
-// Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48
+// Bytes are counted twice: as UTF-8 CapTP JSON (the session's own count, the
+// figure earlier versions printed) and as bytes written to the TCP sockets
+// (TLS and WebSocket framing included), per delivered message, for every
+// process of the run. At --profile-n (16), participant 0 runs under
+// --cpu-prof and the CPU of its measured span is broken down by where it
+// went (bench/cpu-breakdown.ts), per message it received.
+// Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48  --profile-n 16
 import '../vat/lockdown.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CATEGORY_NAMES, cpuBreakdown } from './cpu-breakdown.js';
 import { now } from './fanout-common.js';
+import { tcpBytesSent } from './tcp-bytes.js';
 import { quantile } from './quantile.js';
 
 const { values } = parseArgs({
@@ -25,8 +33,10 @@ const { values } = parseArgs({
     lines: { type: 'string' },
     'interval-ms': { type: 'string' },
     'max-n': { type: 'string' },
+    'profile-n': { type: 'string' },
   },
 });
+const PROFILE_N = Number(values['profile-n'] ?? 16);
 const NS = (values.ns ?? '4,8,16,32').split(',').map(Number);
 const LINES = Number(values.lines ?? 10);
 const INTERVAL = Number(values['interval-ms'] ?? 1000);
@@ -39,10 +49,10 @@ interface Proc {
   next(event: string): Promise<Record<string, unknown>>;
 }
 
-const start = (script: string, args: string[]): Proc => {
+const start = (script: string, args: string[], nodeArgs: string[] = []): Proc => {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(new URL(script, import.meta.url)), ...args],
+    [...process.execArgv, ...nodeArgs, fileURLToPath(new URL(script, import.meta.url)), ...args],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -83,20 +93,31 @@ interface Row {
   hubBytes: number;
   bytesPerPeer: number;
   cpuUsPerDelivery: number;
+  /** Bytes all processes wrote to TCP per delivered message; NaN without `ss`. */
+  tcpPerDelivery: number;
+  /** Participant 0's CPU per message it received, by category (µs), when profiled. */
+  breakdown?: Map<string, number>;
 }
 
-const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
+/** One run of `n` participants; with `profiled`, participant 0 runs under --cpu-prof (its figures then only feed the breakdown). */
+const run = async (mode: 'relay' | 'stoa', n: number, profiled = false): Promise<Row> => {
   const root = mkdtempSync(join(tmpdir(), `stoa-fanout-${mode}-${n}-`));
   const hub = start('./fanout-hub.ts', mode === 'stoa' ? ['stoa', join(root, 'host')] : ['relay']);
   const ready = await hub.next('ready');
+  const profileDir = join(root, 'profile');
   const peers = Array.from({ length: n }, (_, i) =>
     start(
       './fanout-peer.ts',
       mode === 'stoa'
         ? ['stoa', join(root, `p${i}`), String(i)]
         : ['relay', String(ready.url), String(i)],
+      profiled && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     ),
   );
+  const pids = [hub, ...peers].map(p => p.child.pid!);
+  let tcpAtStart: Map<number, number> | undefined;
+  let tcpAtEnd: Map<number, number> | undefined;
+  let firstReport: Record<string, unknown> | undefined;
   try {
     await Promise.all(peers.map(p => p.next('ready')));
     if (mode === 'stoa') {
@@ -106,6 +127,7 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
       }
     }
     const startAt = now() + 1_000;
+    tcpAtStart = tcpBytesSent(pids);
     hub.send({ cmd: 'start' });
     for (const [i, peer] of peers.entries()) {
       peer.send({
@@ -124,6 +146,12 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
       hub.next('report'),
       ...peers.map(p => p.next('report')),
     ]);
+    tcpAtEnd = tcpBytesSent(pids);
+    firstReport = reports[0];
+    const tcp =
+      tcpAtStart && tcpAtEnd
+        ? pids.reduce((sum, pid) => sum + tcpAtEnd!.get(pid)! - tcpAtStart!.get(pid)!, 0)
+        : NaN;
     const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b);
     const received = reports.reduce((sum, r) => sum + (r.received as number), 0);
     const cpuMs =
@@ -139,17 +167,31 @@ const run = async (mode: 'relay' | 'stoa', n: number): Promise<Row> => {
       hubBytes: hubReport!.bytesSent as number,
       bytesPerPeer: reports.reduce((sum, r) => sum + (r.bytesSent as number), 0) / n,
       cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, received),
+      tcpPerDelivery: tcp / Math.max(1, received),
     };
   } finally {
     const all = [hub, ...peers];
     for (const p of all) p.send({ cmd: 'exit' });
     await Promise.race([
       Promise.all(all.map(p => new Promise(resolve => p.child.once('exit', resolve)))),
-      new Promise(resolve => setTimeout(resolve, 3_000)),
+      new Promise(resolve => setTimeout(resolve, 10_000)),
     ]);
     for (const p of all) p.child.kill('SIGKILL');
+    if (profiled && firstReport) breakdowns.set(mode, profileOf(profileDir, firstReport));
     rmSync(root, { recursive: true, force: true });
   }
+};
+
+const breakdowns = new Map<'relay' | 'stoa', Map<string, number>>();
+/** Participant 0's profile over its measured span, in µs per message it received. */
+const profileOf = (dir: string, report: Record<string, unknown>): Map<string, number> => {
+  const [file] = existsSync(dir) ? readdirSync(dir) : [];
+  if (!file) return new Map();
+  const [from, to] = report.span as [number, number];
+  const perMessage = new Map<string, number>();
+  for (const [category, ms] of cpuBreakdown(join(dir, file), from, to))
+    perMessage.set(category, (ms * 1000) / Math.max(1, report.received as number));
+  return perMessage;
 };
 
 const rows: Row[] = [];
@@ -161,7 +203,7 @@ const print = (row: Row) => {
       : '';
   console.log(
     `${row.mode.padEnd(6)}${String(row.n).padStart(4)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${row.max.toFixed(1).padStart(9)}` +
-      `${String(row.lost).padStart(7)}${String(row.duplicates).padStart(6)}${String(row.hubBytes).padStart(12)}${row.bytesPerPeer.toFixed(0).padStart(12)}${row.cpuUsPerDelivery.toFixed(0).padStart(10)}${ratio}`,
+      `${String(row.lost).padStart(7)}${String(row.duplicates).padStart(6)}${String(row.hubBytes).padStart(12)}${row.bytesPerPeer.toFixed(0).padStart(12)}${row.cpuUsPerDelivery.toFixed(0).padStart(10)}${row.tcpPerDelivery.toFixed(0).padStart(11)}${ratio}`,
   );
 };
 
@@ -169,7 +211,7 @@ console.log(
   `bench:fanout  ${new Date().toISOString()}  node ${process.version}  one process per participant  ${LINES} lines each, one per ${INTERVAL} ms`,
 );
 console.log(
-  'mode     N  p50 ms   p99 ms   max ms   lost  dups  hub B sent  B/particip  CPU us/msg',
+  'mode     N  p50 ms   p99 ms   max ms   lost  dups  hub B sent  B/particip  CPU us/msg  TCP B/msg',
 );
 for (const n of NS) {
   for (const mode of ['relay', 'stoa'] as const) {
@@ -202,7 +244,7 @@ if (INTERVAL === 1000) {
     print(row);
     if (holds(row)) capacity = row.n;
   }
-  while (firstFail() - capacity > 4) {
+  while (firstFail() !== Infinity && firstFail() - capacity > 4) {
     const row = await run(
       'stoa',
       capacity + Math.floor((firstFail() - capacity) / 8) * 4 || capacity + 4,
@@ -217,3 +259,32 @@ console.log(
   `capacity: largest N (1 line/s each) with Stoa delivery p99 < 100 ms: ${capacity}` +
     (bound === Infinity ? ` (stopped at --max-n ${MAX_N})` : ` (N=${bound} did not hold)`),
 );
+const at = (mode: 'relay' | 'stoa') => rows.find(r => r.mode === mode && r.n === PROFILE_N);
+const [relayAt, stoaAt] = [at('relay'), at('stoa')];
+if (relayAt && stoaAt) {
+  console.log(
+    `at N=${PROFILE_N}: Stoa CPU per message = ${(stoaAt.cpuUsPerDelivery / relayAt.cpuUsPerDelivery).toFixed(1)}x the relay's; TCP bytes per message = ${(stoaAt.tcpPerDelivery / relayAt.tcpPerDelivery).toFixed(1)}x`,
+  );
+}
+// Profiling slows participant 0, so the breakdown comes from runs of its own.
+if (NS.includes(PROFILE_N))
+  for (const mode of ['relay', 'stoa'] as const) await run(mode, PROFILE_N, true);
+if (breakdowns.size > 0) {
+  console.log(
+    `\nwhere participant 0's CPU went at N=${PROFILE_N} (--cpu-prof, measured span), us per message it received:`,
+  );
+  console.log(`${'category'.padEnd(28)}${'relay'.padStart(9)}${'stoa'.padStart(9)}   stoa share`);
+  const total = (mode: 'relay' | 'stoa') =>
+    [...(breakdowns.get(mode)?.values() ?? [])].reduce((a, b) => a + b, 0);
+  for (const name of CATEGORY_NAMES) {
+    const cell = (mode: 'relay' | 'stoa') =>
+      (breakdowns.get(mode)?.get(name) ?? 0).toFixed(0).padStart(9);
+    const share = ((breakdowns.get('stoa')?.get(name) ?? 0) / Math.max(1e-9, total('stoa'))) * 100;
+    console.log(
+      `${name.padEnd(28)}${cell('relay')}${cell('stoa')}${share.toFixed(1).padStart(12)} %`,
+    );
+  }
+  console.log(
+    `${'total'.padEnd(28)}${total('relay').toFixed(0).padStart(9)}${total('stoa').toFixed(0).padStart(9)}`,
+  );
+}
