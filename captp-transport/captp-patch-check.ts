@@ -6,7 +6,8 @@
 // patched caller drops each answer once it has been returned. The same patch
 // fixes the drop counts that collecting imports (gcImports) relies on (a
 // message's target was counted as a reference received; a dropped export kept
-// its slot); patch-package applies a patch whole, so one check covers both.
+// its slot) and makes E.sendOnly one frame; patch-package applies a patch
+// whole, but an install made with an older patch is caught here too.
 import { makeLoopback } from '@endo/captp';
 import { E, Far } from '@endo/far';
 
@@ -18,9 +19,14 @@ export const assertCapTPPatched = (): Promise<void> => {
     const far = (await makeFar(Far('probe', { ping: () => 'pong' }))) as { ping(): string };
     await E(far).ping();
     const drops = getFarStats().send.CTP_DROP + getNearStats().send.CTP_DROP;
-    if (!(drops > 0)) {
+    const returns = getFarStats().send.CTP_RETURN;
+    E.sendOnly(far).ping();
+    await E(far).ping();
+    // One-way calls (presence deliveries) are one frame: only the second ping is answered.
+    const oneWay = getFarStats().send.CTP_RETURN === returns + 1;
+    if (!(drops > 0) || !oneWay) {
       throw Error(
-        "[unpatched-captp] @endo/captp lacks Stoa's answer-dropping fix; run `npm install` in the stoa folder (it applies patches/ with patch-package)",
+        "[unpatched-captp] @endo/captp lacks Stoa's patch (answers dropped, one-way calls); run `npm install` in the stoa folder (it applies patches/ with patch-package)",
       );
     }
   })();

@@ -30,7 +30,8 @@ const CAPDATA_FIELDS = ['method', 'result', 'exception', 'res', 'rej'] as const;
 /** Fields captp reads without checking, per type. */
 const REQUIRED: Record<FrameType, readonly string[]> = {
   CTP_BOOTSTRAP: ['questionID'],
-  CTP_CALL: ['questionID', 'target', 'method'],
+  // A one-way call (E.sendOnly) has no questionID: nothing is returned.
+  CTP_CALL: ['target', 'method'],
   CTP_RETURN: ['answerID'],
   CTP_RESOLVE: ['promiseID'],
   CTP_DROP: ['slotID'],

@@ -222,6 +222,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   const account = (frame: Frame): boolean => {
     if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') {
       lastCall = Date.now();
+      if (frame.questionID === undefined) return true; // one-way: no answer is held
       const n = Number((frame.questionID as string).slice(2));
       if (n <= lastQuestion) {
         abort('bad-frame', `question ${n} does not follow question ${lastQuestion}`);

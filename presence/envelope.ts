@@ -1,13 +1,16 @@
 // presence/envelope.ts: the signed, hash-chained message a presence originates
 // (docs/protocol.md §5, after SSB).
 //
-//   header = { v:1, room, epoch, author, seq, prev, ts, heads, kind, body[, to] }
-//   bytes  = "stoa/envelope/v1\n" + canonical(header)      RFC 8785 JSON
+//   header = { v, room, epoch, author, seq, prev, ts, heads, kind, body[, to] }
+//   bytes  = v1: "stoa/envelope/v1\n" + canonical(header)  RFC 8785 JSON
+//            v2: "stoa/envelope/v2\n" ‖ binary header       envelope-v2.ts, §5.13
 //   id     = hex SHA-256(bytes)                             never over the signature
 //   sig    = Ed25519(author key, bytes), base64url
 //   body   = hex SHA-256(salt ‖ UTF-8 content); content and the 16-byte salt
 //            travel beside the header, so a report can withhold a bystander's
 //            content and still prove nothing was removed.
+// New envelopes are v2 (a quarter of v1's bytes on the wire); v1 ones, in
+// archives and old windows, are opened and verified as before.
 //
 // Choices the protocol leaves open: ids and bodies are lower-case hex; the
 // genesis `prev` is 64 zeros; `heads` is [[author, seq, id], …] sorted by
@@ -22,6 +25,7 @@ import {
   signWithDomain,
   type VatId,
 } from '../captp-transport/index.js';
+import { decodeHeaderV2, ENVELOPE_V2_DOMAIN, encodeHeaderV2 } from './envelope-v2.js';
 
 export const ENVELOPE_DOMAIN = 'stoa/envelope/v1\n';
 export const GENESIS = '0'.repeat(64);
@@ -31,7 +35,8 @@ export const PUBLIC = '*';
 export type Head = [author: VatId, seq: number, id: string];
 
 export interface EnvelopeHeader {
-  v: 1;
+  /** 1: a canonical JSON header (§5.1); 2: the binary header (§5.13). */
+  v: 1 | 2;
   room: string;
   epoch: number;
   author: VatId;
@@ -144,7 +149,45 @@ const checkHeader = (h: Record<string, unknown>): EnvelopeHeader => {
   return h as unknown as EnvelopeHeader;
 };
 
-/** Parses an envelope from the wire: its form only (no signature, roster or chain checks). */
+/** The exact bytes each envelope's signature covers, and its id hashes (kept out of the hardened envelope). */
+const signedBytes = new WeakMap<Envelope, Buffer>();
+
+/** The header text as v1 sends it: canonical JSON. */
+const openHeaderV1 = (header: string): { header: EnvelopeHeader; signed: Buffer } => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(header);
+  } catch {
+    malformed('header is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    malformed('header is not a JSON object');
+  const checked = checkHeader(parsed as Record<string, unknown>);
+  if (canonical(checked) !== header) malformed('header is not in canonical form');
+  return { header: checked, signed: Buffer.from(ENVELOPE_DOMAIN + header) };
+};
+
+/** The header as v2 sends it: base64url of the binary header, its body left out when the content comes along. */
+const openHeaderV2 = (
+  text: string,
+  content: string | undefined,
+  salt: string | undefined,
+): { header: EnvelopeHeader; signed: Buffer } => {
+  if (!B64URL.test(text)) malformed('header is neither JSON nor base64url');
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.toString('base64url') !== text) malformed('header is not canonical base64url');
+  const { header, hasBody } = decodeHeaderV2(bytes);
+  if (hasBody) return { header, signed: Buffer.concat([V2_DOMAIN_BYTES, bytes]) };
+  if (content === undefined) malformed('withholds its content and its body hash');
+  header.body = contentHash(salt!, content!);
+  return {
+    header,
+    signed: Buffer.concat([V2_DOMAIN_BYTES, bytes, Buffer.from(header.body, 'hex')]),
+  };
+};
+const V2_DOMAIN_BYTES = Buffer.from(ENVELOPE_V2_DOMAIN);
+
+/** Parses an envelope from the wire, v1 or v2: its form only (no signature, roster or chain checks). */
 export const openEnvelope = (wire: unknown): Envelope => {
   if (typeof wire !== 'object' || wire === null) malformed('is not a record');
   const { header, sig, content, salt } = wire as Record<string, unknown>;
@@ -157,38 +200,39 @@ export const openEnvelope = (wire: unknown): Envelope => {
   if (content !== undefined && typeof content !== 'string') malformed('content is not a string');
   if (salt !== undefined && (typeof salt !== 'string' || salt.length !== 22 || !B64URL.test(salt)))
     malformed('salt is not 16 bytes of base64url');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(header as string);
-  } catch {
-    malformed('header is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    malformed('header is not a JSON object');
-  const checked = checkHeader(parsed as Record<string, unknown>);
-  if (canonical(checked) !== header) malformed('header is not in canonical form');
-  const id = sha256hex(ENVELOPE_DOMAIN + (header as string));
+  const { header: checked, signed } = (header as string).startsWith('{')
+    ? openHeaderV1(header as string)
+    : openHeaderV2(header as string, content as string | undefined, salt as string | undefined);
+  const id = sha256hex(signed);
+  // A v2 envelope is kept, relayed in history and reported with its whole
+  // header (body included): an edit of its content then shows as bad-content.
+  const kept =
+    checked.v === 2 ? signed.subarray(V2_DOMAIN_BYTES.length).toString('base64url') : header;
   const cleanWire: WireEnvelope =
     content === undefined
-      ? { header: header as string, sig: sig as string }
+      ? { header: kept as string, sig: sig as string }
       : {
-          header: header as string,
+          header: kept as string,
           sig: sig as string,
           content: content as string,
           salt: salt as string,
         };
-  return harden({ header: checked, id, wire: cleanWire, stream: checked.to ?? PUBLIC });
+  const envelope: Envelope = harden({
+    header: checked,
+    id,
+    wire: cleanWire,
+    stream: checked.to ?? PUBLIC,
+  });
+  signedBytes.set(envelope, signed);
+  return envelope;
 };
 harden(openEnvelope);
 
 /** True if the author's signature holds over the envelope's bytes. */
-export const signatureHolds = (envelope: Envelope): boolean =>
-  domainSignatureHolds(
-    ENVELOPE_DOMAIN,
-    envelope.wire.header,
-    envelope.wire.sig,
-    envelope.header.author,
-  );
+export const signatureHolds = (envelope: Envelope): boolean => {
+  const signed = signedBytes.get(envelope) ?? signedBytes.get(openEnvelope(envelope.wire))!;
+  return domainSignatureHolds('', signed, envelope.wire.sig, envelope.header.author);
+};
 harden(signatureHolds);
 
 /** True if the content beside the header is what the body commits to (or is withheld). */
@@ -197,22 +241,55 @@ export const contentMatches = (envelope: Envelope): boolean =>
   contentHash(envelope.wire.salt!, envelope.wire.content) === envelope.header.body;
 harden(contentMatches);
 
-/** Makes and signs an envelope. `sign` is the author vat's signer. */
+/**
+ * Makes and signs an envelope. `sign` is the author vat's signer. New
+ * envelopes are v2 (§5.13); v1 is still made on request (tests, old peers'
+ * fixtures) and always opened.
+ */
 export const sealEnvelope = (
   fields: Omit<EnvelopeHeader, 'v' | 'body'>,
   content: string,
   sign: (message: Uint8Array) => Uint8Array,
+  { version = 2, salt = randomBytes(16).toString('base64url') }: SealOptions = {},
 ): Envelope => {
-  const salt = randomBytes(16).toString('base64url');
-  const headerValue: EnvelopeHeader = { v: 1, ...fields, body: contentHash(salt, content) };
+  const headerValue: EnvelopeHeader = { v: version, ...fields, body: contentHash(salt, content) };
   if (headerValue.to === undefined) delete headerValue.to;
-  const header = canonical(headerValue);
-  const sig = signWithDomain(ENVELOPE_DOMAIN, header, sign);
+  if (version === 1) {
+    const header = canonical(headerValue);
+    const sig = signWithDomain(ENVELOPE_DOMAIN, header, sign);
+    return openEnvelope({ header, sig, content, salt });
+  }
+  const sig = signWithDomain(ENVELOPE_V2_DOMAIN, encodeHeaderV2(headerValue), sign);
+  const header = encodeHeaderV2(headerValue, false).toString('base64url');
   return openEnvelope({ header, sig, content, salt });
 };
 harden(sealEnvelope);
 
-/** The envelope as a report shows a bystander's line: header and signature, content withheld. */
-export const withholdContent = (wire: WireEnvelope): WireEnvelope =>
-  harden({ header: wire.header, sig: wire.sig });
+export interface SealOptions {
+  version?: 1 | 2;
+  /** base64url of 16 bytes; fresh random bytes unless given (test vectors). */
+  salt?: string;
+}
+
+/**
+ * The envelope as a report shows a bystander's line: header and signature,
+ * content withheld. A v2 header then carries its body hash (§5.13).
+ */
+export const withholdContent = (wire: WireEnvelope): WireEnvelope => {
+  const { header, sig } = openEnvelope(wire).wire;
+  return harden({ header, sig });
+};
 harden(withholdContent);
+
+/**
+ * The form a live delivery carries: a v2 header without its body, which the
+ * receiver recomputes from the content beside it (§5.13). v1 and withheld
+ * envelopes are sent as they are.
+ */
+export const compactWire = (envelope: Envelope): WireEnvelope => {
+  const { wire } = envelope;
+  if (envelope.header.v !== 2 || wire.content === undefined) return wire;
+  const bytes = Buffer.from(wire.header, 'base64url');
+  return harden({ ...wire, header: bytes.subarray(0, bytes.length - 32).toString('base64url') });
+};
+harden(compactWire);

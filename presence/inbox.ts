@@ -25,12 +25,21 @@ export const StreamHeadShape = harden({
   seq: M.and(M.gte(0), M.lte(Number.MAX_SAFE_INTEGER)),
   id: M.string({ stringLengthLimit: 64 }),
 });
+/** A count of deliveries (an acknowledgement, §5.10). */
+export const DeliveryCountShape = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
+export const HeadsReplyShape = harden({
+  public: StreamHeadShape,
+  direct: StreamHeadShape,
+  delivered: DeliveryCountShape,
+});
 
 export const PeerInboxI = M.interface('PeerInbox', {
-  deliver: M.call(M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH })).returns(
-    M.undefined(),
-  ),
-  heads: M.call().returns(harden({ public: StreamHeadShape, direct: StreamHeadShape })),
+  // Sent one-way (E.sendOnly); `ack` is how many of our deliveries the caller has taken.
+  deliver: M.call(
+    M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH }),
+    DeliveryCountShape,
+  ).returns(M.undefined()),
+  heads: M.call().returns(HeadsReplyShape),
   history: M.call(VatIdShape, VatIdShape, M.number(), M.number()).returns(
     M.arrayOf(WireEnvelopeShape),
   ),
@@ -51,7 +60,10 @@ export interface StreamHead {
 
 /** What the presence does with each call, told who made it. */
 export interface InboxHandlers {
-  deliver(from: VatId, envelopes: WireEnvelope[]): void;
+  /** `delivered` counts the deliveries with envelopes this inbox has taken, this one included. */
+  deliver(from: VatId, envelopes: WireEnvelope[], delivered: number): void;
+  /** `from` has taken `count` of our deliveries to it. */
+  acked(from: VatId, count: number): void;
   /** Our heads `from` may know: our public stream and our direct stream to it. */
   heads(from: VatId): { public: StreamHead; direct: StreamHead };
   history(
@@ -77,12 +89,18 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, given: InboxHandlers)
       );
     return live;
   };
+  /** Deliveries with envelopes taken: the count the peer's acknowledgements are made of. */
+  let delivered = 0;
   const inbox = makeExo(`PeerInbox ${short(self)} for ${short(peer)}`, PeerInboxI, {
-    deliver(envelopes) {
-      check().deliver(peer, envelopes as WireEnvelope[]);
+    deliver(envelopes, ack) {
+      const handlers = check();
+      handlers.acked(peer, ack as unknown as number);
+      if ((envelopes as unknown[]).length === 0) return; // an acknowledgement alone is not acknowledged
+      delivered += 1;
+      handlers.deliver(peer, envelopes as WireEnvelope[], delivered);
     },
     heads() {
-      return harden(check().heads(peer));
+      return harden({ ...check().heads(peer), delivered });
     },
     history(author, stream, fromSeq, toSeq) {
       const handlers = check();

@@ -10,6 +10,7 @@ export {
 } from './presence.js';
 export {
   canonical,
+  compactWire,
   contentHash,
   contentMatches,
   ENVELOPE_DOMAIN,
@@ -22,8 +23,10 @@ export {
   type Envelope,
   type EnvelopeHeader,
   type Head,
+  type SealOptions,
   type WireEnvelope,
 } from './envelope.js';
+export { decodeHeaderV2, ENVELOPE_V2_DOMAIN, encodeHeaderV2 } from './envelope-v2.js';
 export type { RosterView } from './roster-view.js';
 export type { Delivery, Dropped, DropReason } from './receiver.js';
 export {

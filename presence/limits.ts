@@ -17,8 +17,13 @@ export const DEFAULT_PRESENCE_LIMITS = harden({
   holdMs: 5_000,
   /** Envelopes queued for one peer before the oldest are dropped (it catches up from windows). */
   maxQueuePerPeer: 512,
-  /** Delivery calls outstanding to one peer at once. */
+  /** Deliveries sent to one peer and not yet acknowledged, at most. */
   maxInFlightPerPeer: 4,
+  /**
+   * A delivery is acknowledged on the next one back, or alone after this
+   * long; a peer that has not acknowledged within twice this is asked.
+   */
+  ackDelayMs: 1_000,
   /** Envelopes per delivery call. */
   maxBatch: 64,
   /**

@@ -1,25 +1,34 @@
 // presence/peer-link.ts: the outbound side of one peer. Envelopes queue per
-// peer and go out in batches with a bound on calls in flight, so a slow or
-// stalled peer never delays the others and never grows our memory without
-// bound: past `maxQueuePerPeer` the oldest queued envelopes are dropped and
-// counted, and the peer catches up from windows (gap fill) when it returns.
-// A batch is cut by its encoded bytes as well as its count, so it always fits
-// the peer's frame limit; envelopes a failed delivery carried are counted as
-// undelivered, never as sent.
+// peer and go out in one-way deliveries (one frame each, docs/protocol.md
+// §5.10) with a bound on deliveries not yet acknowledged, so a slow or stalled
+// peer never delays the others and never grows our memory without bound: past
+// `maxQueuePerPeer` the oldest queued envelopes are dropped and counted, and
+// the peer catches up from windows (gap fill) when it returns. A batch is cut
+// by its encoded bytes as well as its count, so it always fits the peer's
+// frame limit.
+//
+// Acknowledgements are cumulative counts: the peer's inbox counts the
+// deliveries it has taken, and tells us the count on its own next delivery to
+// us (or alone, `ackDelayMs` after; see `owe`). A peer that does not tell us
+// is asked: `heads()` answers the count too, and calls on one session run in
+// order, so its answer covers every delivery sent before it. Envelopes whose
+// delivery was never acknowledged are counted as undelivered, never as sent.
 import { E, type ERef } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
 import type { WireEnvelope } from './envelope.js';
 import type { PeerInbox } from './inbox.js';
 import type { PresenceLimits } from './limits.js';
+import { checkHeadsReply } from './replies.js';
 import { countWithin, encodedSize } from './wire-size.js';
 
 export interface PeerLinkStats {
   peer: VatId;
   queued: number;
+  /** Deliveries sent and not yet acknowledged. */
   inFlight: number;
   sent: number;
   droppedForBackpressure: number;
-  /** Envelopes handed to this link that were never acknowledged: in a failed delivery, or queued when it broke. */
+  /** Envelopes handed to this link that were never acknowledged: in an unacknowledged delivery, or queued, when it broke. */
   undelivered: number;
   broken: boolean;
 }
@@ -29,6 +38,12 @@ export interface PeerLink {
   readonly inbox: ERef<PeerInbox>;
   /** Queues `wire`; `size` is its encodedSize, computed once per envelope by the caller that fans it out. */
   send(wire: WireEnvelope, size?: number): void;
+  /** The count of deliveries the peer's inbox had taken before this link's first (its `heads().delivered`). */
+  start(base: number): void;
+  /** The peer says its inbox for us has taken `count` deliveries in all. */
+  acked(count: number): void;
+  /** We have taken `count` deliveries from the peer: tell it, on our next delivery or alone after `ackDelayMs`. */
+  owe(count: number): void;
   /** Resolves when everything queued so far has been acknowledged (or the link broke). */
   drain(): Promise<void>;
   /** Breaks the link now (its session ended): queued envelopes are dropped and `onBroken` runs once with how many were undelivered. */
@@ -36,69 +51,139 @@ export interface PeerLink {
   stats(): PeerLinkStats;
 }
 
+export type PeerLinkLimits = Pick<
+  PresenceLimits,
+  'maxQueuePerPeer' | 'maxInFlightPerPeer' | 'maxBatch' | 'maxBatchBytes' | 'ackDelayMs'
+>;
+
 export const makePeerLink = (
   peer: VatId,
   inbox: ERef<PeerInbox>,
-  limits: Pick<
-    PresenceLimits,
-    'maxQueuePerPeer' | 'maxInFlightPerPeer' | 'maxBatch' | 'maxBatchBytes'
-  >,
+  limits: PeerLinkLimits,
   onBroken: (reason: Error, undelivered: number) => void,
 ): PeerLink => {
   const queue: WireEnvelope[] = [];
   const sizes: number[] = [];
-  let inFlight = 0;
-  /** Envelopes in deliveries not yet answered. */
-  let carried = 0;
+  /** Envelopes per delivery sent and not yet acknowledged, oldest first. */
+  const unacked: number[] = [];
+  let base: number | undefined;
+  /** Deliveries of this link acknowledged so far. */
+  let ackedDeliveries = 0;
+  /** The highest count the peer told us before `start` set the base. */
+  let early = 0;
+  /** Deliveries we have taken from the peer, and whether the peer has yet to hear that count. */
+  let taken = 0;
+  let owed: true | undefined;
+  let oweTimer: NodeJS.Timeout | undefined;
+  let askTimer: NodeJS.Timeout | undefined;
+  let asking = false;
   let sent = 0;
   let dropped = 0;
   let undelivered = 0;
   let broken: Error | undefined;
   let drained: Array<() => void> = [];
 
+  const carried = () => unacked.reduce((sum, n) => sum + n, 0);
+
   const settleDrains = () => {
-    if (broken || (queue.length === 0 && inFlight === 0)) {
+    if (broken || (queue.length === 0 && unacked.length === 0)) {
       const waiting = drained;
       drained = [];
       for (const resolve of waiting) resolve();
     }
   };
 
+  const stopTimers = () => {
+    clearTimeout(oweTimer);
+    clearTimeout(askTimer);
+    oweTimer = askTimer = undefined;
+  };
+
   const fail = (reason: Error) => {
     if (!broken) {
       broken = reason;
-      undelivered += queue.length + carried;
+      stopTimers();
+      undelivered += queue.length + carried();
       queue.length = 0;
       sizes.length = 0;
+      unacked.length = 0;
       onBroken(reason, undelivered);
     }
     settleDrains();
   };
 
+  const acked = (count: number) => {
+    if (broken || !Number.isSafeInteger(count)) return;
+    if (base === undefined) {
+      early = Math.max(early, count);
+      return;
+    }
+    const newly = count - base - ackedDeliveries;
+    if (newly <= 0 || newly > unacked.length) return; // stale, or more than we sent: ignored
+    ackedDeliveries += newly;
+    for (const n of unacked.splice(0, newly)) sent += n;
+    if (unacked.length === 0) {
+      clearTimeout(askTimer);
+      askTimer = undefined;
+    }
+    pump();
+    settleDrains();
+  };
+
+  /** Asks for the count now: the window is full, someone is draining, or the peer went quiet. */
+  const ask = () => {
+    clearTimeout(askTimer);
+    askTimer = undefined;
+    if (broken || asking || unacked.length === 0 || base === undefined) return;
+    asking = true;
+    E(inbox)
+      .heads()
+      .then(
+        reply => {
+          asking = false;
+          const checked = checkHeadsReply(reply);
+          if (!checked.ok) fail(Error(`[bad-reply] vat ${peer}: ${checked.why}`));
+          else acked(checked.heads.delivered);
+          if (unacked.length > 0) waitForAck();
+        },
+        (error: Error) => {
+          asking = false;
+          fail(error);
+        },
+      );
+  };
+
+  /** A peer that owes us an acknowledgement tells us within ackDelayMs; we ask after twice that. */
+  const waitForAck = () => {
+    if (askTimer || broken) return;
+    askTimer = setTimeout(ask, 2 * limits.ackDelayMs);
+    askTimer.unref();
+  };
+
+  /** Delivers `batch` with the count of the peer's deliveries we have taken (repeating it is harmless). */
+  const deliver = (batch: WireEnvelope[]) => {
+    owed = undefined;
+    clearTimeout(oweTimer);
+    oweTimer = undefined;
+    E.sendOnly(inbox).deliver(batch, taken);
+  };
+
   const pump = () => {
-    while (!broken && inFlight < limits.maxInFlightPerPeer && queue.length > 0) {
+    while (
+      !broken &&
+      base !== undefined &&
+      unacked.length < limits.maxInFlightPerPeer &&
+      queue.length > 0
+    ) {
       const n = countWithin(sizes, limits.maxBatchBytes, limits.maxBatch);
       const batch = harden(queue.splice(0, n));
       sizes.splice(0, n);
-      inFlight += 1;
-      carried += n;
-      E(inbox)
-        .deliver(batch)
-        .then(
-          () => {
-            sent += n;
-            carried -= n;
-            if (broken) undelivered -= n; // counted when the link broke, yet it arrived
-            inFlight -= 1;
-            pump();
-            settleDrains();
-          },
-          (error: Error) => {
-            inFlight -= 1;
-            fail(error);
-          },
-        );
+      unacked.push(n);
+      deliver(batch);
+      waitForAck();
     }
+    const full = unacked.length >= limits.maxInFlightPerPeer && queue.length > 0;
+    if (full || drained.length > 0) ask();
   };
 
   return harden({
@@ -116,17 +201,37 @@ export const makePeerLink = (
       }
       pump();
     },
+    start(count: number) {
+      if (base !== undefined) return;
+      base = count;
+      acked(early);
+      pump();
+    },
+    acked,
+    owe(count: number) {
+      if (broken) return;
+      if (count <= taken) return;
+      taken = count;
+      owed = true;
+      if (oweTimer) return;
+      oweTimer = setTimeout(() => {
+        oweTimer = undefined;
+        if (!broken && owed !== undefined) deliver(harden([]));
+      }, limits.ackDelayMs);
+      oweTimer.unref();
+    },
     drain: () =>
       new Promise<void>(resolve => {
         drained.push(resolve);
         settleDrains();
+        ask();
       }),
     fail,
     stats: () =>
       harden({
         peer,
         queued: queue.length,
-        inFlight,
+        inFlight: unacked.length,
         sent,
         droppedForBackpressure: dropped,
         undelivered,

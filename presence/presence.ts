@@ -8,8 +8,11 @@ import { E, type ERef } from '@endo/far';
 import { short, type VatId } from '../captp-transport/index.js';
 import type { Vat } from '../vat/index.js';
 import { makeEmitter, type Listener } from './emitter.js';
+import { chooseHeads } from './heads.js';
 import {
+  compactWire,
   GENESIS,
+  openEnvelope,
   PUBLIC,
   sealEnvelope,
   type Envelope,
@@ -172,10 +175,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   let gaps = 0;
 
   /** The seq in a wire header, if it has one (the receiver checks the rest). */
-  const seqOf = (wire: { header: string }): number | undefined => {
+  const seqOf = (wire: unknown): number | undefined => {
     try {
-      const seq = JSON.parse(wire.header).seq;
-      return Number.isSafeInteger(seq) ? seq : undefined;
+      return openEnvelope(wire).header.seq;
     } catch {
       return undefined;
     }
@@ -213,9 +215,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       }
       for (const wire of found) receiver.receive(wire, peer, { live: false });
       if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return true;
-      const last = found.length ? seqOf(found.at(-1) as { header: string }) : undefined;
+      const last = found.length ? seqOf(found.at(-1)) : undefined;
       if (last === undefined || last < from) break; // this peer has no more of it
-      if (from === fromSeq && seqOf(found[0] as { header: string }) !== fromSeq) break; // nor its start
+      if (from === fromSeq && seqOf(found[0]) !== fromSeq) break; // nor its start
       if (last >= toSeq) return true;
       from = last + 1;
     }
@@ -297,12 +299,16 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   };
 
   const handlers = {
-    deliver(from: VatId, envelopes: WireEnvelope[]) {
+    deliver(from: VatId, envelopes: WireEnvelope[], delivered: number) {
       heardAt.set(from, Date.now());
       // One transaction per batch: the window is durable before we acknowledge it.
       windowStore.atomically(() => {
         for (const wire of envelopes) receiver.receive(wire, from, { live: true });
       });
+      links.get(from)?.owe(delivered);
+    },
+    acked(from: VatId, count: number) {
+      links.get(from)?.acked(count);
     },
     heads: (from: VatId) => ({ public: ownHead(PUBLIC), direct: ownHead(from) }),
     // Replies are cut to maxBatchBytes so they fit a frame: history keeps the
@@ -384,6 +390,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       }
       receiver.setBaseline(peer, PUBLIC, reply.heads.public);
       receiver.setBaseline(peer, self, reply.heads.direct);
+      link.start(reply.heads.delivered);
     },
     unlink(peer) {
       links.delete(peer);
@@ -410,12 +417,15 @@ export const makePresence = (opts: PresenceOptions): Presence => {
           .map(peer => ({ peer, seen: receiver.head(peer, PUBLIC) }))
           .filter(({ peer, seen }) => seen && seen.seq > (headsSent.get(peer) ?? 0))
           .sort((a, b) => (heardAt.get(b.peer) ?? 0) - (heardAt.get(a.peer) ?? 0))
-          .slice(0, limits.maxHeads);
-        for (const { peer, seen } of moved) {
-          heads.push([peer, seen!.seq, seen!.id]);
-          headsSent.set(peer, seen!.seq);
-        }
-        heads.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+          .map(({ peer, seen }): Head => [peer, seen!.seq, seen!.id]);
+        const { named, implied } = chooseHeads(
+          moved,
+          ([author, seq, id]) =>
+            window.at(author, PUBLIC, seq).find(e => e.id === id)?.header.heads,
+          limits.maxHeads,
+        );
+        for (const [peer, seq] of [...named, ...implied]) headsSent.set(peer, seq);
+        heads.push(...named);
       }
       const envelope = sealEnvelope(
         {
@@ -434,8 +444,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       );
       const targets = pickTargets(target);
       receiver.own(envelope, target === 'all');
-      const size = encodedSize(envelope.wire);
-      for (const peer of targets) links.get(peer)?.send(envelope.wire, size);
+      const wire = compactWire(envelope);
+      const size = encodedSize(wire);
+      for (const peer of targets) links.get(peer)?.send(wire, size);
       return harden({
         id: envelope.id,
         seq: envelope.header.seq,

@@ -4,8 +4,14 @@
 // whole and counted as a `bad-reply` drop.
 import { M, matches } from '@endo/patterns';
 import { GENESIS } from './envelope.js';
-import { HISTORY_RANGE, StreamHeadShape, WireEnvelopeShape, type StreamHead } from './inbox.js';
-const HeadsReplyShape = harden({ public: StreamHeadShape, direct: StreamHeadShape });
+import { HISTORY_RANGE, HeadsReplyShape, WireEnvelopeShape, type StreamHead } from './inbox.js';
+
+export interface HeadsReply {
+  public: StreamHead;
+  direct: StreamHead;
+  /** How many of our deliveries the peer's inbox for us has taken (§5.10). */
+  delivered: number;
+}
 const EnvelopeListShape = M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: HISTORY_RANGE });
 
 const isHead = (head: StreamHead) =>
@@ -16,10 +22,15 @@ const isHead = (head: StreamHead) =>
 /** A peer's `heads()` answer, or why it is refused. */
 export const checkHeadsReply = (
   reply: unknown,
-): { ok: true; heads: { public: StreamHead; direct: StreamHead } } | { ok: false; why: string } => {
+): { ok: true; heads: HeadsReply } | { ok: false; why: string } => {
   if (!matches(reply, HeadsReplyShape))
-    return { ok: false, why: 'heads reply is not { public, direct } of { seq, id }' };
-  const heads = reply as { public: StreamHead; direct: StreamHead };
+    return {
+      ok: false,
+      why: 'heads reply is not { public, direct, delivered } (heads of { seq, id }, a count)',
+    };
+  const heads = reply as unknown as HeadsReply;
+  if (!Number.isSafeInteger(heads.delivered))
+    return { ok: false, why: 'heads reply has a delivery count that is not a whole number' };
   if (!isHead(heads.public) || !isHead(heads.direct))
     return { ok: false, why: 'heads reply names a seq or id that cannot be a chain head' };
   return { ok: true, heads };

@@ -18,7 +18,9 @@ import {
   PUBLIC,
   sealEnvelope,
   signatureHolds,
+  withholdContent,
 } from '../../presence/envelope.js';
+import { ENVELOPE_V2_DOMAIN } from '../../presence/envelope-v2.js';
 import { normaliseName } from '../../unum/member-name.js';
 import { SNAPSHOT_DOMAIN, openSnapshot, signSnapshot, type Snapshot } from '../../unum/snapshot.js';
 import { formatRef, parseRef } from '../../vat/sturdy-ref.js';
@@ -93,8 +95,40 @@ const envelope = sealEnvelope(
   },
   'hello',
   member.sign,
+  { version: 1 },
 );
 const header = JSON.parse(envelope.wire.header);
+const { v: _v, body: _body, ...fields } = envelope.header;
+const envelopeV2 = sealEnvelope(fields, 'hello', member.sign);
+/** v2 header bytes changed at random (flipped, cut, grown), signed again so the decoder itself is reached. */
+const v2Variants = fc
+  .tuple(
+    fc.boolean(),
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 }), fc.constantFrom('set', 'cut', 'insert')), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  )
+  .map(([withheld, steps]) => {
+    const wire = withheld ? withholdContent(envelopeV2.wire) : envelopeV2.wire;
+    let bytes = Buffer.from(wire.header, 'base64url');
+    for (const [at, value, how] of steps) {
+      const i = at % (bytes.length + 1);
+      if (how === 'set' && i < bytes.length) bytes[i] = value;
+      else if (how === 'cut') bytes = bytes.subarray(0, i);
+      else bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([value]), bytes.subarray(i)]);
+    }
+    const signed = withheld
+      ? bytes
+      : Buffer.concat([bytes, Buffer.from(envelopeV2.header.body, 'hex')]);
+    return {
+      header: bytes.toString('base64url'),
+      sig: Buffer.from(
+        member.sign(Buffer.concat([Buffer.from(ENVELOPE_V2_DOMAIN), signed])),
+      ).toString('base64url'),
+      ...(withheld ? {} : { content: 'hello', salt: envelopeV2.wire.salt }),
+    };
+  });
 
 const envelopeSurface: Surface = {
   name: 'envelope',
@@ -105,6 +139,8 @@ const envelopeSurface: Surface = {
       salt: envelope.wire.salt,
     })),
     mutations(envelope.wire as never),
+    v2Variants,
+    mutations(envelopeV2.wire as never),
     edgyJson,
   ),
   run: input =>

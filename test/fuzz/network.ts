@@ -30,8 +30,10 @@ const CALL = {
   target: 'o-0',
   method: { body: '["echo",["hi"]]', slots: [] },
 };
+const { questionID: _none, ...ONE_WAY_CALL } = CALL; // E.sendOnly: no question, no return
 const FRAMES = [
   CALL,
+  ONE_WAY_CALL,
   { type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' },
   { type: 'CTP_RETURN', epoch: 0, answerID: 'q-1', result: { body: '1', slots: [] } },
   { type: 'CTP_RESOLVE', promiseID: 'p-1', res: { body: '1', slots: [] } },

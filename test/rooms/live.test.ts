@@ -105,6 +105,7 @@ test("a peer's inbox refuses a live call with more values than a presence keeps"
   const at: number[][] = [];
   const { inbox } = makePeerInboxKit('self', 'peer', {
     deliver() {},
+    acked() {},
     heads: () => ({ public: { seq: 0, id: '' }, direct: { seq: 0, id: '' } }),
     history: () => [],
     recent: () => [],

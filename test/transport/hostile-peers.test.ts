@@ -149,6 +149,33 @@ test('a peer that never drops its answers is cut off at the bound', async t => {
   await stillServes(t, String(bob.ready.control));
 });
 
+test('one-way calls hold no answers: many of them neither answer nor count toward the bound', async t => {
+  const bob = await fixtureVat(t, { limits: { maxQuestionsInFlight: 5 } });
+  const mallory = await rawSession(t, bob.address);
+  const echo = (questionID?: string) => ({
+    type: 'CTP_CALL',
+    epoch: 0,
+    ...(questionID ? { questionID } : {}),
+    target: 'q-1',
+    method: { body: JSON.stringify(['echo', ['hi']]), slots: [] },
+  });
+  mallory.send({ type: 'CTP_BOOTSTRAP', epoch: 0, questionID: 'q-1' });
+  for (let n = 0; n < 20; n += 1) mallory.send(echo());
+  mallory.send(echo('q-2'));
+  await new Promise<void>(resolve => {
+    const check = () =>
+      mallory.frames.some(f => f.type === 'CTP_RETURN' && f.answerID === 'q-2') && resolve();
+    mallory.ws.on('message', check);
+    check();
+  });
+  t.deepEqual(
+    mallory.frames.filter(f => f.type === 'CTP_RETURN').map(f => f.answerID),
+    ['q-1', 'q-2'],
+    'only the bootstrap and the question are answered',
+  );
+  await stillServes(t, String(bob.ready.control));
+});
+
 test('a peer that reuses a question number is cut off', async t => {
   const bob = await fixtureVat(t);
   const mallory = await rawSession(t, bob.address);

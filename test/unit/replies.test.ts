@@ -40,7 +40,7 @@ const genesis = harden({ seq: 0, id: GENESIS });
 const inbox = (answers: Record<string, (...args: never[]) => unknown>) =>
   Far('MalloryInbox', {
     deliver: () => undefined,
-    heads: () => harden({ public: genesis, direct: genesis }),
+    heads: () => harden({ public: genesis, direct: genesis, delivered: 0 }),
     history: () => harden([]),
     recent: () => harden([]),
     position: () => undefined,
@@ -49,14 +49,17 @@ const inbox = (answers: Record<string, (...args: never[]) => unknown>) =>
 
 const badHeads: Array<[string, unknown]> = [
   ['a string', 'heads'],
-  ['a negative seq', { public: { seq: -1, id: GENESIS }, direct: genesis }],
-  ['a fractional seq', { public: { seq: 1.5, id: 'a'.repeat(64) }, direct: genesis }],
-  ['an id that is not a hash', { public: { seq: 3, id: 'x' }, direct: genesis }],
+  ['a negative seq', { public: { seq: -1, id: GENESIS }, direct: genesis, delivered: 0 }],
+  ['a fractional seq', { public: { seq: 1.5, id: 'a'.repeat(64) }, direct: genesis, delivered: 0 }],
+  ['an id that is not a hash', { public: { seq: 3, id: 'x' }, direct: genesis, delivered: 0 }],
   [
     'seq 0 with an id other than genesis',
-    { public: { seq: 0, id: 'b'.repeat(64) }, direct: genesis },
+    { public: { seq: 0, id: 'b'.repeat(64) }, direct: genesis, delivered: 0 },
   ],
-  ['an extra field', { public: genesis, direct: genesis, evil: 1 }],
+  ['an extra field', { public: genesis, direct: genesis, delivered: 0, evil: 1 }],
+  ['no delivery count', { public: genesis, direct: genesis }],
+  ['a negative delivery count', { public: genesis, direct: genesis, delivered: -1 }],
+  ['a fractional delivery count', { public: genesis, direct: genesis, delivered: 0.5 }],
 ];
 for (const [what, reply] of badHeads) {
   test(`a heads() reply with ${what} is refused as bad-reply and the link is not made`, async t => {
@@ -87,7 +90,7 @@ for (const [what, reply] of badLists) {
     let head = genesis;
     const malloryInbox = await fromMallory(
       inbox({
-        heads: () => harden({ public: head, direct: genesis }),
+        heads: () => harden({ public: head, direct: genesis, delivered: 0 }),
         history: () => harden(reply),
       }),
     );
