@@ -14,9 +14,10 @@
 // --cpu-prof and the CPU of its measured span is broken down by where it
 // went (bench/cpu-breakdown.ts), per message it received.
 // Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48  --profile-n 16
+//        --keep-profiles DIR (keeps the .cpuprofile files, DIR/relay and DIR/stoa)
 import '../vat/lockdown.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,9 +35,12 @@ const { values } = parseArgs({
     'interval-ms': { type: 'string' },
     'max-n': { type: 'string' },
     'profile-n': { type: 'string' },
+    'keep-profiles': { type: 'string' },
   },
 });
 const PROFILE_N = Number(values['profile-n'] ?? 16);
+/** A folder to keep participant 0's .cpuprofile files in (open them in Chrome DevTools). */
+const KEEP_PROFILES = values['keep-profiles'];
 const NS = (values.ns ?? '4,8,16,32').split(',').map(Number);
 const LINES = Number(values.lines ?? 10);
 const INTERVAL = Number(values['interval-ms'] ?? 1000);
@@ -178,6 +182,8 @@ const run = async (mode: 'relay' | 'stoa', n: number, profiled = false): Promise
     ]);
     for (const p of all) p.child.kill('SIGKILL');
     if (profiled && firstReport) breakdowns.set(mode, profileOf(profileDir, firstReport));
+    if (profiled && KEEP_PROFILES && existsSync(profileDir))
+      cpSync(profileDir, join(KEEP_PROFILES, mode), { recursive: true });
     rmSync(root, { recursive: true, force: true });
   }
 };
