@@ -83,8 +83,11 @@ export const migrate = (
 harden(migrate);
 
 /** The owner's view of one connection: statements and transactions, never the handle. */
-export const makeTables = (db: Database.Database, owner: string, version: number): Tables =>
-  harden({
+export const makeTables = (db: Database.Database, owner: string, version: number): Tables => {
+  // One transaction function for every call: making one per call cost more
+  // than the commit (it nests as a savepoint inside another, as before).
+  const transaction = db.transaction((work: () => unknown) => work());
+  return harden({
     owner,
     version,
     prepare<Row>(sql: string): Statement<Row> {
@@ -98,6 +101,7 @@ export const makeTables = (db: Database.Database, owner: string, version: number
         all: (...params: unknown[]) => statement.all(...params) as Row[],
       });
     },
-    atomically: <T>(work: () => T): T => db.transaction(work)(),
+    atomically: <T>(work: () => T): T => transaction(work) as T,
   });
+};
 harden(makeTables);
