@@ -6,6 +6,7 @@ export type { Credentials } from './credentials.js';
 export { makeCertificate, vatIdOfCertificate } from './certificate.js';
 export {
   checkVatId,
+  rawKeyOfVatId,
   publicKeyOf,
   short,
   vatIdOfKey,

@@ -29,10 +29,11 @@ harden(short);
 const good = new Map<VatId, Uint8Array>();
 const GOOD_LIMIT = 4096;
 
-/** Refuses malformed, non-canonical and small-order keys; returns the raw key. */
-export const checkVatId = (vatId: string): Uint8Array => {
-  const known = good.get(vatId);
-  if (known) return known;
+/**
+ * The 32 bytes a VatId spells, refusing anything but the one canonical
+ * spelling; whether they are a usable key is `checkVatId`'s question.
+ */
+export const rawKeyOfVatId = (vatId: string): Uint8Array => {
   if (typeof vatId !== 'string' || !VAT_ID_RE.test(vatId)) {
     throw Fail`[bad-vat-id] not a vat id (52 base32 characters): ${q(peerText(vatId, 60))}`;
   }
@@ -46,6 +47,15 @@ export const checkVatId = (vatId: string): Uint8Array => {
   if (raw.length !== 32 || vatIdFromRawKey(raw) !== vatId) {
     throw Fail`[bad-vat-id] non-canonical vat id ${q(short(vatId))}`;
   }
+  return raw;
+};
+harden(rawKeyOfVatId);
+
+/** Refuses malformed, non-canonical and small-order keys; returns the raw key. */
+export const checkVatId = (vatId: string): Uint8Array => {
+  const known = good.get(vatId);
+  if (known) return known;
+  const raw = rawKeyOfVatId(vatId);
   let point: ReturnType<typeof ed25519.Point.fromBytes>;
   try {
     point = ed25519.Point.fromBytes(raw);

@@ -4,8 +4,12 @@
 // is one encoding per header and nothing to canonicalize. On the wire the
 // header is base64url; the trailing body hash is left out when the content
 // travels beside it (the receiver recomputes it), and kept when withheld.
-import { checkVatId, vatIdFromRawKey, type VatId } from '../captp-transport/index.js';
-import { base32 } from 'rfc4648';
+import {
+  checkVatId,
+  rawKeyOfVatId,
+  vatIdFromRawKey,
+  type VatId,
+} from '../captp-transport/index.js';
 import type { EnvelopeHeader, Head } from './envelope.js';
 
 export const ENVELOPE_V2_DOMAIN = 'stoa/envelope/v2\n';
@@ -32,24 +36,17 @@ const uvarint = (n: number): number[] => {
 };
 
 const hexBytes = (hex: string): Buffer => Buffer.from(hex, 'hex');
-/** A head's author need only be 52 base32 characters (as in v1). */
+/** A head's author need only spell 32 bytes (as in v1, it need not be a usable key). */
 const rawKey = (vatId: VatId): Buffer => {
-  let raw: Buffer;
   try {
-    raw = Buffer.from(base32.parse(vatId, { loose: true }));
+    return Buffer.from(rawKeyOfVatId(vatId));
   } catch {
-    raw = Buffer.alloc(0);
+    return malformed('head author is not a vat id');
   }
-  if (raw.length !== KEY_BYTES || vatIdFromRawKey(raw) !== vatId)
-    malformed('head author is not a vat id');
-  return raw;
 };
 
-/**
- * The header's bytes. `withBody: false` leaves out the trailing body hash
- * (the wire form of an envelope whose content travels with it).
- */
-export const encodeHeaderV2 = (h: EnvelopeHeader, withBody = true): Buffer => {
+/** The header's bytes, body hash included (compactWire cuts it for a live delivery). */
+export const encodeHeaderV2 = (h: EnvelopeHeader): Buffer => {
   const kind = Buffer.from(h.kind, 'ascii');
   const room = Buffer.from(h.room, 'utf8');
   if (room.length > 255) malformed('room is over 255 UTF-8 bytes');
@@ -67,7 +64,7 @@ export const encodeHeaderV2 = (h: EnvelopeHeader, withBody = true): Buffer => {
     h.to === undefined ? [] : Buffer.from(checkVatId(h.to)),
     [h.heads.length],
     ...h.heads.flatMap(([author, seq, id]) => [rawKey(author), uvarint(seq), hexBytes(id)]),
-    withBody ? hexBytes(h.body) : [],
+    hexBytes(h.body),
   ];
   return Buffer.concat(parts.map(p => (Buffer.isBuffer(p) ? p : Buffer.from(p))));
 };

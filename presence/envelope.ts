@@ -259,9 +259,10 @@ export const sealEnvelope = (
     const sig = signWithDomain(ENVELOPE_DOMAIN, header, sign);
     return openEnvelope({ header, sig, content, salt });
   }
-  const sig = signWithDomain(ENVELOPE_V2_DOMAIN, encodeHeaderV2(headerValue), sign);
-  const header = encodeHeaderV2(headerValue, false).toString('base64url');
-  return openEnvelope({ header, sig, content, salt });
+  // The whole header, as kept: compactWire leaves the body out for live delivery.
+  const header = encodeHeaderV2(headerValue);
+  const sig = signWithDomain(ENVELOPE_V2_DOMAIN, header, sign);
+  return openEnvelope({ header: header.toString('base64url'), sig, content, salt });
 };
 harden(sealEnvelope);
 

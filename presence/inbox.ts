@@ -21,23 +21,23 @@ export const WireEnvelopeShape = M.splitRecord(
   harden({}), // nothing else: an envelope with extra fields is refused at the guard
 );
 /** A chain head as heads() answers it; replies.ts checks a peer's answer against it too. */
+/** A count: a chain's seq, or deliveries taken (an acknowledgement, §5.10). */
+const CountShape = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
 export const StreamHeadShape = harden({
-  seq: M.and(M.gte(0), M.lte(Number.MAX_SAFE_INTEGER)),
+  seq: CountShape,
   id: M.string({ stringLengthLimit: 64 }),
 });
-/** A count of deliveries (an acknowledgement, §5.10). */
-export const DeliveryCountShape = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
 export const HeadsReplyShape = harden({
   public: StreamHeadShape,
   direct: StreamHeadShape,
-  delivered: DeliveryCountShape,
+  delivered: CountShape,
 });
 
 export const PeerInboxI = M.interface('PeerInbox', {
   // Sent one-way (E.sendOnly); `ack` is how many of our deliveries the caller has taken.
   deliver: M.call(
     M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH }),
-    DeliveryCountShape,
+    CountShape,
   ).returns(M.undefined()),
   heads: M.call().returns(HeadsReplyShape),
   history: M.call(VatIdShape, VatIdShape, M.number(), M.number()).returns(

@@ -69,11 +69,8 @@ export const makePeerLink = (
   let base: number | undefined;
   /** Deliveries of this link acknowledged so far. */
   let ackedDeliveries = 0;
-  /** The highest count the peer told us before `start` set the base. */
-  let early = 0;
-  /** Deliveries we have taken from the peer, and whether the peer has yet to hear that count. */
+  /** Deliveries we have taken from the peer; while `oweTimer` runs, the peer has yet to hear the count. */
   let taken = 0;
-  let owed: true | undefined;
   let oweTimer: NodeJS.Timeout | undefined;
   let askTimer: NodeJS.Timeout | undefined;
   let asking = false;
@@ -113,11 +110,8 @@ export const makePeerLink = (
   };
 
   const acked = (count: number) => {
-    if (broken || !Number.isSafeInteger(count)) return;
-    if (base === undefined) {
-      early = Math.max(early, count);
-      return;
-    }
+    // Before `start` this link has sent nothing: a count then is about an earlier link's deliveries.
+    if (broken || base === undefined || !Number.isSafeInteger(count)) return;
     const newly = count - base - ackedDeliveries;
     if (newly <= 0 || newly > unacked.length) return; // stale, or more than we sent: ignored
     ackedDeliveries += newly;
@@ -162,7 +156,6 @@ export const makePeerLink = (
 
   /** Delivers `batch` with the count of the peer's deliveries we have taken (repeating it is harmless). */
   const deliver = (batch: WireEnvelope[]) => {
-    owed = undefined;
     clearTimeout(oweTimer);
     oweTimer = undefined;
     E.sendOnly(inbox).deliver(batch, taken);
@@ -204,7 +197,6 @@ export const makePeerLink = (
     start(count: number) {
       if (base !== undefined) return;
       base = count;
-      acked(early);
       pump();
     },
     acked,
@@ -212,11 +204,9 @@ export const makePeerLink = (
       if (broken) return;
       if (count <= taken) return;
       taken = count;
-      owed = true;
       if (oweTimer) return;
       oweTimer = setTimeout(() => {
-        oweTimer = undefined;
-        if (!broken && owed !== undefined) deliver(harden([]));
+        if (!broken) deliver(harden([]));
       }, limits.ackDelayMs);
       oweTimer.unref();
     },

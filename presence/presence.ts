@@ -12,7 +12,6 @@ import { chooseHeads } from './heads.js';
 import {
   compactWire,
   GENESIS,
-  openEnvelope,
   PUBLIC,
   sealEnvelope,
   type Envelope,
@@ -174,15 +173,6 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   let closed = false;
   let gaps = 0;
 
-  /** The seq in a wire header, if it has one (the receiver checks the rest). */
-  const seqOf = (wire: unknown): number | undefined => {
-    try {
-      return openEnvelope(wire).header.seq;
-    } catch {
-      return undefined;
-    }
-  };
-
   /**
    * Asks `peer` for a stream range, page by page (a reply is cut to
    * maxBatchBytes); true once the stream's head reaches `toSeq`, or once the
@@ -213,11 +203,11 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         );
         break;
       }
-      for (const wire of found) receiver.receive(wire, peer, { live: false });
+      const seqs = found.map(wire => receiver.receive(wire, peer, { live: false })?.header.seq);
       if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return true;
-      const last = found.length ? seqOf(found.at(-1)) : undefined;
+      const last = seqs.at(-1);
       if (last === undefined || last < from) break; // this peer has no more of it
-      if (from === fromSeq && seqOf(found[0]) !== fromSeq) break; // nor its start
+      if (from === fromSeq && seqs[0] !== fromSeq) break; // nor its start
       if (last >= toSeq) return true;
       from = last + 1;
     }

@@ -61,7 +61,8 @@ export interface ReceiverHooks {
 }
 
 export interface Receiver {
-  receive(wire: unknown, from: VatId, opts: { live: boolean }): void;
+  /** Returns the envelope if it was well-formed (whatever became of it), so callers need not open it again. */
+  receive(wire: unknown, from: VatId, opts: { live: boolean }): Envelope | undefined;
   /**
    * History from a peer (older than our baselines): checked newest first, so
    * each envelope links backwards into what we hold, then shown oldest first.
@@ -345,10 +346,11 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         envelope = openEnvelope(wire);
       } catch (error) {
         drop({ reason: 'malformed', from, detail: (error as Error).message });
-        return;
+        return undefined;
       }
       admit({ envelope, from, live, since: now() });
       flushShown();
+      return envelope;
     },
     receiveHistory(wires: unknown[], from: VatId) {
       const opened: Envelope[] = [];
