@@ -14,6 +14,11 @@ export type DialFailure = 'wrong-peer' | 'refused' | 'duplicate' | 'unreachable'
 
 const dialError = (code: DialFailure, message: string): Error => Error(`[${code}] ${message}`);
 
+/** Fills a frame's mask key with zeros. */
+const zeroMask = (mask: Buffer): void => {
+  mask.fill(0);
+};
+
 export const dial = (
   credentials: Credentials,
   peer: VatId,
@@ -29,6 +34,10 @@ export const dial = (
       maxPayload: limits.maxFrameBytes,
       perMessageDeflate: false,
       handshakeTimeout: limits.dialTimeoutMs,
+      // Masking guards proxies that read frames from hostile browser scripts;
+      // inside our TLS, end to end, none can, so frames go unmasked (a zero
+      // mask, which ws then skips on both ends): docs/protocol.md §2.
+      generateMask: zeroMask,
     });
     let settled = false;
     const fail = (error: Error) => {
