@@ -36,7 +36,7 @@ export const dial = (
       handshakeTimeout: limits.dialTimeoutMs,
       // Masking guards proxies that read frames from hostile browser scripts;
       // inside our TLS, end to end, none can, so frames go unmasked (a zero
-      // mask, which ws then skips on both ends): docs/protocol.md §2.
+      // mask, which ws then skips on both ends): docs/protocol.md §2.4.
       generateMask: zeroMask,
     });
     let settled = false;

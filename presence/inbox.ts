@@ -20,9 +20,9 @@ export const WireEnvelopeShape = M.splitRecord(
   { content: M.string({ stringLengthLimit: 16_384 }), salt: M.string({ stringLengthLimit: 24 }) },
   harden({}), // nothing else: an envelope with extra fields is refused at the guard
 );
-/** A chain head as heads() answers it; replies.ts checks a peer's answer against it too. */
 /** A count: a chain's seq, or deliveries taken (an acknowledgement, §5.10). */
 const CountShape = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
+/** A chain head as heads() answers it; replies.ts checks a peer's answer against it too. */
 export const StreamHeadShape = harden({
   seq: CountShape,
   id: M.string({ stringLengthLimit: 64 }),
