@@ -3,11 +3,13 @@
 // in flight, watches liveness with ping/pong, and turns any ending (close,
 // heartbeat loss, bad frame, the peer's disconnect, our abort) into one Error
 // that names the peer and rejects everything pending across the session.
+import type { Socket } from 'node:net';
 import { makeCapTP } from '@endo/captp';
 import type { WebSocket } from 'ws';
 import { debugLog } from './debug-log.js';
 import { EPOCH, parseFrame, type Frame } from './frames.js';
 import type { TransportLimits } from './limits.js';
+import { makeTurnWrites } from './turn-writes.js';
 import { short, type VatId } from './vat-id.js';
 
 /** Codes carried as `[code]` at the start of a broken session's error message. */
@@ -147,6 +149,9 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     return undefined;
   };
 
+  // ws keeps its socket private; the session writes through ws alone, so corking it is safe.
+  const beforeWrite = makeTurnWrites((ws as unknown as { _socket: Socket })._socket);
+
   const rawSend = (frame: Record<string, unknown>): void => {
     if (ws.readyState !== ws.OPEN) {
       // Closing under us: end the session properly rather than let captp abort itself.
@@ -171,6 +176,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
     if (frame.type === 'CTP_CALL' || frame.type === 'CTP_BOOTSTRAP') lastCall = Date.now();
     if (frame.type === 'CTP_DROP' && /^[op]-/.test(String(frame.slotID))) imports -= 1;
     onFrame?.({ direction: 'out', peer, type: String(frame.type), bytes });
+    beforeWrite();
     ws.send(text);
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
       // Deferred: captp is in the middle of sending.

@@ -159,6 +159,8 @@ export interface Control {
       undelivered: number;
     }>;
   };
+  /** Waits until every peer has acknowledged what this member sent. */
+  flushPresence(): void;
   hostReachable(): boolean;
   roster(): string[];
   windowSize(): number;

@@ -78,6 +78,8 @@ export interface RoomMember<Extra extends Record<string, unknown> = Record<never
   unreachable(): VatId[];
   /** This member's presence: window size, drops by reason, per-peer queues. */
   stats(): PresenceStats;
+  /** Resolves once every linked peer has acknowledged all it was sent so far (stats then count it as sent). */
+  flush(): Promise<void>;
   /** Leaves the room: the host removes this member from the roster and the presence closes. */
   leave(): Promise<void>;
   /** Closes this presence without leaving, as if the vat went away. */
@@ -265,6 +267,7 @@ export const joinRoom = async <
       );
     },
     stats: () => presence.stats(),
+    flush: () => presence.flush(),
     leave: () => replica.leave(),
     close: () => replica.close(),
   };
