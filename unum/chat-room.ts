@@ -78,7 +78,7 @@ export interface RoomMember<Extra extends Record<string, unknown> = Record<never
   unreachable(): VatId[];
   /** This member's presence: window size, drops by reason, per-peer queues. */
   stats(): PresenceStats;
-  /** Resolves once every linked peer has acknowledged all it was sent so far (stats then count it as sent). */
+  /** Resolves once every linked peer has acknowledged all it was sent so far, or its link broke (stats then count it as sent, or undelivered). */
   flush(): Promise<void>;
   /** Leaves the room: the host removes this member from the roster and the presence closes. */
   leave(): Promise<void>;

@@ -35,6 +35,18 @@ test('capdata text and slots are as before, and the result is hardened', t => {
   );
 });
 
+test('smallcaps text is as before: its encoders are made once too', t => {
+  const { toCapData, fromCapData } = makeMarshal(
+    value => names.get(value)!,
+    slot => (slot === 'a' ? alice : bob),
+    { serializeBodyFormat: 'smallcaps' },
+  );
+  const data = toCapData(harden([alice, bob, alice, 'hi']));
+  t.is(data.body, '#["$0.Alleged: alice","$1.Alleged: bob","$0","hi"]');
+  t.deepEqual(data.slots, ['a', 'b']);
+  t.deepEqual(fromCapData(data), [alice, bob, alice, 'hi']);
+});
+
 test('revived values are hardened all the way down and are passable', t => {
   const { toCapData, fromCapData } = makeMarshal(
     value => names.get(value)!,
