@@ -11,6 +11,8 @@ const i = Number(index);
 const recorder = makeRecorder();
 let send: (text: string) => unknown;
 let bytesSent = () => 0;
+/** Delivery forms this vat could not resolve and asked their sender for whole (docs/protocol.md §5.14). */
+let askedWhole = () => 0;
 let join: (invite: string) => Promise<void> = async () => {};
 
 if (mode === 'stoa') {
@@ -19,6 +21,7 @@ if (mode === 'stoa') {
     const me = await joinRoom(vat, invite, { name: `p${i}` });
     me.on('message', m => recorder.record(m.text, i));
     send = text => me.say(text);
+    askedWhole = () => me.stats().askedWhole;
   };
   bytesSent = () => vat.stats().peers.reduce((n, p) => n + p.bytesSent, 0);
 } else {
@@ -36,6 +39,7 @@ console.log(JSON.stringify({ event: 'ready' }));
 
 let cpuAtStart = 0;
 let bytesAtStart = 0;
+let askedAtStart = 0;
 /** process.hrtime in µs, the clock of a --cpu-prof profile: the measured span. */
 const hrUs = () => Number(process.hrtime.bigint() / 1000n);
 let startUs = 0;
@@ -47,6 +51,7 @@ onCommands(async command => {
   if (command.cmd === 'start') {
     cpuAtStart = cpuMs();
     bytesAtStart = bytesSent();
+    askedAtStart = askedWhole();
     startUs = hrUs();
     await sendLines(
       i,
@@ -64,6 +69,7 @@ onCommands(async command => {
       ...recorder.report(),
       cpuMs: cpuMs() - cpuAtStart,
       bytesSent: bytesSent() - bytesAtStart,
+      askedWhole: askedWhole() - askedAtStart,
       span: [startUs, hrUs()],
     };
   }

@@ -12,7 +12,9 @@
 // (TLS and WebSocket framing included), per delivered message, for every
 // process of the run. At --profile-n (16), participant 0 runs under
 // --cpu-prof and the CPU of its measured span is broken down by where it
-// went (bench/cpu-breakdown.ts), per message it received.
+// went (bench/cpu-breakdown.ts), per message it received. A Stoa row ends
+// with how many delivery forms receivers could not resolve from what they
+// held and asked their sender for whole (docs/protocol.md §5.14).
 // Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48  --profile-n 16
 //        --keep-profiles DIR (keeps the .cpuprofile files, DIR/relay and DIR/stoa)
 import '../vat/lockdown.js';
@@ -99,6 +101,8 @@ interface Row {
   cpuUsPerDelivery: number;
   /** Bytes all processes wrote to TCP per delivered message; NaN without `ss`. */
   tcpPerDelivery: number;
+  /** Stoa: delivery forms a receiver could not resolve and asked their sender for whole (docs/protocol.md §5.14). */
+  askedWhole: number;
   /** Participant 0's CPU per message it received, by category (µs), when profiled. */
   breakdown?: Map<string, number>;
 }
@@ -172,6 +176,7 @@ const run = async (mode: 'relay' | 'stoa', n: number, profiled = false): Promise
       bytesPerPeer: reports.reduce((sum, r) => sum + (r.bytesSent as number), 0) / n,
       cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, received),
       tcpPerDelivery: tcp / Math.max(1, received),
+      askedWhole: reports.reduce((sum, r) => sum + Number(r.askedWhole ?? 0), 0),
     };
   } finally {
     const all = [hub, ...peers];
@@ -204,9 +209,9 @@ const rows: Row[] = [];
 const print = (row: Row) => {
   const relay = rows.find(r => r.mode === 'relay' && r.n === row.n);
   const ratio =
-    relay && row.mode === 'stoa'
+    (relay && row.mode === 'stoa'
       ? `  relay bytes = ${(relay.hubBytes / row.bytesPerPeer).toFixed(1)}x one Stoa peer's`
-      : '';
+      : '') + (row.mode === 'stoa' ? `; ${row.askedWhole} asked whole` : '');
   console.log(
     `${row.mode.padEnd(6)}${String(row.n).padStart(4)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${row.max.toFixed(1).padStart(9)}` +
       `${String(row.lost).padStart(7)}${String(row.duplicates).padStart(6)}${String(row.hubBytes).padStart(12)}${row.bytesPerPeer.toFixed(0).padStart(12)}${row.cpuUsPerDelivery.toFixed(0).padStart(10)}${row.tcpPerDelivery.toFixed(0).padStart(11)}${ratio}`,

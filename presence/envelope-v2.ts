@@ -19,12 +19,12 @@ const KEY_BYTES = 32;
 const HAS_TO = 0x01;
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
-const malformed = (what: string): never => {
+export const malformed = (what: string): never => {
   throw Error(`[malformed] envelope ${what}`);
 };
 
 /** Minimal unsigned LEB128 of a safe integer. */
-const uvarint = (n: number): number[] => {
+export const uvarint = (n: number): number[] => {
   const out: number[] = [];
   let rest = n;
   while (rest >= 0x80) {
@@ -45,7 +45,7 @@ const rawKey = (vatId: VatId): Buffer => {
   }
 };
 
-/** The header's bytes, body hash included (compactWire cuts it for a live delivery). */
+/** The header's bytes, body hash included (an empty `body` leaves it out, as a record with content may). */
 export const encodeHeaderV2 = (h: EnvelopeHeader): Buffer => {
   const kind = Buffer.from(h.kind, 'ascii');
   const room = Buffer.from(h.room, 'utf8');
@@ -69,9 +69,11 @@ export const encodeHeaderV2 = (h: EnvelopeHeader): Buffer => {
   return Buffer.concat(parts.map(p => (Buffer.isBuffer(p) ? p : Buffer.from(p))));
 };
 harden(encodeHeaderV2);
+harden(uvarint);
+harden(malformed);
 
-/** A reader over the header's bytes that refuses to run past the end. */
-const reader = (bytes: Buffer) => {
+/** A reader over the header's bytes that refuses to run past the end (delivery-form.ts reads with it too). */
+export const reader = (bytes: Buffer) => {
   let at = 0;
   const take = (n: number, what: string): Buffer => {
     if (at + n > bytes.length) malformed(`header ends inside its ${what}`);
@@ -148,3 +150,4 @@ export const decodeHeaderV2 = (bytes: Buffer): { header: EnvelopeHeader; hasBody
   return { header, hasBody: left === HASH_BYTES };
 };
 harden(decodeHeaderV2);
+harden(reader);

@@ -259,7 +259,7 @@ export const sealEnvelope = (
     const sig = signWithDomain(ENVELOPE_DOMAIN, header, sign);
     return openEnvelope({ header, sig, content, salt });
   }
-  // The whole header, as kept: compactWire leaves the body out for live delivery.
+  // The whole header, as kept: a live delivery carries the delivery form (delivery-form.ts).
   const header = encodeHeaderV2(headerValue);
   const sig = signWithDomain(ENVELOPE_V2_DOMAIN, header, sign);
   return openEnvelope({ header: header.toString('base64url'), sig, content, salt });
@@ -281,16 +281,3 @@ export const withholdContent = (wire: WireEnvelope): WireEnvelope => {
   return harden({ header, sig });
 };
 harden(withholdContent);
-
-/**
- * The form a live delivery carries: a v2 header without its body, which the
- * receiver recomputes from the content beside it (§5.13). v1 and withheld
- * envelopes are sent as they are.
- */
-export const compactWire = (envelope: Envelope): WireEnvelope => {
-  const { wire } = envelope;
-  if (envelope.header.v !== 2 || wire.content === undefined) return wire;
-  const bytes = Buffer.from(wire.header, 'base64url');
-  return harden({ ...wire, header: bytes.subarray(0, bytes.length - 32).toString('base64url') });
-};
-harden(compactWire);

@@ -6,6 +6,7 @@ import { M } from '@endo/patterns';
 import { makeExo } from '@endo/exo';
 import { short, type VatId } from '../captp-transport/index.js';
 import { VatIdShape } from '../vat/index.js';
+import { MAX_DELIVERY_ITEM_CHARS } from './delivery-form.js';
 import type { WireEnvelope } from './envelope.js';
 
 /** Envelopes in one delivery, at most: a wire limit (`maxBatch` may not exceed it). */
@@ -19,6 +20,12 @@ export const WireEnvelopeShape = M.splitRecord(
   { header: M.string({ stringLengthLimit: 4096 }), sig: M.string({ stringLengthLimit: 90 }) },
   { content: M.string({ stringLengthLimit: 16_384 }), salt: M.string({ stringLengthLimit: 24 }) },
   harden({}), // nothing else: an envelope with extra fields is refused at the guard
+);
+/** What a delivery carries: an envelope's record, or the delivery form of the sender's own line (§5.14). */
+export type DeliveryItem = WireEnvelope | string;
+const DeliveryItemShape = M.or(
+  M.string({ stringLengthLimit: MAX_DELIVERY_ITEM_CHARS }),
+  WireEnvelopeShape,
 );
 /** A count: a chain's seq, or deliveries taken (an acknowledgement, §5.10). */
 const CountShape = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
@@ -36,7 +43,7 @@ export const HeadsReplyShape = harden({
 export const PeerInboxI = M.interface('PeerInbox', {
   // Sent one-way (E.sendOnly); `ack` is how many of our deliveries the caller has taken.
   deliver: M.call(
-    M.arrayOf(WireEnvelopeShape, { arrayLengthLimit: MAX_BATCH }),
+    M.arrayOf(DeliveryItemShape, { arrayLengthLimit: MAX_BATCH }),
     CountShape,
   ).returns(M.undefined()),
   heads: M.call().returns(HeadsReplyShape),
@@ -61,7 +68,7 @@ export interface StreamHead {
 /** What the presence does with each call, told who made it. */
 export interface InboxHandlers {
   /** `delivered` counts the deliveries with envelopes this inbox has taken, this one included. */
-  deliver(from: VatId, envelopes: WireEnvelope[], delivered: number): void;
+  deliver(from: VatId, items: DeliveryItem[], delivered: number): void;
   /** `from` has taken `count` of our deliveries to it. */
   acked(from: VatId, count: number): void;
   /** Our heads `from` may know: our public stream and our direct stream to it. */
@@ -97,7 +104,7 @@ export const makePeerInboxKit = (self: VatId, peer: VatId, given: InboxHandlers)
       handlers.acked(peer, ack as unknown as number);
       if ((envelopes as unknown[]).length === 0) return; // an acknowledgement alone is not acknowledged
       delivered += 1;
-      handlers.deliver(peer, envelopes as WireEnvelope[], delivered);
+      handlers.deliver(peer, envelopes as DeliveryItem[], delivered);
     },
     heads() {
       return harden({ ...check().heads(peer), delivered });

@@ -10,7 +10,6 @@ export {
 } from './presence.js';
 export {
   canonical,
-  compactWire,
   contentHash,
   contentMatches,
   ENVELOPE_DOMAIN,

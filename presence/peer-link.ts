@@ -15,8 +15,7 @@
 // delivery was never acknowledged are counted as undelivered, never as sent.
 import { E, type ERef } from '@endo/far';
 import type { VatId } from '../captp-transport/index.js';
-import type { WireEnvelope } from './envelope.js';
-import type { PeerInbox } from './inbox.js';
+import type { DeliveryItem, PeerInbox } from './inbox.js';
 import type { PresenceLimits } from './limits.js';
 import { checkHeadsReply } from './replies.js';
 import { countWithin, encodedSize } from './wire-size.js';
@@ -36,8 +35,8 @@ export interface PeerLinkStats {
 export interface PeerLink {
   readonly peer: VatId;
   readonly inbox: ERef<PeerInbox>;
-  /** Queues `wire`; `size` is its encodedSize, computed once per envelope by the caller that fans it out. */
-  send(wire: WireEnvelope, size?: number): void;
+  /** Queues `item`; `size` is its encodedSize, computed once per envelope by the caller that fans it out. */
+  send(item: DeliveryItem, size?: number): void;
   /** The count of deliveries the peer's inbox had taken before this link's first (its `heads().delivered`). */
   start(base: number): void;
   /** The peer says its inbox for us has taken `count` deliveries in all. */
@@ -62,7 +61,7 @@ export const makePeerLink = (
   limits: PeerLinkLimits,
   onBroken: (reason: Error, undelivered: number) => void,
 ): PeerLink => {
-  const queue: WireEnvelope[] = [];
+  const queue: DeliveryItem[] = [];
   const sizes: number[] = [];
   /** Envelopes per delivery sent and not yet acknowledged, oldest first. */
   const unacked: number[] = [];
@@ -155,7 +154,7 @@ export const makePeerLink = (
   };
 
   /** Delivers `batch` with the count of the peer's deliveries we have taken (repeating it is harmless). */
-  const deliver = (batch: WireEnvelope[]) => {
+  const deliver = (batch: DeliveryItem[]) => {
     clearTimeout(oweTimer);
     oweTimer = undefined;
     E.sendOnly(inbox).deliver(batch, taken);
@@ -182,9 +181,9 @@ export const makePeerLink = (
   return harden({
     peer,
     inbox,
-    send(wire: WireEnvelope, size = encodedSize(wire)) {
+    send(item: DeliveryItem, size = encodedSize(item)) {
       if (broken) return;
-      queue.push(wire);
+      queue.push(item);
       sizes.push(size);
       if (queue.length > limits.maxQueuePerPeer) {
         const excess = queue.length - limits.maxQueuePerPeer;

@@ -10,7 +10,6 @@ import type { Vat } from '../vat/index.js';
 import { makeEmitter, type Listener } from './emitter.js';
 import { chooseHeads } from './heads.js';
 import {
-  compactWire,
   GENESIS,
   PUBLIC,
   sealEnvelope,
@@ -18,7 +17,9 @@ import {
   type Head,
   type WireEnvelope,
 } from './envelope.js';
+import { deliveryItem, MAX_WHOLE_REQUESTS } from './delivery-form.js';
 import {
+  type DeliveryItem,
   HISTORY_RANGE,
   makePeerInboxKit,
   MAX_BATCH,
@@ -64,6 +65,8 @@ export interface PresenceStats {
   undelivered: number;
   equivocations: number;
   gaps: number;
+  /** Delivery forms naming something this vat did not hold, whose envelope it asked their sender for whole (§5.14). */
+  askedWhole: number;
 }
 
 export interface SendResult {
@@ -172,6 +175,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   let lostToBrokenLinks = 0;
   let closed = false;
   let gaps = 0;
+  let askedWhole = 0;
 
   /**
    * Asks `peer` for a stream range, page by page (a reply is cut to
@@ -231,6 +235,48 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     if (!closed) receiver.gapUnfillable(author, stream, toSeq);
   };
 
+  /** Requests for whole envelopes (§5.14) awaiting an answer, per peer: one that never answers cannot pile them up. */
+  const askingWhole = new Map<VatId, number>();
+  /** A delivery form from `peer` named something we do not hold: its envelope `seq`, whole, from its window. */
+  const askWhole = async (peer: VatId, stream: string, seq: number, what: string) => {
+    const link = links.get(peer);
+    const waiting = askingWhole.get(peer) ?? 0;
+    const why = `its ${what} names nothing this vat holds`;
+    if (!link || waiting >= MAX_WHOLE_REQUESTS) {
+      receiver.unresolved(
+        peer,
+        seq,
+        link
+          ? `${why}, and ${MAX_WHOLE_REQUESTS} requests to its sender are unanswered`
+          : `${why}, and there is no link to its sender to ask on`,
+      );
+      return;
+    }
+    askingWhole.set(peer, waiting + 1);
+    askedWhole += 1;
+    try {
+      const found: unknown = await E(link.inbox).history(peer, stream, seq, seq);
+      if (!isEnvelopeList(found)) {
+        receiver.refuseReply(
+          peer,
+          `history reply is not a list of at most ${HISTORY_RANGE} envelopes`,
+        );
+        return;
+      }
+      if (found.length === 0)
+        receiver.unresolved(peer, seq, `${why}, and its sender no longer holds it`);
+      for (const wire of found) receiver.receive(wire, peer, { live: true });
+    } catch (error) {
+      receiver.unresolved(
+        peer,
+        seq,
+        `${why}, and asking its sender failed: ${(error as Error).message}`,
+      );
+    } finally {
+      askingWhole.set(peer, (askingWhole.get(peer) ?? 1) - 1);
+    }
+  };
+
   const receiver = makeReceiver({
     self,
     roster,
@@ -250,6 +296,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         events.emit('gap', harden({ author, stream, fromSeq, toSeq }));
       },
       requestGap: (author, stream, fromSeq, toSeq) => void askPeers(author, stream, fromSeq, toSeq),
+      requestWhole: (from, stream, seq, what) => void askWhole(from, stream, seq, what),
     },
   });
 
@@ -289,11 +336,11 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   };
 
   const handlers = {
-    deliver(from: VatId, envelopes: WireEnvelope[], delivered: number) {
+    deliver(from: VatId, items: DeliveryItem[], delivered: number) {
       heardAt.set(from, Date.now());
       // One transaction per batch: the window is durable before we acknowledge it.
       windowStore.atomically(() => {
-        for (const wire of envelopes) receiver.receive(wire, from, { live: true });
+        for (const item of items) receiver.receive(item, from, { live: true });
       });
       links.get(from)?.owe(delivered);
     },
@@ -434,9 +481,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       );
       const targets = pickTargets(target);
       receiver.own(envelope, target === 'all');
-      const wire = compactWire(envelope);
-      const size = encodedSize(wire);
-      for (const peer of targets) links.get(peer)?.send(wire, size);
+      const item = deliveryItem(envelope) ?? envelope.wire;
+      const size = encodedSize(item);
+      for (const peer of targets) links.get(peer)?.send(item, size);
       return harden({
         id: envelope.id,
         seq: envelope.header.seq,
@@ -494,6 +541,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         undelivered: lostToBrokenLinks,
         equivocations,
         gaps,
+        askedWhole,
       }),
     close() {
       if (closed) return;

@@ -12,6 +12,7 @@
 // late joiner does not wait for history it never saw. History older than the
 // baseline is accepted when it links backwards into what we hold.
 import type { VatId } from '../captp-transport/index.js';
+import { expandDeliveryItem, type HeldKnowledge, keysLearned } from './delivery-form.js';
 import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from './envelope.js';
 import type { PresenceLimits } from './limits.js';
 import type { RosterView } from './roster-view.js';
@@ -33,7 +34,8 @@ export type DropReason =
   | 'muted'
   | 'hold-overflow'
   | 'held-too-long'
-  | 'bad-reply';
+  | 'bad-reply'
+  | 'unresolved';
 
 export interface Dropped {
   reason: DropReason;
@@ -58,10 +60,16 @@ export interface ReceiverHooks {
   gap(author: VatId, stream: string, fromSeq: number, toSeq: number): void;
   /** Ask peers for the envelopes fromSeq..toSeq of a stream. */
   requestGap(author: VatId, stream: string, fromSeq: number, toSeq: number): void;
+  /** A delivery form from `from` named something we still did not hold after holdMs (§5.14): ask it for the whole envelope. */
+  requestWhole(from: VatId, stream: string, seq: number, what: string): void;
 }
 
 export interface Receiver {
-  /** Returns the envelope if it was well-formed (whatever became of it), so callers need not open it again. */
+  /**
+   * Returns the envelope if it was well-formed (whatever became of it), so
+   * callers need not open it again. A string is a delivery form from its
+   * author (§5.14); one that cannot be resolved yet waits (undefined).
+   */
   receive(wire: unknown, from: VatId, opts: { live: boolean }): Envelope | undefined;
   /**
    * History from a peer (older than our baselines): checked newest first, so
@@ -80,7 +88,22 @@ export interface Receiver {
   gapUnfillable(author: VatId, stream: string, toSeq: number): void;
   /** Counts and emits a refused reply from `from` (a `heads`, `history` or `recent` answer of the wrong shape). */
   refuseReply(from: VatId, detail: string): void;
+  /** Counts and emits a delivery form from `from` that could be neither resolved nor had whole from it. */
+  unresolved(from: VatId, seq: number, detail: string): void;
   counts(): Record<string, number>;
+}
+
+interface Unresolved {
+  item: string;
+  from: VatId;
+  live: boolean;
+  since: number;
+  /** Which envelope it is, and what it names that we lack (once tried). */
+  stream: string;
+  seq: number;
+  what: string;
+  /** The key (delivery-form.ts) of the envelope whose arrival may resolve it. */
+  awaits: string;
 }
 
 interface Held {
@@ -147,6 +170,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       heads.push(state);
     }
     window.add([envelope], heads, now());
+    learn(author, envelope.stream, seq);
     if (show) order.push(envelope, history);
   };
 
@@ -163,6 +187,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     }
     waiting.set(item.envelope.header.seq, item);
     held.set(key, waiting);
+    learn(item.envelope.header.author, item.envelope.stream, item.envelope.header.seq);
   };
 
   const askForGap = (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
@@ -289,6 +314,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     // What the gap skipped will never be shown: lines naming it as a head need not wait for it.
     if (state.stream === PUBLIC) order.seen(state.author, first - 1);
     streams.set(key, { ...state, seq: first - 1, id: waiting.get(first)!.envelope.header.prev });
+    learn(state.author, state.stream, first - 1);
     releaseHeld(key);
   };
 
@@ -320,6 +346,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     }
     if (epoch > roster.epoch()) {
       epochHeld.push(item); // the host's roster update has not reached us yet
+      learn(author, envelope.stream, seq);
       return;
     }
     if (epoch < (roster.joinedAt(author) ?? 0)) {
@@ -339,16 +366,152 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     place(item);
   };
 
-  return harden({
-    receive(wire: unknown, from: VatId, { live }: { live: boolean }) {
-      let envelope: Envelope;
-      try {
-        envelope = openEnvelope(wire);
-      } catch (error) {
-        drop({ reason: 'malformed', from, detail: (error as Error).message });
-        return undefined;
+  /** What we hold, for the references of a delivery form. */
+  const known: HeldKnowledge = {
+    idsAt(author, stream, seq) {
+      const key = keyOf(author, stream);
+      const ids = window.at(author, stream, seq).map(e => e.id);
+      const state = streams.get(key);
+      if (state?.seq === seq) ids.push(state.id);
+      const waiting = held.get(key)?.get(seq);
+      if (waiting) ids.push(waiting.envelope.id);
+      for (const item of epochHeld) {
+        const { header } = item.envelope;
+        if (header.author === author && item.envelope.stream === stream && header.seq === seq)
+          ids.push(item.envelope.id);
       }
-      admit({ envelope, from, live, since: now() });
+      return ids;
+    },
+    *publicAuthors() {
+      for (const state of streams.values()) if (state.stream === PUBLIC) yield state.author;
+    },
+  };
+
+  /**
+   * Delivery forms naming something we do not hold yet (§5.14), by what they
+   * wait for. Usually it is on its way (a head's line from its own author,
+   * or the form before it): a form is tried again when we learn of that
+   * envelope, and asked of its sender whole once it has waited `holdMs`.
+   */
+  const waitingOn = new Map<string, Unresolved[]>();
+  const waitingFrom = new Map<VatId, number>();
+  /** Woken forms, to try again once the current step is done. */
+  let woken: Unresolved[] = [];
+
+  /** We now know an envelope's id at this place: wake the forms that wait for it. */
+  const learn = (author: VatId, stream: string, seq: number) => {
+    for (const key of keysLearned(author, stream, seq)) {
+      const forms = waitingOn.get(key);
+      if (!forms) continue;
+      waitingOn.delete(key);
+      woken.push(...forms);
+    }
+  };
+
+  /** The record a delivery form stands for; 'unresolved' (with `u` saying what) or 'dropped' otherwise. */
+  const expand = (u: Unresolved): { wire: unknown } | 'unresolved' | 'dropped' => {
+    try {
+      const expanded = expandDeliveryItem(u.item, {
+        sender: u.from,
+        receiver: self,
+        room: roster.room,
+        known,
+      });
+      if ('wire' in expanded) return expanded;
+      Object.assign(u, expanded.unresolved);
+      return 'unresolved';
+    } catch (error) {
+      drop({ reason: 'malformed', from: u.from, detail: (error as Error).message });
+      return 'dropped';
+    }
+  };
+
+  const wait = (u: Unresolved, isNew: boolean) => {
+    const count = waitingFrom.get(u.from) ?? 0;
+    if (isNew && count >= limits.maxHeldPerAuthor) {
+      drop({ reason: 'hold-overflow', from: u.from, author: u.from, seq: u.seq });
+      return;
+    }
+    if (isNew) waitingFrom.set(u.from, count + 1);
+    const forms = waitingOn.get(u.awaits) ?? [];
+    forms.push(u);
+    waitingOn.set(u.awaits, forms);
+  };
+  const stopWaiting = (u: Unresolved) => {
+    const count = (waitingFrom.get(u.from) ?? 1) - 1;
+    if (count > 0) waitingFrom.set(u.from, count);
+    else waitingFrom.delete(u.from);
+  };
+
+  const openAndAdmit = (wire: unknown, from: VatId, live: boolean, since: number) => {
+    let envelope: Envelope;
+    try {
+      envelope = openEnvelope(wire);
+    } catch (error) {
+      drop({ reason: 'malformed', from, detail: (error as Error).message });
+      return undefined;
+    }
+    admit({ envelope, from, live, since });
+    return envelope;
+  };
+
+  let retrying = false;
+  const retryUnresolved = () => {
+    if (retrying) return; // the loop below picks up what admitting wakes
+    retrying = true;
+    try {
+      while (woken.length > 0) {
+        const forms = woken;
+        woken = [];
+        for (const u of forms) {
+          const result = expand(u);
+          if (result === 'unresolved') {
+            wait(u, false);
+            continue;
+          }
+          stopWaiting(u);
+          if (result !== 'dropped') openAndAdmit(result.wire, u.from, u.live, u.since);
+        }
+      }
+    } finally {
+      retrying = false;
+    }
+  };
+
+  const askWhole = (t: number) => {
+    for (const [key, forms] of waitingOn) {
+      const due = forms.filter(u => t - u.since > limits.holdMs);
+      if (due.length === 0) continue;
+      const rest = forms.filter(u => t - u.since <= limits.holdMs);
+      if (rest.length > 0) waitingOn.set(key, rest);
+      else waitingOn.delete(key);
+      for (const u of due) {
+        stopWaiting(u);
+        hooks.requestWhole(u.from, u.stream, u.seq, u.what);
+      }
+    }
+  };
+
+  return harden({
+    receive(item: unknown, from: VatId, { live }: { live: boolean }) {
+      let envelope: Envelope | undefined;
+      if (typeof item !== 'string') envelope = openAndAdmit(item, from, live, now());
+      else {
+        const u: Unresolved = {
+          item,
+          from,
+          live,
+          since: now(),
+          stream: PUBLIC,
+          seq: 0,
+          what: '',
+          awaits: '',
+        };
+        const result = expand(u);
+        if (result === 'unresolved') wait(u, true);
+        else if (result !== 'dropped') envelope = openAndAdmit(result.wire, from, live, u.since);
+      }
+      retryUnresolved();
       flushShown();
       return envelope;
     },
@@ -368,6 +531,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
           admit({ envelope, from, live: false, since: now() });
         }
       });
+      retryUnresolved();
       flushShown();
     },
     setBaseline(author: VatId, stream: string, head: { seq: number; id: string }) {
@@ -377,14 +541,17 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         streams.set(key, { author, stream, seq: head.seq, id: head.id });
         if (stream === PUBLIC) order.seen(author, head.seq);
         window.add([], [{ author, stream, seq: head.seq, id: head.id }], now());
+        learn(author, stream, head.seq);
       } else if (head.seq > state.seq && continuity === 'strict') {
         askForGap(author, stream, state.seq + 1, head.seq); // missed while apart
       }
       releaseHeld(key);
+      retryUnresolved();
       flushShown();
     },
     sweep() {
       const t = now();
+      askWhole(t);
       const waitingOnEpoch = epochHeld;
       epochHeld = [];
       for (const item of waitingOnEpoch) {
@@ -418,6 +585,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         }
         moveOn(key);
       }
+      retryUnresolved();
       flushShown();
     },
     gapUnfillable(author: VatId, stream: string, toSeq: number) {
@@ -427,6 +595,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       // nothing of the author's is held yet (a gap found at re-linking).
       if (stream === PUBLIC && streams.has(key)) order.seen(author, toSeq);
       moveOn(key);
+      retryUnresolved();
       flushShown();
     },
     own(envelope: Envelope, show: boolean) {
@@ -438,6 +607,8 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       return state ? { seq: state.seq, id: state.id } : undefined;
     },
     refuseReply: (from: VatId, detail: string) => drop({ reason: 'bad-reply', from, detail }),
+    unresolved: (from: VatId, seq: number, detail: string) =>
+      drop({ reason: 'unresolved', from, author: from, seq, detail }),
     counts: () => harden({ ...counts }),
   });
 };

@@ -4,13 +4,14 @@
 // out (marshal's body, then the frame), so a line of quotes or control
 // characters takes several times its length.
 import type { WireEnvelope } from './envelope.js';
+import type { DeliveryItem } from './inbox.js';
 
 /** Room for marshal's per-string prefixes and the record's punctuation. */
 const PER_ENVELOPE_SLACK = 32;
 
-/** The bytes `wire` adds to a frame that carries it, rounded up. */
-export const encodedSize = (wire: WireEnvelope): number =>
-  Buffer.byteLength(JSON.stringify(JSON.stringify(wire)), 'utf8') + PER_ENVELOPE_SLACK;
+/** The bytes `item` adds to a frame that carries it, rounded up. */
+export const encodedSize = (item: DeliveryItem): number =>
+  Buffer.byteLength(JSON.stringify(JSON.stringify(item)), 'utf8') + PER_ENVELOPE_SLACK;
 harden(encodedSize);
 
 /**

@@ -21,6 +21,7 @@ import {
   withholdContent,
 } from '../../presence/envelope.js';
 import { ENVELOPE_V2_DOMAIN } from '../../presence/envelope-v2.js';
+import { deliveryItem, expandDeliveryItem } from '../../presence/delivery-form.js';
 import { normaliseName } from '../../unum/member-name.js';
 import { SNAPSHOT_DOMAIN, openSnapshot, signSnapshot, type Snapshot } from '../../unum/snapshot.js';
 import { formatRef, parseRef } from '../../vat/sturdy-ref.js';
@@ -149,6 +150,67 @@ const envelopeSurface: Surface = {
       if (!signatureHolds(opened)) throw Error('[bad-signature]');
       if (!contentMatches(opened)) throw Error('[bad-content]');
       if (opened.stream !== PUBLIC && typeof opened.stream !== 'string') throw Error('stream');
+    }),
+};
+
+/** A second line naming a head, in its delivery form (§5.14), and a receiver holding what it names. */
+const secondV2 = sealEnvelope(
+  {
+    ...fields,
+    seq: 2,
+    prev: envelopeV2.id,
+    heads: [[host.id, 3, 'ab'.repeat(32)]],
+  },
+  'hello. again',
+  member.sign,
+);
+const held = new Map([
+  [`${member.id}|*|1`, [envelopeV2.id]],
+  [`${host.id}|*|3`, ['ab'.repeat(32)]],
+]);
+const deliveryContext = {
+  sender: member.id,
+  receiver: host.id,
+  room: ROOM,
+  known: {
+    idsAt: (author: string, stream: string, seq: number) =>
+      held.get(`${author}|${stream}|${seq}`) ?? [],
+    publicAuthors: () => [member.id, host.id],
+  },
+};
+const [form, ...rest] = deliveryItem(secondV2)!.split('.');
+/** Delivery forms with their form bytes changed at random, and their other parts too. */
+const formVariants = fc
+  .tuple(
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 }), fc.constantFrom('set', 'cut', 'insert')), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    fc.option(fc.string({ unit: 'binary', maxLength: 120 })),
+  )
+  .map(([steps, tail]) => {
+    let bytes = Buffer.from(form!, 'base64url');
+    for (const [at, value, how] of steps) {
+      const i = at % (bytes.length + 1);
+      if (how === 'set' && i < bytes.length) bytes[i] = value;
+      else if (how === 'cut') bytes = bytes.subarray(0, i);
+      else bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([value]), bytes.subarray(i)]);
+    }
+    return `${bytes.toString('base64url')}.${tail ?? rest.join('.')}`;
+  });
+const deliverySurface: Surface<string> = {
+  name: 'delivery form',
+  arbitrary: fc.oneof(
+    formVariants,
+    fc.constant(deliveryItem(secondV2)!),
+    fc.string({ unit: 'binary', maxLength: 300 }),
+  ),
+  run: input =>
+    outcome(() => {
+      const expanded = expandDeliveryItem(input, deliveryContext);
+      if ('unresolved' in expanded) throw Error('[unresolved]');
+      const opened = openEnvelope(expanded.wire);
+      if (!signatureHolds(opened)) throw Error('[bad-signature]');
     }),
 };
 
@@ -295,6 +357,7 @@ const nameSurface: Surface<string> = {
 
 export const DECODERS: Surface[] = [
   envelopeSurface,
+  deliverySurface as Surface,
   snapshotSurface,
   actionSurface,
   checkpointSurface,

@@ -70,6 +70,20 @@ const headerBytes = (h, withBody) =>
     withBody ? h.body : Buffer.alloc(0),
   ]);
 
+/** §5.14: the delivery form, as the author sends its own line; refs are the first 4 bytes. */
+const deliveryForm = h =>
+  Buffer.concat([
+    Buffer.from([0x82, h.kind.length]),
+    Buffer.from(h.kind, 'ascii'),
+    leb128(h.epoch),
+    leb128(h.seq),
+    h.seq > 1 ? h.prev.subarray(0, 4) : Buffer.alloc(0),
+    leb128(h.ts),
+    Buffer.from([h.to ? 1 : 0]),
+    Buffer.from([h.heads.length]),
+    ...h.heads.flatMap(([who, seq, id]) => [who.raw.subarray(0, 4), leb128(seq), id.subarray(0, 4)]),
+  ]);
+
 const vector = (name, h, content) => {
   const body = sha256(Buffer.concat([SALT, Buffer.from(content, 'utf8')]));
   const full = { ...h, body };
@@ -102,6 +116,11 @@ const vector = (name, h, content) => {
       salt: SALT.toString('base64url'),
     },
     withheld: { header: headerBytes(full, true).toString('base64url'), sig: sig.toString('base64url') },
+    delivery: {
+      sender: h.author.vatId,
+      receiver: (h.to ?? bob).vatId,
+      item: `${deliveryForm(h).toString('base64url')}.${sig.toString('base64url')}.${SALT.toString('base64url')}.${content}`,
+    },
     _id: id,
   };
 };
