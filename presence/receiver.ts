@@ -12,12 +12,13 @@
 // late joiner does not wait for history it never saw. History older than the
 // baseline is accepted when it links backwards into what we hold.
 import type { VatId } from '../captp-transport/index.js';
-import { expandDeliveryItem, type HeldKnowledge, keysLearned } from './delivery-form.js';
+import { expandDeliveryItem, type HeldKnowledge } from './delivery-form.js';
 import { contentMatches, openEnvelope, PUBLIC, signatureHolds, type Envelope } from './envelope.js';
 import type { PresenceLimits } from './limits.js';
 import type { RosterView } from './roster-view.js';
 import { makeShowOrder } from './show-order.js';
 import type { ConversationWindow } from './window.js';
+import { makeWaitingForms, type WaitingForm } from './waiting-forms.js';
 import type { StreamRecord } from './window-store.js';
 
 export type DropReason =
@@ -93,19 +94,6 @@ export interface Receiver {
   counts(): Record<string, number>;
 }
 
-interface Unresolved {
-  item: string;
-  from: VatId;
-  live: boolean;
-  since: number;
-  /** Which envelope it is, and what it names that we lack (once tried). */
-  stream: string;
-  seq: number;
-  what: string;
-  /** The key (delivery-form.ts) of the envelope whose arrival may resolve it. */
-  awaits: string;
-}
-
 interface Held {
   envelope: Envelope;
   from: VatId;
@@ -133,6 +121,10 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
   for (const h of opts.restoredHeads) streams.set(keyOf(h.author, h.stream), { ...h });
   /** Envelopes waiting for a gap to fill or a baseline to be known, per stream. */
   const held = new Map<string, Map<number, Held>>();
+  /** Delivery forms naming something we do not hold yet (§5.14). */
+  const waitingForms = makeWaitingForms(limits.holdMs, limits.maxHeldPerAuthor);
+  /** We now know an envelope's id at this place: forms waiting on it wake. */
+  const learn = waitingForms.learn;
   /** Envelopes from an epoch newer than our roster's. */
   let epochHeld: Held[] = [];
   const requested = new Map<string, number>();
@@ -387,60 +379,22 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     },
   };
 
-  /**
-   * Delivery forms naming something we do not hold yet (§5.14), by what they
-   * wait for. Usually it is on its way (a head's line from its own author,
-   * or the form before it): a form is tried again when we learn of that
-   * envelope, and asked of its sender whole once it has waited `holdMs`.
-   */
-  const waitingOn = new Map<string, Unresolved[]>();
-  const waitingFrom = new Map<VatId, number>();
-  /** Woken forms, to try again once the current step is done. */
-  let woken: Unresolved[] = [];
-
-  /** We now know an envelope's id at this place: wake the forms that wait for it. */
-  const learn = (author: VatId, stream: string, seq: number) => {
-    for (const key of keysLearned(author, stream, seq)) {
-      const forms = waitingOn.get(key);
-      if (!forms) continue;
-      waitingOn.delete(key);
-      woken.push(...forms);
-    }
-  };
-
-  /** The record a delivery form stands for; 'unresolved' (with `u` saying what) or 'dropped' otherwise. */
-  const expand = (u: Unresolved): { wire: unknown } | 'unresolved' | 'dropped' => {
+  /** The record a delivery form stands for; 'unresolved' (with `form` saying what) or 'dropped' otherwise. */
+  const expand = (form: WaitingForm): { wire: unknown } | 'unresolved' | 'dropped' => {
     try {
-      const expanded = expandDeliveryItem(u.item, {
-        sender: u.from,
+      const expanded = expandDeliveryItem(form.item, {
+        sender: form.from,
         receiver: self,
         room: roster.room,
         known,
       });
       if ('wire' in expanded) return expanded;
-      Object.assign(u, expanded.unresolved);
+      Object.assign(form, expanded.unresolved);
       return 'unresolved';
     } catch (error) {
-      drop({ reason: 'malformed', from: u.from, detail: (error as Error).message });
+      drop({ reason: 'malformed', from: form.from, detail: (error as Error).message });
       return 'dropped';
     }
-  };
-
-  const wait = (u: Unresolved, isNew: boolean) => {
-    const count = waitingFrom.get(u.from) ?? 0;
-    if (isNew && count >= limits.maxHeldPerAuthor) {
-      drop({ reason: 'hold-overflow', from: u.from, author: u.from, seq: u.seq });
-      return;
-    }
-    if (isNew) waitingFrom.set(u.from, count + 1);
-    const forms = waitingOn.get(u.awaits) ?? [];
-    forms.push(u);
-    waitingOn.set(u.awaits, forms);
-  };
-  const stopWaiting = (u: Unresolved) => {
-    const count = (waitingFrom.get(u.from) ?? 1) - 1;
-    if (count > 0) waitingFrom.set(u.from, count);
-    else waitingFrom.delete(u.from);
   };
 
   const openAndAdmit = (wire: unknown, from: VatId, live: boolean, since: number) => {
@@ -456,39 +410,23 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
   };
 
   let retrying = false;
-  const retryUnresolved = () => {
+  /** Tries the woken forms again; those still unresolved wait on (maybe on something else). */
+  const retryWoken = () => {
     if (retrying) return; // the loop below picks up what admitting wakes
     retrying = true;
     try {
-      while (woken.length > 0) {
-        const forms = woken;
-        woken = [];
-        for (const u of forms) {
-          const result = expand(u);
+      for (let forms = waitingForms.takeWoken(); forms.length > 0; forms = waitingForms.takeWoken())
+        for (const form of forms) {
+          const result = expand(form);
           if (result === 'unresolved') {
-            wait(u, false);
+            waitingForms.refile(form);
             continue;
           }
-          stopWaiting(u);
-          if (result !== 'dropped') openAndAdmit(result.wire, u.from, u.live, u.since);
+          waitingForms.done(form);
+          if (result !== 'dropped') openAndAdmit(result.wire, form.from, form.live, form.since);
         }
-      }
     } finally {
       retrying = false;
-    }
-  };
-
-  const askWhole = (t: number) => {
-    for (const [key, forms] of waitingOn) {
-      const due = forms.filter(u => t - u.since > limits.holdMs);
-      if (due.length === 0) continue;
-      const rest = forms.filter(u => t - u.since <= limits.holdMs);
-      if (rest.length > 0) waitingOn.set(key, rest);
-      else waitingOn.delete(key);
-      for (const u of due) {
-        stopWaiting(u);
-        hooks.requestWhole(u.from, u.stream, u.seq, u.what);
-      }
     }
   };
 
@@ -497,7 +435,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       let envelope: Envelope | undefined;
       if (typeof item !== 'string') envelope = openAndAdmit(item, from, live, now());
       else {
-        const u: Unresolved = {
+        const form: WaitingForm = {
           item,
           from,
           live,
@@ -507,11 +445,14 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
           what: '',
           awaits: '',
         };
-        const result = expand(u);
-        if (result === 'unresolved') wait(u, true);
-        else if (result !== 'dropped') envelope = openAndAdmit(result.wire, from, live, u.since);
+        const result = expand(form);
+        if (result === 'unresolved') {
+          if (!waitingForms.add(form))
+            drop({ reason: 'hold-overflow', from, author: from, seq: form.seq });
+        } else if (result !== 'dropped')
+          envelope = openAndAdmit(result.wire, from, live, form.since);
       }
-      retryUnresolved();
+      retryWoken();
       flushShown();
       return envelope;
     },
@@ -531,7 +472,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
           admit({ envelope, from, live: false, since: now() });
         }
       });
-      retryUnresolved();
+      retryWoken();
       flushShown();
     },
     setBaseline(author: VatId, stream: string, head: { seq: number; id: string }) {
@@ -546,12 +487,13 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         askForGap(author, stream, state.seq + 1, head.seq); // missed while apart
       }
       releaseHeld(key);
-      retryUnresolved();
+      retryWoken();
       flushShown();
     },
     sweep() {
       const t = now();
-      askWhole(t);
+      for (const form of waitingForms.takeDue(t))
+        hooks.requestWhole(form.from, form.stream, form.seq, form.what);
       const waitingOnEpoch = epochHeld;
       epochHeld = [];
       for (const item of waitingOnEpoch) {
@@ -585,7 +527,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         }
         moveOn(key);
       }
-      retryUnresolved();
+      retryWoken();
       flushShown();
     },
     gapUnfillable(author: VatId, stream: string, toSeq: number) {
@@ -595,7 +537,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       // nothing of the author's is held yet (a gap found at re-linking).
       if (stream === PUBLIC && streams.has(key)) order.seen(author, toSeq);
       moveOn(key);
-      retryUnresolved();
+      retryWoken();
       flushShown();
     },
     own(envelope: Envelope, show: boolean) {
