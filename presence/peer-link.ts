@@ -59,6 +59,8 @@ export const makePeerLink = (
   peer: VatId,
   inbox: ERef<PeerInbox>,
   limits: PeerLinkLimits,
+  /** Runs before each delivery leaves: it carries acknowledgements, and maybe our own envelopes (window-store.ts flushes). */
+  beforeDeliver: () => void,
   onBroken: (reason: Error, undelivered: number) => void,
 ): PeerLink => {
   const queue: DeliveryItem[] = [];
@@ -167,6 +169,7 @@ export const makePeerLink = (
       unacked.length < limits.maxInFlightPerPeer &&
       queue.length > 0
     ) {
+      beforeDeliver(); // first: if it fails, nothing has changed and nothing is sent
       const n = countWithin(sizes, limits.maxBatchBytes, limits.maxBatch);
       const batch = harden(queue.splice(0, n));
       sizes.splice(0, n);
@@ -205,7 +208,9 @@ export const makePeerLink = (
       taken = count;
       if (oweTimer) return;
       oweTimer = setTimeout(() => {
-        if (!broken) deliver(harden([]));
+        if (broken) return;
+        beforeDeliver();
+        deliver(harden([]));
       }, limits.ackDelayMs);
       oweTimer.unref();
     },

@@ -313,7 +313,10 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       }),
     );
   const sweeper = setInterval(
-    () => receiver.sweep(),
+    () => {
+      receiver.sweep();
+      windowStore.flush(); // what was taken and not yet acknowledged reaches the disk soon anyway
+    },
     Math.min(limits.positionIntervalMs, limits.holdMs / 2),
   );
   sweeper.unref();
@@ -338,25 +341,28 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   const handlers = {
     deliver(from: VatId, items: DeliveryItem[], delivered: number) {
       heardAt.set(from, Date.now());
-      // One transaction per batch: the window is durable before we acknowledge it.
-      windowStore.atomically(() => {
-        for (const item of items) receiver.receive(item, from, { live: true });
-      });
+      // Written at the next flush, before our acknowledgement leaves (window-store.ts).
+      for (const item of items) receiver.receive(item, from, { live: true });
       links.get(from)?.owe(delivered);
     },
     acked(from: VatId, count: number) {
       links.get(from)?.acked(count);
     },
-    heads: (from: VatId) => ({ public: ownHead(PUBLIC), direct: ownHead(from) }),
+    heads: (from: VatId) => {
+      windowStore.flush(); // the delivered count it answers with acknowledges
+      return { public: ownHead(PUBLIC), direct: ownHead(from) };
+    },
     // Replies are cut to maxBatchBytes so they fit a frame: history keeps the
     // oldest (the asker pages on), recent the newest.
     history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number) {
       if (stream !== PUBLIC && stream !== from && author !== from) return [];
+      windowStore.flush(); // our own chain heads are on disk before a peer sees them
       const wires = window.range(author, stream, fromSeq, toSeq).map(e => e.wire);
       return oldestWithin(wires, limits.maxBatchBytes);
     },
-    recent: (_from: VatId, limit: number) =>
-      limit > 0
+    recent: (_from: VatId, limit: number) => {
+      windowStore.flush();
+      return limit > 0
         ? newestWithin(
             window
               .snapshot()
@@ -365,7 +371,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
               .map(k => k.envelope.wire),
             limits.maxBatchBytes,
           )
-        : [],
+        : [];
+    },
     position(from: VatId, x: number, y: number) {
       positions.set(from, harden({ x, y }));
       events.emit('position', harden({ peer: from, x, y }));
@@ -407,7 +414,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       return gift;
     },
     async link(peer, inbox) {
-      const link = makePeerLink(peer, inbox, limits, (reason, undelivered) => {
+      const link = makePeerLink(peer, inbox, limits, windowStore.flush, (reason, undelivered) => {
         if (links.get(peer) !== link) return; // replaced or unlinked already: nothing to re-make
         links.delete(peer);
         lostToBrokenLinks += undelivered;
@@ -513,7 +520,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
             );
             continue;
           }
-          windowStore.atomically(() => receiver.receiveHistory(recent, peer));
+          receiver.receiveHistory(recent, peer);
           return;
         } catch {
           // try another peer
@@ -546,6 +553,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     close() {
       if (closed) return;
       closed = true;
+      windowStore.close();
       clearInterval(sweeper);
       clearInterval(liveTicker);
       for (const revoke of revokers.values()) revoke();

@@ -8,6 +8,15 @@
 // instant after. For windows that is the right trade: a FULL sync per
 // delivered batch blocks the event loop on the disk, and every envelope is
 // also held by the other members who received it.
+//
+// Writes are queued and written together by `flush`, one transaction for all
+// of them: the presence flushes before anything that acknowledges an envelope
+// or hands one of ours out leaves the vat (a delivery, which carries
+// acknowledgements; a heads, history or recent answer), and at least every
+// sweep. So what a peer was told we took is on disk first, our own chain
+// heads are on disk before any peer can see the envelope that moved them, and
+// a room that receives a line a second from each of many members commits
+// about once a second instead of once per line.
 import type { Vat } from '../vat/index.js';
 import type { WireEnvelope } from './envelope.js';
 
@@ -24,16 +33,19 @@ export interface StreamRecord {
 }
 
 export interface WindowStore {
-  /** Saves envelopes and stream heads in one transaction. */
+  /** Queues envelopes and stream heads to save. */
   save(
     room: string,
     envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>,
     heads: StreamRecord[],
   ): void;
+  /** Queues envelopes to forget. */
   forget(room: string, ids: string[]): void;
+  /** Writes what is queued, in order, in one transaction; on failure it stays queued and the error is thrown. */
+  flush(): void;
+  /** Flushes, and no longer waits for the vat's store to close (the presence closed). */
+  close(): void;
   load(room: string): { envelopes: StoredEnvelope[]; heads: StreamRecord[] };
-  /** Runs `work` in one transaction: one commit for a whole batch of deliveries. */
-  atomically<T>(work: () => T): T;
 }
 
 const MIGRATIONS = harden([
@@ -71,12 +83,13 @@ export const openWindowStore = (vat: Pick<Vat, 'tables'>): WindowStore => {
   const heads = db.prepare<StreamRecord>(
     'SELECT author, stream, seq, id FROM presence_streams WHERE room = ?',
   );
+  let queued: Array<() => void> = [];
   const save = (
     room: string,
     envelopes: Array<{ id: string; wire: WireEnvelope; receivedAt: number }>,
     streamHeads: StreamRecord[],
-  ) =>
-    db.atomically(() => {
+  ) => {
+    queued.push(() => {
       let n = (next.get(room)?.n ?? 0) + 1;
       for (const { id, wire, receivedAt } of envelopes) {
         insert.run(
@@ -93,14 +106,39 @@ export const openWindowStore = (vat: Pick<Vat, 'tables'>): WindowStore => {
       }
       for (const h of streamHeads) head.run(room, h.author, h.stream, h.seq, h.id);
     });
-  const forget = (room: string, ids: string[]) =>
-    db.atomically(() => {
+  };
+  const forget = (room: string, ids: string[]) => {
+    queued.push(() => {
       for (const id of ids) drop.run(room, id);
     });
+  };
+  /** Set once the vat's store closed: nothing can be written any more, nor acknowledged (its sessions ended first). */
+  let closed = false;
+  const flush = () => {
+    if (closed || queued.length === 0) return;
+    const writes = queued;
+    queued = [];
+    try {
+      db.atomically(() => {
+        for (const write of writes) write();
+      });
+    } catch (error) {
+      queued = [...writes, ...queued];
+      throw error;
+    }
+  };
+  const cancel = db.beforeClose(() => {
+    flush();
+    closed = true;
+  });
   return harden({
-    atomically: <T>(work: () => T): T => db.atomically(work),
     save,
     forget,
+    flush,
+    close: () => {
+      flush();
+      cancel();
+    },
     load: room => ({
       envelopes: all.all(room).map(r => ({
         wire:

@@ -72,6 +72,8 @@ export const openStore = (dataDir: string): VatStore => {
     'SELECT value FROM settings WHERE key = ?',
   );
   const putSetting = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
+  /** What table owners that queue writes run just before the connections close. */
+  const beforeClose = new Set<() => void>();
   return harden({
     namedExport: (name: string) => getExport.get(name)?.swissnum,
     bindNamedExport: (name: string, swissnum: string) => void putExport.run(name, swissnum),
@@ -81,9 +83,11 @@ export const openStore = (dataDir: string): VatStore => {
     tables(owner: string, migrations: readonly string[], opts: TablesOptions = {}) {
       const conn = connection(opts.durability);
       const version = migrate(conn, owner, migrations, path);
-      return makeTables(conn, owner, version);
+      return makeTables(conn, owner, version, beforeClose);
     },
     close: () => {
+      for (const hook of beforeClose) hook();
+      beforeClose.clear();
       relaxed?.close();
       db.close();
     },

@@ -31,6 +31,8 @@ export interface Tables {
   prepare<Row = Record<string, unknown>>(sql: string): Statement<Row>;
   /** Runs `work` in one transaction (a nested call joins the outer one). Throwing rolls it back. */
   atomically<T>(work: () => T): T;
+  /** Runs `hook` once, just before the store closes (an owner that queues writes writes them then); returns a function that cancels it. */
+  beforeClose(hook: () => void): () => void;
 }
 
 export interface TablesOptions {
@@ -83,7 +85,12 @@ export const migrate = (
 harden(migrate);
 
 /** The owner's view of one connection: statements and transactions, never the handle. */
-export const makeTables = (db: Database.Database, owner: string, version: number): Tables => {
+export const makeTables = (
+  db: Database.Database,
+  owner: string,
+  version: number,
+  closing: Set<() => void>,
+): Tables => {
   // One transaction function for every call: making one per call cost more
   // than the commit (it nests as a savepoint inside another, as before).
   const transaction = db.transaction((work: () => unknown) => work());
@@ -102,6 +109,12 @@ export const makeTables = (db: Database.Database, owner: string, version: number
       });
     },
     atomically: <T>(work: () => T): T => transaction(work) as T,
+    beforeClose(hook: () => void) {
+      closing.add(hook);
+      return () => {
+        closing.delete(hook);
+      };
+    },
   });
 };
 harden(makeTables);
