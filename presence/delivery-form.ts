@@ -8,12 +8,13 @@
 //
 // The receiver rebuilds the exact v2 header from it, so the signature decides
 // as before; a reference that matches nothing it holds, or more than one
-// thing, is not guessed at: the receiver asks the sender for the whole
-// envelope instead (presence.ts).
+// thing, is not guessed at: the form waits for what it names
+// (waiting-forms.ts), and after holdMs the receiver asks the sender for the
+// whole envelope (presence.ts).
 import { rawKeyOfVatId, type VatId } from '../captp-transport/index.js';
 import type { Envelope, EnvelopeHeader, Head, WireEnvelope } from './envelope.js';
 import { GENESIS, PUBLIC } from './envelope.js';
-import { encodeHeaderV2, malformed, reader, uvarint } from './envelope-v2.js';
+import { encodeHeaderV2, MAX_HEADS, malformed, reader, uvarint } from './envelope-v2.js';
 
 /** The first byte of a delivery form: v2, delivered. */
 const DELIVERY_FORM = 0x82;
@@ -21,7 +22,6 @@ const DELIVERY_FORM = 0x82;
 const REF_BYTES = 4;
 const REF_HEX = REF_BYTES * 2;
 const HAS_TO = 0x01;
-const MAX_HEADS = 64;
 /** Longest item a delivery takes: a header of 64 heads, the signature, the salt, 16,384 characters of content. */
 export const MAX_DELIVERY_ITEM_CHARS = 18_000;
 /** Requests for whole envelopes a presence leaves unanswered per peer, at most: past that, unresolved forms are dropped. */

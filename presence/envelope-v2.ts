@@ -18,6 +18,8 @@ const HASH_BYTES = 32;
 const KEY_BYTES = 32;
 const HAS_TO = 0x01;
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
+/** Heads one header names, at most (its count is one byte). */
+export const MAX_HEADS = 64;
 
 export const malformed = (what: string): never => {
   throw Error(`[malformed] envelope ${what}`);
@@ -134,7 +136,7 @@ export const decodeHeaderV2 = (bytes: Buffer): { header: EnvelopeHeader; hasBody
   if ((flags & ~HAS_TO) !== 0) malformed('flags has unknown bits');
   const to = flags & HAS_TO ? r.key('to') : undefined;
   const count = r.byte('heads count');
-  if (count > 64) malformed('heads is not a short list');
+  if (count > MAX_HEADS) malformed('heads is not a short list');
   const heads: Head[] = [];
   for (let i = 0; i < count; i += 1) {
     const head: Head = [r.key('head author', false), r.uvarint('head seq'), r.hash('head id')];

@@ -183,6 +183,21 @@ export const makePresence = (opts: PresenceOptions): Presence => {
    * peer has handed over the whole range (what the head still lacks then lies
    * in another range, asked for by another request).
    */
+  /** A peer's `history()` answer, checked (§5.10); undefined, and counted as a bad reply, if it is not a list of envelopes. */
+  const historyFrom = async (
+    peer: VatId,
+    inbox: ERef<PeerInbox>,
+    author: VatId,
+    stream: string,
+    fromSeq: number,
+    toSeq: number,
+  ) => {
+    const found: unknown = await E(inbox).history(author, stream, fromSeq, toSeq);
+    if (isEnvelopeList(found)) return found;
+    receiver.refuseReply(peer, `history reply is not a list of at most ${HISTORY_RANGE} envelopes`);
+    return undefined;
+  };
+
   const askPeer = async (
     peer: VatId,
     author: VatId,
@@ -194,19 +209,15 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     while (from <= toSeq) {
       const link = links.get(peer);
       if (!link) break;
-      const found: unknown = await E(link.inbox).history(
+      const found = await historyFrom(
+        peer,
+        link.inbox,
         author,
         stream,
         from,
         Math.min(toSeq, from + HISTORY_RANGE - 1),
       );
-      if (!isEnvelopeList(found)) {
-        receiver.refuseReply(
-          peer,
-          `history reply is not a list of at most ${HISTORY_RANGE} envelopes`,
-        );
-        break;
-      }
+      if (!found) break;
       const seqs = found.map(wire => receiver.receive(wire, peer, { live: false })?.header.seq);
       if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return true;
       const last = seqs.at(-1);
@@ -255,14 +266,8 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     askingWhole.set(peer, waiting + 1);
     askedWhole += 1;
     try {
-      const found: unknown = await E(link.inbox).history(peer, stream, seq, seq);
-      if (!isEnvelopeList(found)) {
-        receiver.refuseReply(
-          peer,
-          `history reply is not a list of at most ${HISTORY_RANGE} envelopes`,
-        );
-        return;
-      }
+      const found = await historyFrom(peer, link.inbox, peer, stream, seq, seq);
+      if (!found) return;
       if (found.length === 0)
         receiver.unresolved(peer, seq, `${why}, and its sender no longer holds it`);
       for (const wire of found) receiver.receive(wire, peer, { live: true });
@@ -273,7 +278,9 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         `${why}, and asking its sender failed: ${(error as Error).message}`,
       );
     } finally {
-      askingWhole.set(peer, (askingWhole.get(peer) ?? 1) - 1);
+      const left = (askingWhole.get(peer) ?? 1) - 1;
+      if (left > 0) askingWhole.set(peer, left);
+      else askingWhole.delete(peer);
     }
   };
 
