@@ -1,39 +1,77 @@
 // captp-transport/dialer.ts: opens a wss:// connection to a vat and pins its
-// key. The server certificate's key must be the VatId we meant to reach; the
-// check runs on the TLS socket before the connection is handed to CapTP.
+// key, over a direct TCP connection or a relay's circuit (docs/protocol.md
+// §2.2, §2.8). The server certificate's key must be the VatId we meant to
+// reach; the check runs on the TLS socket before the connection is handed to
+// CapTP, so a path that ends at anyone else fails with [wrong-peer].
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
+import { formatAddress, hostPort, type PeerAddress } from './address.js';
 import { vatIdOfCertificate } from './certificate.js';
 import { tlsOptions, type Credentials } from './credentials.js';
 import type { TransportLimits } from './limits.js';
+import { connectTcp, openCircuit } from './relay-client.js';
 import { short, type VatId } from './vat-id.js';
 
 /** Why a dial failed; `duplicate` means the peer keeps a crossed connection instead. */
 export type DialFailure = 'wrong-peer' | 'refused' | 'duplicate' | 'unreachable' | 'timeout';
 
+export interface DialContext {
+  credentials: Credentials;
+  /** Signs relay requests with the vat's key. */
+  sign: (message: Uint8Array) => Uint8Array;
+  limits: Readonly<TransportLimits>;
+}
+
 const dialError = (code: DialFailure, message: string): Error => Error(`[${code}] ${message}`);
+
+/** `vat abcdefgh at <address>`: where a dial went, for its errors. */
+export const dialWhere = (peer: VatId, address: PeerAddress) =>
+  `vat ${short(peer)} at ${formatAddress(address)}`;
 
 /** Fills a frame's mask key with zeros. */
 const zeroMask = (mask: Buffer): void => {
   mask.fill(0);
 };
 
-export const dial = (
-  credentials: Credentials,
+/** The bytes' path to the vat: a TCP connection, or a circuit through a relay. */
+export const openPath = async (
+  ctx: DialContext,
   peer: VatId,
-  host: string,
-  port: number,
-  limits: Readonly<TransportLimits>,
+  address: PeerAddress,
+): Promise<Socket> => {
+  const { dialTimeoutMs } = ctx.limits;
+  try {
+    return await (address.via === 'relay'
+      ? openCircuit(address, ctx.credentials.vatId, peer, ctx.sign, dialTimeoutMs)
+      : connectTcp(address, dialTimeoutMs));
+  } catch (error) {
+    throw Error(
+      (error as Error).message.replace(/^(\[[a-z-]+\]) /, `$1 ${dialWhere(peer, address)}: `),
+    );
+  }
+};
+harden(openPath);
+
+/** TLS over `socket`, pinned to `peer`, then the WebSocket upgrade. */
+export const dialOver = (
+  ctx: DialContext,
+  peer: VatId,
+  address: PeerAddress,
+  socket: Socket,
 ): Promise<WebSocket> =>
   new Promise((resolve, reject) => {
-    const where = `vat ${short(peer)} at ${host}:${port}`;
-    const urlHost = host.includes(':') ? `[${host}]` : host;
-    const ws = new WebSocket(`wss://${urlHost}:${port}/`, {
+    const { credentials, limits } = ctx;
+    const where = dialWhere(peer, address);
+    const ws = new WebSocket(`wss://${hostPort(address)}/`, {
       ...tlsOptions(credentials),
       maxPayload: limits.maxFrameBytes,
       perMessageDeflate: false,
       handshakeTimeout: limits.dialTimeoutMs,
+      // The path is open already (direct or relayed): TLS runs over it.
+      createConnection: (options: object) =>
+        tlsConnect({ ...(options as ConnectionOptions), socket }),
       // Masking guards proxies that read frames from hostile browser scripts;
       // inside our TLS, end to end, none can, so frames go unmasked (a zero
       // mask, which ws then skips on both ends): docs/protocol.md §2.4.
@@ -44,6 +82,7 @@ export const dial = (
       if (settled) return;
       settled = true;
       ws.terminate();
+      socket.destroy();
       reject(error);
     };
     /** The key the listener proved in the TLS handshake: checked before anything it says is believed. */
@@ -84,4 +123,9 @@ export const dial = (
       );
     });
   });
+harden(dialOver);
+
+/** One address, start to finish. */
+export const dial = async (ctx: DialContext, peer: VatId, address: PeerAddress) =>
+  dialOver(ctx, peer, address, await openPath(ctx, peer, address));
 harden(dial);

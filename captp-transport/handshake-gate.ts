@@ -13,9 +13,18 @@ type GateLimits = Pick<
   'handshakeTimeoutMs' | 'maxHandshakesPerAddress' | 'maxHandshakes'
 >;
 
-/** The raw socket and the TLS socket over it share both ends' addresses and ports. */
-const keyOf = (socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }) =>
-  `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}`;
+/**
+ * One TCP connection's four-tuple, which the raw socket and the TLS socket
+ * over it share. The local port tells apart circuits a relay spliced to us,
+ * which all come from the relay's address and port.
+ */
+type Ends = {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+  localPort?: number | undefined;
+};
+const keyOf = (socket: Ends) =>
+  `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}|${socket.localPort ?? '?'}`;
 
 export const makeHandshakeGate = (limits: GateLimits) => {
   const pending = new Map<string, { address: string; timer: NodeJS.Timeout }>();
@@ -61,7 +70,7 @@ export const makeHandshakeGate = (limits: GateLimits) => {
       socket.once('close', () => release(key));
     },
     /** The connection over `socket` authenticated and upgraded: it leaves the gate. */
-    passed(socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }) {
+    passed(socket: Ends) {
       release(keyOf(socket));
     },
   });

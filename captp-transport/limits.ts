@@ -29,15 +29,50 @@ export type TransportLimits = {
   -readonly [K in keyof typeof DEFAULT_LIMITS]: number;
 };
 
-export const resolveLimits = (
-  overrides: Partial<TransportLimits> = {},
-): Readonly<TransportLimits> => {
-  const limits = { ...DEFAULT_LIMITS, ...overrides };
+/** Every limit must be a positive integer: a typo or a zero would disable a bound unnoticed. */
+const positiveIntegers = <T extends Record<string, number>>(
+  what: string,
+  limits: T,
+): Readonly<T> => {
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0) {
-      throw TypeError(`transport limit ${key} must be a positive integer, got ${String(value)}`);
+      throw TypeError(`${what} ${key} must be a positive integer, got ${String(value)}`);
     }
   }
   return harden(limits);
 };
+
+export const resolveLimits = (
+  overrides: Partial<TransportLimits> = {},
+): Readonly<TransportLimits> =>
+  positiveIntegers('transport limit', { ...DEFAULT_LIMITS, ...overrides });
 harden(resolveLimits);
+
+/** What a relay gives (docs/protocol.md §2.8); beyond these it refuses with a named code. */
+export const DEFAULT_RELAY_LIMITS = harden({
+  /** Vats that may hold a reservation at once (`relay-full`). */
+  maxReservations: 1_024,
+  /** Circuits open at once to one reserved vat (`relay-busy`)… */
+  maxCircuitsPerVat: 64,
+  /** …from one dialing vat (`relay-busy`)… */
+  maxCircuitsPerDialer: 16,
+  /** …and in all (`relay-busy`). */
+  maxCircuits: 4_096,
+  /** Bytes one circuit may carry, both ways together; then it is closed. */
+  circuitMaxBytes: 1 << 30,
+  /** How long one circuit may stay open; then it is closed. */
+  circuitMaxMs: 24 * 3_600_000,
+  /** Bytes per second the relay forwards in all; faster senders are slowed, not cut. */
+  bytesPerSecond: 32 << 20,
+  /** How long a reserved vat may take to accept a circuit (`relay-timeout`). */
+  acceptTimeoutMs: 10_000,
+  /** How often the relay pings a reserved vat; a vat hearing nothing for 2.5 periods redials. */
+  pingMs: 15_000,
+});
+export type RelayLimits = {
+  -readonly [K in keyof typeof DEFAULT_RELAY_LIMITS]: number;
+};
+
+export const resolveRelayLimits = (overrides: Partial<RelayLimits> = {}): Readonly<RelayLimits> =>
+  positiveIntegers('relay limit', { ...DEFAULT_RELAY_LIMITS, ...overrides });
+harden(resolveRelayLimits);

@@ -2,10 +2,13 @@
 // client certificate required; the dialer's VatId is read from that
 // certificate before the WebSocket upgrade, so an unauthenticated client never
 // reaches CapTP. `admit` may refuse an upgrade (the crossed-dial rule).
+// The port also serves the relay protocol when the vat relays: a connection
+// whose first byte is not a TLS handshake record (0x16) goes to the relay
+// (docs/protocol.md §2.8). Circuits relayed to us arrive through `accept`.
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { vatIdOfCertificate } from './certificate.js';
@@ -13,6 +16,7 @@ import { tlsOptions, type Credentials } from './credentials.js';
 import { debugLog } from './debug-log.js';
 import { makeHandshakeGate } from './handshake-gate.js';
 import type { TransportLimits } from './limits.js';
+import type { Relay } from './relay-server.js';
 import type { VatId } from './vat-id.js';
 
 export type Admission = { admit: true } | { admit: false; status: number; code: string };
@@ -25,16 +29,21 @@ export interface ListenerOptions {
   /** Decides, before the upgrade, whether a connection from `peer` is wanted. */
   admit: (peer: VatId) => Admission;
   onConnection: (ws: WebSocket, peer: VatId) => void;
+  /** Serves the relay protocol on this port too. */
+  relay?: Relay | undefined;
 }
 
 export interface Listener {
   /** `host:port` actually bound (port 0 picks one). */
   readonly address: string;
   readonly port: number;
+  /** A circuit relayed to us: its bytes are a dialer's TLS, as if it had dialed this port. */
+  accept(socket: Socket): void;
   close(): Promise<void>;
 }
 
 const CLOSE_LINGER_MS = 500;
+const TLS_HANDSHAKE_RECORD = 0x16;
 
 const refuse = (socket: Duplex, status: number, code: string) => {
   if (socket.writable) {
@@ -45,7 +54,7 @@ const refuse = (socket: Duplex, status: number, code: string) => {
 };
 
 export const listen = async (opts: ListenerOptions): Promise<Listener> => {
-  const { credentials, host, port, limits, admit, onConnection } = opts;
+  const { credentials, host, port, limits, admit, onConnection, relay } = opts;
   const server: Server = createServer({
     ...tlsOptions(credentials),
     requestCert: true,
@@ -58,10 +67,6 @@ export const listen = async (opts: ListenerOptions): Promise<Listener> => {
   });
   wss.on('error', error => debugLog('transport', 'ws server error', error.message));
   const gate = makeHandshakeGate(limits);
-  server.on('connection', socket => gate.admit(socket as Socket));
-  // The gate's timer covers TLS and the upgrade request; these stop Node's own longer waits.
-  server.headersTimeout = limits.handshakeTimeoutMs;
-  server.requestTimeout = limits.handshakeTimeoutMs;
   server.on('tlsClientError', error => debugLog('transport', 'TLS client error', error.message));
   server.on('request', (_req, res) => {
     res.writeHead(426, { Connection: 'close' }).end('stoa vat: WebSocket (CapTP) only\n');
@@ -91,6 +96,33 @@ export const listen = async (opts: ListenerOptions): Promise<Listener> => {
     });
   });
 
+  /** Every socket this port took, for close. */
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', error => debugLog('transport', 'socket error', error.message));
+  };
+  // Until a connection authenticates (TLS and upgrade, or a relay request) it holds a gate slot.
+  const accept = (socket: Socket) => {
+    track(socket);
+    gate.admit(socket);
+    if (!socket.destroyed) server.emit('connection', socket);
+  };
+  /** Reads the first chunk to tell TLS from the relay protocol, then hands the socket on with it. */
+  const sniff = (socket: Socket) => {
+    track(socket);
+    gate.admit(socket);
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      socket.unshift(chunk);
+      if (chunk[0] === TLS_HANDSHAKE_RECORD) server.emit('connection', socket);
+      else if (relay) relay.handle(socket, () => gate.passed(socket));
+      else socket.destroy();
+    });
+  };
+  const front = createTcpServer({ noDelay: true }, sniff);
+
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const what =
@@ -99,32 +131,37 @@ export const listen = async (opts: ListenerOptions): Promise<Listener> => {
           : `cannot be bound (${error.code ?? error.message})`;
       reject(Error(`[listen-failed] address ${host}:${port} ${what}`));
     };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
+    front.once('error', onError);
+    front.listen(port, host, () => {
+      front.off('error', onError);
       resolve();
     });
   });
-  server.on('error', error => debugLog('transport', 'server error', error.message));
-  const bound = server.address();
+  front.on('error', error => debugLog('transport', 'server error', error.message));
+  const bound = front.address();
   const boundPort = typeof bound === 'object' && bound ? bound.port : port;
   const hostForAddress = host.includes(':') ? `[${host}]` : host;
 
   return harden({
     address: `${hostForAddress}:${boundPort}`,
     port: boundPort,
+    accept,
     // Sessions were aborted first, so their CTP_DISCONNECT frames are queued:
     // let the close handshakes flush, and cut whatever lingers.
     close: () =>
       new Promise<void>(resolve => {
-        server.close(() => resolve());
+        relay?.close();
         wss.close();
         const linger = setTimeout(() => {
           for (const ws of wss.clients) ws.terminate();
-          server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
         }, CLOSE_LINGER_MS);
         linger.unref();
-        server.once('close', () => clearTimeout(linger));
+        front.close(() => {
+          clearTimeout(linger);
+          for (const socket of sockets) socket.destroy(); // relayed ones are not the front's
+          resolve();
+        });
       }),
   });
 };

@@ -14,19 +14,31 @@
 // dials once more if it does not; callers never see the crossing.
 //
 // Addresses come from references anyone may pass on, so dials are kept apart
-// per (VatId, host, port): a bogus address for a vat does not hold up, or set
-// the backoff of, dials to its real one. Reconnection is on the next use, with
+// per (VatId, addresses): a bogus address for a vat does not hold up, or set
+// the backoff of, dials to its real one. A vat with several addresses is
+// dialed as dial-candidates.ts says; one behind NAT keeps reservations at
+// relays (relay-client.ts), and a vat may relay for others (relay-server.ts). Reconnection is on the next use, with
 // backoff (docs/protocol.md §2): after a failed dial the next one to that address
 // waits 250 ms, doubling to 10 s, and the failure says so; a success resets
 // it. Old references stay broken.
+import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { formatAddressList, type PeerAddress } from './address.js';
 import { assertCapTPPatched } from './captp-patch-check.js';
 import type { Credentials } from './credentials.js';
-import { dial } from './dialer.js';
+import { dialCandidates } from './dial-candidates.js';
+import type { DialContext } from './dialer.js';
 import { debugLog } from './debug-log.js';
 import { errorCode } from './error-code.js';
-import { resolveLimits, type TransportLimits } from './limits.js';
+import {
+  resolveLimits,
+  resolveRelayLimits,
+  type RelayLimits,
+  type TransportLimits,
+} from './limits.js';
 import { listen, type Admission } from './listener.js';
+import { keepReservation, type Reservation, type ReservationStatus } from './relay-client.js';
+import { makeRelay, type RelayStats } from './relay-server.js';
 import { makeSession, type FrameEvent, type PeerSession } from './session.js';
 import { short, type VatId } from './vat-id.js';
 
@@ -42,6 +54,10 @@ export interface TransportOptions {
   makeGateway: (peer: VatId) => object;
   /** Observes every frame in and out (diagnostics and tests). */
   onFrame?: ((event: FrameEvent) => void) | undefined;
+  /** Relay for other vats on this port, within these limits (docs/protocol.md §2.8). */
+  relay?: Partial<RelayLimits> | undefined;
+  /** Relays to hold reservations at, so vats that cannot dial us directly reach us through them. */
+  relays?: readonly PeerAddress[] | undefined;
 }
 
 export interface Transport {
@@ -50,8 +66,12 @@ export interface Transport {
   readonly address: string;
   readonly port: number;
   readonly limits: Readonly<TransportLimits>;
-  /** The live session with `peer`, dialing `host:port` if there is none. */
-  connect(peer: VatId, host: string, port: number): Promise<PeerSession>;
+  /** The live session with `peer`, dialing its addresses (in order, §2.8) if there is none. */
+  connect(peer: VatId, addresses: readonly PeerAddress[]): Promise<PeerSession>;
+  /** Each configured relay and whether this vat holds its reservation there. */
+  reservations(): ReservationStatus[];
+  /** What this vat's relay service has done, if it relays. */
+  relayStats(): RelayStats | undefined;
   /** Live sessions. */
   sessions(): PeerSession[];
   /** Stops listening and ends every session with `[closed]`. */
@@ -129,6 +149,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     return { admit: true };
   };
 
+  const relay = opts.relay ? makeRelay(resolveRelayLimits(opts.relay), self) : undefined;
   const listener = await listen({
     credentials,
     host: opts.host,
@@ -138,7 +159,25 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     onConnection: (ws, peer) => {
       adopt(ws, peer, peer);
     },
+    relay,
   });
+  const privateKey = createPrivateKey(credentials.keyPem);
+  const dialContext: DialContext = harden({
+    credentials,
+    limits,
+    sign: (message: Uint8Array) => cryptoSign(null, message, privateKey),
+  });
+  const reservations: Reservation[] = (opts.relays ?? []).map(address =>
+    keepReservation({
+      relay: address,
+      self,
+      sign: dialContext.sign,
+      timeoutMs: limits.dialTimeoutMs,
+      onCircuit: socket => listener.accept(socket),
+    }),
+  );
+  // References made right after start name the relays; give them a moment to be true.
+  await Promise.all(reservations.map(r => r.settled));
 
   /** Resolves with the next session that arrives from `peer`, or undefined after `ms`. */
   const awaitArrival = (peer: VatId, ms: number): Promise<PeerSession | undefined> =>
@@ -156,11 +195,11 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
       waiters.add(notify);
     });
 
-  const dialOnce = async (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+  const dialOnce = async (peer: VatId, addresses: readonly PeerAddress[]): Promise<PeerSession> => {
     connecting.set(peer, (connecting.get(peer) ?? 0) + 1);
-    let ws: Awaited<ReturnType<typeof dial>>;
+    let ws: WebSocket;
     try {
-      ws = await dial(credentials, peer, host, port, limits);
+      ws = await dialCandidates(dialContext, peer, addresses);
     } finally {
       connecting.set(peer, connecting.get(peer)! - 1);
     }
@@ -173,12 +212,11 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
 
   const dialWithCrossing = async (
     peer: VatId,
-    host: string,
-    port: number,
+    addresses: readonly PeerAddress[],
   ): Promise<PeerSession> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await dialOnce(peer, host, port);
+        return await dialOnce(peer, addresses);
       } catch (error) {
         if (errorCode(error) !== 'duplicate') throw error;
         debugLog('transport', `crossed dial: ${short(self)} waits for ${short(peer)}'s connection`);
@@ -186,7 +224,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
         if (arrived) return arrived;
         if (attempt === 2)
           throw Error(
-            `[unreachable] vat ${short(peer)} at ${host}:${port} kept a crossed connection that never arrived`,
+            `[unreachable] vat ${short(peer)} at ${formatAddressList(addresses)} kept a crossed connection that never arrived`,
           );
       }
     }
@@ -195,8 +233,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   /** Waits out the address's backoff, dials, and adjusts the backoff by the outcome. */
   const dialWithBackoff = async (
     peer: VatId,
-    host: string,
-    port: number,
+    addresses: readonly PeerAddress[],
     key: string,
   ): Promise<PeerSession> => {
     const last = backoff.get(key);
@@ -205,7 +242,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     const already = live.get(peer);
     if (already) return already; // it came to us meanwhile
     try {
-      const session = await dialWithCrossing(peer, host, port);
+      const session = await dialWithCrossing(peer, addresses);
       backoff.delete(key);
       return session;
     } catch (error) {
@@ -217,16 +254,18 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     }
   };
 
-  const connect = (peer: VatId, host: string, port: number): Promise<PeerSession> => {
+  const connect = (peer: VatId, addresses: readonly PeerAddress[]): Promise<PeerSession> => {
     if (closing) return Promise.reject(Error(`[closed] vat ${short(self)} is closing`));
     const existing = live.get(peer);
     if (existing) return Promise.resolve(existing);
     if (peer === self)
       return Promise.reject(Error(`[self-connection] vat ${short(self)} cannot dial itself`));
-    const key = `${peer}@${host}:${port}`;
+    if (addresses.length === 0)
+      return Promise.reject(Error(`[unreachable] vat ${short(peer)}: no address to dial`));
+    const key = `${peer}@${formatAddressList(addresses)}`;
     const pending = dialing.get(key);
     if (pending) return pending;
-    const attempt = dialWithBackoff(peer, host, port, key).finally(() => dialing.delete(key));
+    const attempt = dialWithBackoff(peer, addresses, key).finally(() => dialing.delete(key));
     dialing.set(key, attempt);
     return attempt;
   };
@@ -238,8 +277,11 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     limits,
     connect,
     sessions: () => [...live.values()],
+    reservations: () => harden(reservations.map(r => r.status())),
+    relayStats: () => relay?.stats(),
     close: async () => {
       closing = true;
+      for (const reservation of reservations) reservation.close();
       for (const session of live.values()) session.abort('closed', `vat ${short(self)} is closing`);
       live.clear();
       await listener.close();

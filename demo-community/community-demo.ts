@@ -48,7 +48,8 @@ export const runCommunityDemo = async ({
     say(line);
   };
   const root = mkdtempSync(join(tmpdir(), 'stoa-community-'));
-  const operator = await startVat({ dataDir: join(root, 'operator') });
+  // The operator's vat also relays, for participants whose vats others cannot dial (docs/protocol.md §2.8).
+  const operator = await startVat({ dataDir: join(root, 'operator'), relay: true });
   // The script drives the participants from a vat of its own, so the host's byte count is the host's alone.
   const director = await startVat({ dataDir: join(root, 'director') });
   const procs: VatProcess[] = [];
@@ -69,7 +70,7 @@ export const runCommunityDemo = async ({
       ],
     });
     step(
-      `operator  vat ${operator.id.slice(0, 8)} on ${operator.address}: hosts "town-square" (roster only) and the moderation service`,
+      `operator  vat ${operator.id.slice(0, 8)} on ${operator.address}: hosts "town-square" (roster only) and the moderation service, and relays for vats behind NAT`,
     );
 
     const people: Record<string, { proc: VatProcess; ref: Participant; id: string; web: string }> =
@@ -78,7 +79,7 @@ export const runCommunityDemo = async ({
       const proc = await spawnVat({
         dataDir: join(root, name),
         program: PARTICIPANT,
-        args: ['--name', name],
+        args: ['--name', name, '--via-relay', operator.address],
       });
       procs.push(proc);
       const ref = (await director.fetch<Participant>(

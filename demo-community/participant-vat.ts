@@ -1,7 +1,7 @@
 // A participant's vat for the community demo: its own process, with the same
 // room desk and web page as `stoa vat start`, doing what the demo script asks
 // through a Control object (sturdy ref in its ready line).
-// Flags: --data DIR --name NAME
+// Flags: --data DIR --name NAME [--via-relay HOST:PORT]
 import { parseArgs } from 'node:util';
 import { Far, startVat, type ModeratedMember } from '../index.js';
 import { makeRoomDesk } from './daemon/room-desk.js';
@@ -10,9 +10,15 @@ import { serveWeb } from './web/web-server.js';
 import { announceReady } from '../harness/vat-program.js';
 import { installLastResort } from '../vat/index.js';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, name: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    name: { type: 'string' },
+    'via-relay': { type: 'string', multiple: true },
+  },
+});
 installLastResort('stoa demo participant');
-const vat = await startVat({ dataDir: values.data! });
+const vat = await startVat({ dataDir: values.data!, relays: values['via-relay'] ?? [] });
 const name = values.name ?? 'someone';
 const desk = makeRoomDesk(vat);
 const puzzles = makePuzzleDesk(vat);

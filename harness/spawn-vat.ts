@@ -34,15 +34,21 @@ export interface SpawnVatOptions {
   args?: string[];
   /** Extra node flags (e.g. --expose-gc). */
   nodeArgs?: string[];
+  /** Runs the process in this network namespace (`ip netns exec`, as root): tests of NAT and relays. */
+  netns?: string;
 }
 
 export const spawnVat = async (opts: SpawnVatOptions): Promise<VatProcess> => {
-  const { dataDir, listen, echo, env, program, nodeArgs = [] } = opts;
+  const { dataDir, listen, echo, env, program, nodeArgs = [], netns } = opts;
   // A program's own arguments come first (they may name a subcommand); the vat flags follow.
   const args = [...process.execArgv, ...nodeArgs, program, ...(opts.args ?? []), '--data', dataDir];
   if (listen) args.push('--listen', listen);
   if (echo) args.push('--echo');
-  const child = spawn(process.execPath, args, {
+  // `ip netns exec` execs node in place: the child's pid is the vat's, for signals.
+  const [command, commandArgs] = netns
+    ? ['ip', ['netns', 'exec', netns, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,7 @@
 import { M } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
 import { SignedSnapshotShape } from '../unum/index.js';
-import { SignatureShape, VatIdShape } from '../vat/index.js';
+import { MAX_REF_CHARS, SignatureShape, VatIdShape } from '../vat/index.js';
 import type { Receipt } from './archive.js';
 import type { Case, CaseStatus } from './cases.js';
 import type { SignedCheckpoint } from './checkpoint.js';
@@ -99,9 +99,10 @@ const SignedCheckpointShape = harden({
 
 export const IntakeI = M.interface('Intake', {
   describe: M.call().returns(M.record()),
-  registerRoom: M.callWhen(SignedSnapshotShape, M.string({ stringLengthLimit: 300 })).returns(
-    M.undefined(),
-  ),
+  registerRoom: M.callWhen(
+    SignedSnapshotShape,
+    M.string({ stringLengthLimit: MAX_REF_CHARS }),
+  ).returns(M.undefined()),
   reportGiftFor: M.call(M.string({ stringLengthLimit: 128 }), VatIdShape).returns(M.string()),
   setRuleset: M.callWhen(M.string({ stringLengthLimit: 128 }), M.record()).returns(M.record()),
 });

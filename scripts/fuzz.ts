@@ -11,7 +11,9 @@ if (Number(process.env.STOA_FUZZ_RUNS) < 1)
   throw Error('[bad-option] STOA_FUZZ_RUNS must be at least 1');
 const { fuzzSeed } = await import('../test/fuzz/fuzz-options.js');
 const { DECODERS } = await import('../test/fuzz/decoders.js');
-const { captpSurface, consoleSurface, pageSurfaces } = await import('../test/fuzz/network.js');
+const { captpSurface, consoleSurface, pageSurfaces, relaySurface } = await import(
+  '../test/fuzz/network.js'
+);
 const { dashboardSurface } = await import('../test/fuzz/dashboard.js');
 const { runSurface } = await import('../test/fuzz/run-surface.js');
 
@@ -22,6 +24,7 @@ let failed = false;
 const groups: Array<() => Promise<Array<import('../test/fuzz/decoders.js').Surface>>> = [
   ...DECODERS.map(surface => async () => [surface]),
   async () => [await captpSurface()],
+  async () => [await relaySurface()],
   pageSurfaces, // the page surface closes the server the http one also used
   async () => [await consoleSurface()],
   async () => [await dashboardSurface()],

@@ -5,13 +5,16 @@
 //   Admin       (the room owner's)                          kick, ban, unban, mute, setRuleset, setCapacity, setOpen, roster
 //   MemberLink  (each member's, held by the host)           update, inboxGiftFor
 import { M, type TypeFromInterfaceGuard } from '@endo/patterns';
-import { SignatureShape, VatIdShape } from '../vat/index.js';
+import { MAX_REF_CHARS, SignatureShape, VatIdShape } from '../vat/index.js';
 
 export const SignedSnapshotShape = harden({
   snapshot: M.string({ stringLengthLimit: 1 << 20 }),
   sig: SignatureShape,
 });
-const GiftShape = harden({ vatId: VatIdShape, gift: M.string({ stringLengthLimit: 256 }) });
+const GiftShape = harden({
+  vatId: VatIdShape,
+  gift: M.string({ stringLengthLimit: MAX_REF_CHARS }),
+});
 
 export const JoinRequestShape = M.splitRecord(
   {

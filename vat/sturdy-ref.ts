@@ -1,24 +1,34 @@
 // vat/sturdy-ref.ts: the URIs that designate objects across restarts and
 // introductions (docs/protocol.md §3):
-//   stoa://<vatId>@<host>:<port>/s/<swissnum>   a sturdy ref
-//   stoa://<vatId>@<host>:<port>/g/<giftId>     a gift, redeemable by one vat
-// A parse error never echoes the URI: it holds a secret.
+//   stoa://<vatId>@<addresses>/s/<swissnum>   a sturdy ref
+//   stoa://<vatId>@<addresses>/g/<giftId>     a gift, redeemable by one vat
+// <addresses> is one `host:port` or `relay:host:port`, or several separated by
+// commas, tried in order (§2.8). A parse error never echoes the URI: it holds
+// a secret.
 import { randomBytes } from 'node:crypto';
-import { checkVatId, type VatId } from '../captp-transport/index.js';
+import {
+  checkVatId,
+  formatAddressList,
+  parseAddressList,
+  type PeerAddress,
+  type VatId,
+} from '../captp-transport/index.js';
 
 export type RefKind = 's' | 'g';
 
 export interface ParsedRef {
   kind: RefKind;
   vatId: VatId;
-  host: string;
-  port: number;
+  /** Where the vat can be dialed, in the order to try them: at least one. */
+  addresses: readonly PeerAddress[];
   /** The swissnum (kind 's') or gift id (kind 'g'): a secret. */
   secret: string;
 }
 
-const REF_RE =
-  /^stoa:\/\/([a-z2-7]{52})@(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})\/([sg])\/([A-Za-z0-9_-]{22,64})$/;
+/** The longest reference accepted: four long addresses fit. */
+export const MAX_REF_CHARS = 512;
+
+const REF_RE = /^stoa:\/\/([a-z2-7]{52})@([^/]+)\/([sg])\/([A-Za-z0-9_-]{22,64})$/;
 // Said to people: "secret", not the protocol's "swissnum".
 const FORM = 'stoa://<vatId>@<host>:<port>/s/<secret> (or /g/<secret> for a gift)';
 
@@ -31,25 +41,31 @@ export const isSecret = (s: unknown): s is string =>
 harden(isSecret);
 
 export const formatRef = (ref: ParsedRef): string =>
-  `stoa://${ref.vatId}@${ref.host.includes(':') ? `[${ref.host}]` : ref.host}:${ref.port}/${ref.kind}/${ref.secret}`;
+  `stoa://${ref.vatId}@${formatAddressList(ref.addresses)}/${ref.kind}/${ref.secret}`;
 harden(formatRef);
 
+/** The message of a [code]-prefixed error, without its code. */
+const sentence = (error: unknown) => (error as Error).message.replace(/^\[[a-z-]+\] /, '');
+
 export const parseRef = (uri: unknown, expected?: RefKind): ParsedRef => {
-  const match = typeof uri === 'string' ? REF_RE.exec(uri.trim()) : null;
+  const trimmed = typeof uri === 'string' ? uri.trim() : '';
+  const match = trimmed.length <= MAX_REF_CHARS ? REF_RE.exec(trimmed) : null;
   if (!match) {
     throw Error(`[bad-ref] not a Stoa reference; expected ${FORM}`);
   }
-  const [, vatId, rawHost, rawPort, kind, secret] = match as unknown as [
-    string,
+  const [, vatId, rawAddresses, kind, secret] = match as unknown as [
     string,
     string,
     string,
     RefKind,
     string,
   ];
-  const port = Number(rawPort);
-  if (port < 1 || port > 65535)
-    throw Error(`[bad-ref] port ${port} is out of range in a Stoa reference`);
+  let addresses: PeerAddress[];
+  try {
+    addresses = parseAddressList(rawAddresses);
+  } catch (error) {
+    throw Error(`[bad-ref] ${sentence(error)} in a Stoa reference`);
+  }
   if (expected && kind !== expected) {
     throw Error(
       `[bad-ref] expected a ${expected === 's' ? 'sturdy ref (/s/)' : 'gift (/g/)'}, got a ${kind === 's' ? 'sturdy ref' : 'gift'}`,
@@ -58,9 +74,8 @@ export const parseRef = (uri: unknown, expected?: RefKind): ParsedRef => {
   try {
     checkVatId(vatId);
   } catch (error) {
-    throw Error(`[bad-ref] ${(error as Error).message.replace(/^\[[a-z-]+\] /, '')}`);
+    throw Error(`[bad-ref] ${sentence(error)}`);
   }
-  const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
-  return harden({ kind, vatId, host, port, secret });
+  return harden({ kind, vatId, addresses, secret });
 };
 harden(parseRef);

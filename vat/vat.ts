@@ -11,6 +11,13 @@ import {
   checkVatId,
   short,
   startTransport,
+  formatAddress,
+  parseAddress,
+  MAX_ADDRESSES,
+  type PeerAddress,
+  type RelayLimits,
+  type RelayStats,
+  type ReservationStatus,
   type FrameEvent,
   type PeerSession,
   type SessionStats,
@@ -38,6 +45,14 @@ export interface VatOptions {
   port?: number;
   /** Host name peers should dial, when `host` is a wildcard such as 0.0.0.0. */
   advertiseHost?: string;
+  /** Relay for vats that cannot be dialed (true, or the relay's limits): docs/protocol.md §2.8. */
+  relay?: boolean | Partial<RelayLimits>;
+  /**
+   * Relays (`host:port`) to hold reservations at, for a vat behind NAT: its
+   * references then name them after its own address, and peers that cannot
+   * dial it directly reach it through them.
+   */
+  relays?: readonly string[];
   limits?: Partial<TransportLimits & VatLimits>;
   /** Observes every CapTP frame in and out (diagnostics, tests). */
   onFrame?: (event: FrameEvent) => void;
@@ -48,13 +63,19 @@ export interface VatStats {
   exports: number;
   gifts: number;
   peers: SessionStats[];
+  /** Each relay in `relays` and whether this vat holds its reservation there. */
+  reservations: ReservationStatus[];
+  /** What the relay service did, when the vat relays. */
+  relay?: RelayStats;
 }
 
 export interface Vat {
   /** This vat's VatId: the base32 Ed25519 public key. */
   readonly id: VatId;
-  /** `host:port` peers reach this vat at. */
+  /** `host:port` peers reach this vat at directly. */
   readonly address: string;
+  /** Every address its references name, in the order peers try them: `address`, then `relay:host:port` per relay. */
+  readonly addresses: readonly string[];
   /** Exports a far object (Far or exo) and returns its sturdy ref. A name makes the ref survive restarts. */
   export(target: object, opts?: { name?: string }): string;
   /**
@@ -107,8 +128,27 @@ export interface Vat {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
+/** The `relays` option as relay addresses, or [bad-option]. */
+const relayAddresses = (relays: readonly string[] = []): PeerAddress[] => {
+  if (!Array.isArray(relays) || relays.length > MAX_ADDRESSES - 1)
+    throw Error(
+      `[bad-option] relays is a list of at most ${MAX_ADDRESSES - 1} host:port addresses`,
+    );
+  return relays.map(text => {
+    try {
+      const { host, port } = parseAddress(String(text).replace(/^relay:/, ''));
+      return harden({ via: 'relay' as const, host, port });
+    } catch (error) {
+      throw Error(
+        `[bad-option] relay ${String(text).slice(0, 80)}: ${(error as Error).message.replace(/^\[[a-z-]+\] /, '')}`,
+      );
+    }
+  });
+};
+
 export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const { dataDir, host = '127.0.0.1', port = 0, advertiseHost, onFrame } = opts;
+  const relays = relayAddresses(opts.relays);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw Error(`[bad-option] port must be an integer from 0 to 65535, got ${String(port)}`);
   }
@@ -143,6 +183,8 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       limits: transportLimits,
       onFrame,
       makeGateway: peer => makeGateway({ self, peer, exports, gifts, failures }),
+      relay: opts.relay === true ? {} : opts.relay || undefined,
+      relays,
     });
   let transport: Transport;
   let keepPort = true;
@@ -160,15 +202,16 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
     throw error;
   }
   if (keepPort) store.setSetting('port', String(transport.port));
-  const publicHost = advertiseHost ?? host;
-  const address = `${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${transport.port}`;
+  const direct: PeerAddress = { via: 'direct', host: advertiseHost ?? host, port: transport.port };
+  const refAddresses = harden([direct, ...relays]);
+  const address = formatAddress(direct);
   const sessionOf = new WeakMap<object, PeerSession>();
   /** Our own objects handed back by fetch/redeem: they never break. */
   const local = new WeakSet<object>();
   let closed: Promise<void> | undefined;
 
   const refTo = (kind: ParsedRef['kind'], secret: string) =>
-    formatRef({ kind, vatId: self, host: publicHost, port: transport.port, secret });
+    formatRef({ kind, vatId: self, addresses: refAddresses, secret });
 
   const assertFar = (target: object, what: string) => {
     let style: string;
@@ -206,7 +249,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       local.add(found);
       return found as ERef<T>;
     }
-    const session = await transport.connect(ref.vatId, ref.host, ref.port);
+    const session = await transport.connect(ref.vatId, ref.addresses);
     const gateway = (await session.getBootstrap()) as ERef<Gateway>;
     const target = (await E(gateway)[method](ref.secret)) as object;
     sessionOf.set(target, session);
@@ -216,6 +259,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
   const vat: Vat = {
     id: self,
     address,
+    addresses: harden(refAddresses.map(formatAddress)),
     dataDir,
     export(target, exportOpts = {}) {
       assertFar(target, 'vat.export');
@@ -276,13 +320,17 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       );
       return () => {};
     },
-    stats: () =>
-      harden({
+    stats: () => {
+      const relayStats = transport.relayStats();
+      return harden({
         sessions: transport.sessions().length,
         exports: exports.size(),
         gifts: gifts.size(),
         peers: transport.sessions().map(s => s.stats()),
-      }),
+        reservations: transport.reservations(),
+        ...(relayStats ? { relay: relayStats } : {}),
+      });
+    },
     close() {
       closed ??= transport.close().finally(() => {
         store.close();

@@ -2,7 +2,7 @@
 import { callCommand } from './call.js';
 import { initCommand } from './init.js';
 import type { Command } from './command.js';
-import { vatStartCommand, vatStopCommand } from './vat-start.js';
+import { vatReachCommand, vatStartCommand, vatStopCommand } from './vat-start.js';
 import { moderationStartCommand } from './moderation-start.js';
 import { auditCommand } from './audit.js';
 import { roomCommands } from './rooms.js';
@@ -15,6 +15,7 @@ export const commands: Record<string, Command> = {
   init: initCommand,
   'vat start': vatStartCommand,
   'vat stop': vatStopCommand,
+  'vat reach': vatReachCommand,
   call: callCommand,
   'moderation start': moderationStartCommand,
   audit: auditCommand,

@@ -9,10 +9,11 @@ import { serveWeb, type WebServer } from '../web/web-server.js';
 import { makeWebToken, readWebAddress, saveWebAddress } from '../web/web-address.js';
 import { askVat } from '../daemon/console-client.js';
 import { startDetached } from './detach.js';
+import { terminalJson } from './terminal-text.js';
 
 export const vatStartCommand: Command = {
   usage:
-    '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--web-port N | --no-web] [--echo] [--detach]',
+    '[--data DIR] [--listen HOST:PORT] [--advertise HOST] [--relay] [--via-relay HOST:PORT]... [--web-port N | --no-web] [--echo] [--detach]',
   summary:
     'Runs a vat (default 127.0.0.1, last port or any) until SIGINT/SIGTERM. Prints {"event":"ready",...} when ready.\n' +
     '      Other stoa commands (room, rooms, say, whisper, history) act through it over DIR/console.sock (owner only);\n' +
@@ -21,6 +22,9 @@ export const vatStartCommand: Command = {
     '      (owner only), so the address outlives a restart: it is in the ready line, `stoa web` prints it and\n' +
     '      `stoa web --new-token` replaces it; --no-web serves none;\n' +
     '      --advertise names the host peers dial (needed with --listen 0.0.0.0:PORT);\n' +
+    '      --relay also relays, on the same port, for vats that cannot be dialed (it forwards their TLS and sees only ciphertext);\n' +
+    '      --via-relay (up to 3 times) keeps a reservation at a relay, for a vat behind NAT: its references then name the relay\n' +
+    '      after its own address, and peers that cannot dial it reach it through the relay (see: stoa vat reach);\n' +
     '      --echo also exports a diagnostic object whose echo(x) returns x and prints its sturdy ref;\n' +
     '      --detach runs it in the background (output in DIR/vat.log), prints the ready line and returns; stop it with: stoa vat stop.',
   async run(argv) {
@@ -28,6 +32,8 @@ export const vatStartCommand: Command = {
       data: { type: 'string' },
       listen: { type: 'string' },
       advertise: { type: 'string' },
+      relay: { type: 'boolean' },
+      'via-relay': { type: 'string', multiple: true },
       echo: { type: 'boolean' },
       'web-port': { type: 'string' },
       'no-web': { type: 'boolean' },
@@ -50,6 +56,8 @@ export const vatStartCommand: Command = {
       host,
       port,
       ...(values.advertise ? { advertiseHost: values.advertise } : {}),
+      relay: values.relay === true,
+      relays: values['via-relay'] ?? [],
     });
     // Whatever fails from here on, the port, the lock and the console go with
     // it: the process exits non-zero instead of staying half-started.
@@ -113,6 +121,7 @@ const serve = async (
       setImmediate(stopAsked); // after this answer is written
       return { stopping: vat.id };
     },
+    'vat.reach': async () => reachOf(vat),
     'web.url': async () => {
       if (!web) throw Error('[no-web] this vat was started with --no-web');
       return web.url;
@@ -132,6 +141,7 @@ const serve = async (
       event: 'ready',
       vatId: vat.id,
       address: vat.address,
+      addresses: vat.addresses,
       ...(web ? { web: web.url } : {}),
       ...(echo ? { echo } : {}),
       ...(waiting.length
@@ -140,6 +150,33 @@ const serve = async (
     }),
   );
   await Promise.race([stopped, stopRequest]);
+};
+
+/** How peers reach this vat: its addresses, its reservations at relays, and what it relays. */
+const reachOf = (vat: Vat) => {
+  const { reservations, relay } = vat.stats();
+  return {
+    addresses: vat.addresses,
+    reservations: reservations.map(r => ({
+      relay: `${r.relay.host}:${r.relay.port}`,
+      state: r.state,
+      ...(r.observed ? { observed: r.observed } : {}),
+      ...(r.lastError ? { lastError: r.lastError } : {}),
+    })),
+    relaying: relay ?? false,
+  };
+};
+
+export const vatReachCommand: Command = {
+  usage: '[--data DIR]',
+  summary:
+    'Prints how peers reach the running vat: the addresses its references name, in the order peers try them,\n' +
+    '      each relay it keeps a reservation at (reserved, connecting or lost, and why) and, with --relay, what it relays.',
+  async run(argv) {
+    const { values } = parseOptions(argv, { data: { type: 'string' } });
+    console.log(terminalJson(await askVat(dataDirOf(values.data), 'vat.reach'), 2));
+    return 0;
+  },
 };
 
 /**

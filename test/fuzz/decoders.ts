@@ -4,6 +4,12 @@
 // its refusal; anything else (a TypeError, an uncoded Error) is a failure.
 import fc from 'fast-check';
 import { parseFrame } from '../../captp-transport/frames.js';
+import {
+  parseControlLine,
+  parseRelayAnswer,
+  parseRelayRequest,
+  signRelayRequest,
+} from '../../captp-transport/relay-wire.js';
 import { ACTION_DOMAIN, openAction, SANCTIONS, TIMED } from '../../moderation/action.js';
 import { CHECKPOINT_DOMAIN, openCheckpoint, signCheckpoint } from '../../moderation/checkpoint.js';
 import { verifyReceipt } from '../../moderation/archive.js';
@@ -314,8 +320,10 @@ const reportSurface: Surface = {
 const ref = formatRef({
   kind: 's',
   vatId: host.id,
-  host: '127.0.0.1',
-  port: 9,
+  addresses: [
+    { via: 'direct', host: '127.0.0.1', port: 9 },
+    { via: 'relay', host: '::1', port: 10 },
+  ],
   secret: 'AAAAAAAAAAAAAAAAAAAAAA',
 });
 const refSurface: Surface<string> = {
@@ -349,6 +357,35 @@ const frameSurface: Surface<string> = {
   run: input => outcome(() => parseFrame(input)),
 };
 
+// The relay protocol's lines (§2.8): what a relay reads from anyone, and what a vat reads from a relay.
+const NONCE = 'KioqKioqKioqKioqKioqKg';
+const relayLines = [
+  signRelayRequest({ op: 'reserve', vat: member.id }, NONCE, member.sign),
+  signRelayRequest({ op: 'connect', vat: member.id, to: host.id }, NONCE, member.sign),
+  signRelayRequest(
+    { op: 'accept', vat: member.id, circuit: 'EREREREREREREREREREREQ' },
+    NONCE,
+    member.sign,
+  ),
+  { ok: true, observed: '10.0.0.1:4000', pingMs: 15_000 },
+  { ok: false, code: 'relay-busy', error: 'busy' },
+  { op: 'incoming', circuit: 'EREREREREREREREREREREQ', from: host.id },
+  { op: 'ping' },
+];
+const relayLineSurface: Surface<string> = {
+  name: 'relay line',
+  arbitrary: fc.oneof(
+    fc.oneof(...relayLines.map(line => mutations(line as never))).map(doc => JSON.stringify(doc)),
+    fc.string({ unit: 'binary', maxLength: 200 }),
+  ),
+  run: input =>
+    [
+      outcome(() => parseRelayRequest(input, NONCE)),
+      outcome(() => parseRelayAnswer(input)),
+      outcome(() => parseControlLine(input)),
+    ].join(' '),
+};
+
 const nameSurface: Surface<string> = {
   name: 'member name',
   arbitrary: fc.string({ unit: 'binary', maxLength: 80 }),
@@ -365,5 +402,6 @@ export const DECODERS: Surface[] = [
   reportSurface,
   refSurface,
   frameSurface as Surface,
+  relayLineSurface as Surface,
   nameSurface as Surface,
 ];

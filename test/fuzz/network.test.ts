@@ -1,15 +1,21 @@
 // A short, seeded fuzzing pass over the network surfaces (the long one is
-// `npm run fuzz`): CapTP frames through a real session, HTTP and the page's
+// `npm run fuzz`): CapTP frames through a real session, relay requests, HTTP and the page's
 // WebSocket, the console, the auditor dashboard's commands. Each case is answered or refused with a `[code]`,
 // and afterwards an honest request is still answered.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { dashboardSurface } from './dashboard.js';
-import { captpSurface, consoleSurface, pageSurfaces } from './network.js';
+import { captpSurface, consoleSurface, pageSurfaces, relaySurface } from './network.js';
 import { runSurface } from './run-surface.js';
 
 test.serial('fuzz: captp session', async t => {
   const result = await runSurface(await captpSurface(), 150);
   t.true(result.alive, 'the vat still answers an honest peer');
+  t.log(JSON.stringify(result.outcomes));
+});
+
+test.serial('fuzz: relay requests from a stranger', async t => {
+  const result = await runSurface(await relaySurface(), 150);
+  t.true(result.alive, 'the relay still relays to the vat reserved at it');
   t.log(JSON.stringify(result.outcomes));
 });
 

@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { tlsOptions } from '../../captp-transport/credentials.js';
+import { signRelayRequest } from '../../captp-transport/relay-wire.js';
 import { consolePath, serveConsole } from '../../demo-community/daemon/console-server.js';
 import { makeRoomDesk } from '../../demo-community/daemon/room-desk.js';
 import { serveWeb } from '../../demo-community/web/web-server.js';
 import { spawnVat } from '../../harness/spawn-vat.js';
-import { loadOrCreateIdentity, startVat } from '../../vat/index.js';
+import { formatRef, loadOrCreateIdentity, parseRef, startVat } from '../../vat/index.js';
 import { FIXTURE_VAT } from '../helpers.js';
 import { codeOf, type Surface } from './decoders.js';
 import { edgyJson, mutations } from './mutate.js';
@@ -125,6 +126,117 @@ export const captpSurface = async (): Promise<Surface> => {
     async close() {
       session.close();
       await vat.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** One relay conversation: what a stranger sends, and the relay's first answer after its nonce. */
+type RelayCase =
+  | { kind: 'raw'; bytes: Buffer }
+  | { kind: 'line'; line: string }
+  | { kind: 'signed'; op: 'reserve' | 'connect' | 'accept' | 'connect-stranger' };
+
+const relayCase: fc.Arbitrary<RelayCase> = fc.oneof(
+  fc.uint8Array({ maxLength: 64 }).map(b => ({ kind: 'raw' as const, bytes: Buffer.from(b) })),
+  fc
+    .constantFrom<object>(
+      { op: 'reserve', vat: 'x', sig: '' },
+      { op: 'connect', vat: 'x', to: 'y', sig: '' },
+      { op: 'accept', vat: 'x', circuit: 'EREREREREREREREREREREQ', sig: '' },
+    )
+    .chain(doc => mutations(doc as never))
+    .map(doc => ({ kind: 'line' as const, line: JSON.stringify(doc) })),
+  fc.string({ unit: 'binary', maxLength: 300 }).map(line => ({ kind: 'line' as const, line })),
+  fc
+    .constantFrom('reserve', 'connect', 'accept', 'connect-stranger')
+    .map(op => ({ kind: 'signed' as const, op }) as RelayCase),
+);
+
+/** A relay vat, and a vat reserved at it; the cases come from a stranger with a key of its own. */
+export const relaySurface = async (): Promise<Surface> => {
+  const dir = scratch();
+  const relay = await spawnVat({
+    program: FIXTURE_VAT,
+    dataDir: join(dir, 'relay'),
+    args: ['--relay'],
+  });
+  const bob = await spawnVat({
+    program: FIXTURE_VAT,
+    dataDir: join(dir, 'bob'),
+    args: ['--via-relay', relay.address],
+  });
+  const mallory = await startVat({ dataDir: join(dir, 'mallory') });
+  const [host, port] = relay.address.split(':') as [string, string];
+  const converse = (input: RelayCase) =>
+    new Promise<string>(resolve => {
+      const socket = netConnect(Number(port), host);
+      const lines = createInterface({ input: socket });
+      const timer = setTimeout(() => finish('silent'), 5_000);
+      const finish = (outcome: string) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(outcome);
+      };
+      socket.on('error', () => finish('closed'));
+      socket.on('close', () => finish('closed'));
+      let nonce: string | undefined;
+      lines.on('line', line => {
+        let said: { nonce?: string; ok?: boolean; code?: string };
+        try {
+          said = JSON.parse(line);
+        } catch {
+          finish('not-json'); // a TLS alert, when the bytes began as TLS does
+          return;
+        }
+        if (nonce === undefined && typeof said.nonce === 'string') {
+          nonce = said.nonce;
+          const request =
+            input.kind === 'signed' ? signedFor(input, nonce) : (input as { line: string }).line;
+          socket.write(`${request}\n`);
+        } else finish(said.ok ? 'accepted' : String(said.code));
+      });
+      // Raw bytes end the stream, so the relay (or TLS) answers at once rather than waiting them out.
+      if (input.kind === 'raw') socket.end(input.bytes);
+      else socket.write('stoa-relay/1\n');
+    });
+  const signedFor = (input: Extract<RelayCase, { kind: 'signed' }>, nonce: string) =>
+    JSON.stringify(
+      signRelayRequest(
+        input.op === 'reserve'
+          ? { op: 'reserve', vat: mallory.id }
+          : input.op === 'accept'
+            ? { op: 'accept', vat: mallory.id, circuit: 'EREREREREREREREREREREQ' }
+            : {
+                op: 'connect',
+                vat: mallory.id,
+                to: input.op === 'connect' ? bob.vatId : relay.vatId,
+              },
+        nonce,
+        mallory.sign,
+      ),
+    );
+  return {
+    name: 'relay request',
+    arbitrary: relayCase,
+    run: input => converse(input as RelayCase),
+    async alive() {
+      const carol = await startVat({ dataDir: join(dir, 'carol') });
+      try {
+        const uri = formatRef({
+          ...parseRef(String(bob.ready.control)),
+          addresses: [{ via: 'relay', host, port: Number(port) }],
+        });
+        const control = await carol.fetch<{ echo(x: string): string }>(uri);
+        return (await E(control).echo('still here')) === 'still here';
+      } finally {
+        await carol.close();
+      }
+    },
+    async close() {
+      await mallory.close();
+      await bob.stop();
+      await relay.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

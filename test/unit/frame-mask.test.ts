@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { Fail } from '@endo/errors';
 import { dial } from '../../captp-transport/dialer.js';
 import { DEFAULT_LIMITS } from '../../captp-transport/limits.js';
 import { listen } from '../../captp-transport/listener.js';
@@ -39,7 +40,11 @@ test('a dialer masks its frames with a zero key, and the listener reads them', a
     },
   });
   t.teardown(() => listener.close());
-  const ws = await dial(client, server.vatId, '127.0.0.1', listener.port, DEFAULT_LIMITS);
+  const ws = await dial(
+    { credentials: client, limits: DEFAULT_LIMITS, sign: () => Fail`no relay is dialed here` },
+    server.vatId,
+    { via: 'direct', host: '127.0.0.1', port: listener.port },
+  );
   t.teardown(() => ws.close());
   ws.send('hello');
   const { wire, text } = await seen;

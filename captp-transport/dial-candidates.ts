@@ -1,0 +1,97 @@
+// captp-transport/dial-candidates.ts: reaching a vat that has several
+// addresses (docs/protocol.md §2.8). Paths are opened in the reference's
+// order, each given STAGGER_MS before the next starts beside it (a private
+// address seen from outside its NAT drops our SYN and would otherwise cost a
+// whole timeout); the first path to open carries the TLS handshake, and the
+// others are closed before any TLS crosses them, so the peer sees one
+// connection. A path that opens but does not authenticate as the vat (an
+// address that means another machine here) is dropped and the rest are tried.
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { formatAddress, type PeerAddress } from './address.js';
+import { dialOver, openPath, type DialContext } from './dialer.js';
+import { errorCode } from './error-code.js';
+import { short, type VatId } from './vat-id.js';
+
+export const STAGGER_MS = 300;
+
+/** Failures that would be the same on every path: the vat itself answered. */
+const FINAL = new Set(['duplicate', 'refused']);
+
+const raceOpen = (
+  ctx: DialContext,
+  peer: VatId,
+  candidates: readonly PeerAddress[],
+  failures: Map<PeerAddress, Error>,
+): Promise<{ socket: Socket; address: PeerAddress }> =>
+  new Promise((resolve, reject) => {
+    let started = 0;
+    let failed = 0;
+    let won = false;
+    const startNext = () => {
+      if (won || started >= candidates.length) return;
+      const address = candidates[started]!;
+      started += 1;
+      const stagger = setTimeout(startNext, STAGGER_MS);
+      openPath(ctx, peer, address).then(
+        socket => {
+          clearTimeout(stagger);
+          if (won) {
+            socket.destroy();
+            return;
+          }
+          won = true;
+          resolve({ socket, address });
+        },
+        (error: Error) => {
+          clearTimeout(stagger);
+          failures.set(address, error);
+          failed += 1;
+          if (failed === candidates.length) reject(error);
+          else startNext();
+        },
+      );
+    };
+    startNext();
+  });
+
+/** All failures as one error: their code when they share one, else [unreachable]. */
+const combined = (
+  peer: VatId,
+  addresses: readonly PeerAddress[],
+  failures: Map<PeerAddress, Error>,
+): Error => {
+  const errors = [...failures.values()];
+  if (errors.length === 1) return errors[0]!;
+  const codes = new Set(errors.map(errorCode));
+  const code = codes.size === 1 ? [...codes][0] : 'unreachable';
+  const each = errors.map(e => e.message.replace(/^\[([a-z-]+)\] /, '($1) ')).join('; ');
+  return Error(
+    `[${code}] vat ${short(peer)} answered at none of its ${addresses.length} addresses (${addresses.map(formatAddress).join(', ')}): ${each}`,
+  );
+};
+
+export const dialCandidates = async (
+  ctx: DialContext,
+  peer: VatId,
+  addresses: readonly PeerAddress[],
+): Promise<WebSocket> => {
+  const failures = new Map<PeerAddress, Error>();
+  for (;;) {
+    const left = addresses.filter(a => !failures.has(a));
+    if (left.length === 0) throw combined(peer, addresses, failures);
+    let opened: { socket: Socket; address: PeerAddress };
+    try {
+      opened = await raceOpen(ctx, peer, left, failures);
+    } catch {
+      continue; // every path left failed to open: each has its failure now
+    }
+    try {
+      return await dialOver(ctx, peer, opened.address, opened.socket);
+    } catch (error) {
+      if (FINAL.has(errorCode(error) ?? '')) throw error;
+      failures.set(opened.address, error as Error);
+    }
+  }
+};
+harden(dialCandidates);
