@@ -61,6 +61,21 @@ test('stoa vat start --detach runs the vat in the background until stoa vat stop
   t.is((await runStoa(['rooms', '--data', data])).code, 1, 'nothing answers any more');
 });
 
+test('stoa vat start --relay relays, --via-relay reserves there, and stoa vat reach says so', async t => {
+  const relay = await childVat(t, { args: ['--relay', '--no-web'] });
+  const member = await childVat(t, { args: ['--via-relay', relay.address, '--no-web'] });
+  t.deepEqual(member.ready.addresses, [member.address, `relay:${relay.address}`]);
+  const reach = await runStoa(['vat', 'reach', '--data', member.dataDir]);
+  t.is(reach.code, 0, reach.stderr);
+  t.like(JSON.parse(reach.stdout), {
+    addresses: [member.address, `relay:${relay.address}`],
+    reservations: [{ relay: relay.address, state: 'reserved' }],
+    relaying: false,
+  });
+  const relaying = JSON.parse((await runStoa(['vat', 'reach', '--data', relay.dataDir])).stdout);
+  t.like(relaying, { addresses: [relay.address], reservations: [], relaying: { reservations: 1 } });
+});
+
 test('bad input exits non-zero with one clear line', async t => {
   const dir = tempDir(t);
   const busy = await childVat(t);
@@ -79,6 +94,11 @@ test('bad input exits non-zero with one clear line', async t => {
     ],
     [['vat', 'start', '--listen', 'nowhere'], 2, /^stoa vat start: --listen takes HOST:PORT/],
     [['vat', 'start', '--bogus'], 2, /^stoa vat start: Unknown option '--bogus'/],
+    [
+      ['vat', 'start', '--data', join(dir, 'y'), '--via-relay', 'nowhere'],
+      1,
+      /^stoa vat start: relay nowhere: an address is host:port or relay:host:port\n$/,
+    ],
     [
       ['call', 'stoa://not-a-ref', 'echo'],
       1,

@@ -1,19 +1,20 @@
 // Vats behind NAT (docs/protocol.md §2.8), in network namespaces this test
-// makes (test/support/netns.ts): a room host and a relay on the public side,
-// Alice and Bob at two homes behind masquerading routers, each holding a
-// reservation at the relay. Neither home can dial the other, so their chat,
-// whispers and gap fill cross the relay, whose forwarded bytes (recorded by a
-// proxy in front of it) never contain a line's text. Needs root: skipped, saying
-// why, otherwise.
+// makes (harness/netns.ts): a room host and relays on the public side, Alice
+// and Bob at two homes behind masquerading routers, each holding a
+// reservation at the relays. Neither home can dial the other, so what they
+// say crosses a relay, whose forwarded bytes (recorded by a proxy in front of
+// it) never contain a line's text; a home cut off and back, a relay killed,
+// and 80 ms each way lose nothing. Needs root: skipped, saying why, otherwise.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { askVat } from '../../demo-community/daemon/console-client.js';
 import type { RelayStats } from '../../captp-transport/index.js';
 import { childVat, FIXTURE_VAT, ROOM_VAT, tempDir } from '../helpers.js';
-import { makeNet, namespacesUnavailable, wireProxy, type NatKind } from '../support/netns.js';
+import { makeNet, namespacesUnavailable, wireProxy, type NatKind } from '../../harness/netns.js';
 
 const BRIDGE_VAT = fileURLToPath(new URL('../fixtures/bridge-vat.ts', import.meta.url));
+const MODERATION_VAT = fileURLToPath(new URL('../fixtures/moderation-vat.ts', import.meta.url));
 const unavailable = namespacesUnavailable();
 if (unavailable) console.warn(`test/reach skipped: ${unavailable}`);
 const nsTest = unavailable ? test.skip : test.serial;
@@ -21,9 +22,23 @@ const nsTest = unavailable ? test.skip : test.serial;
 /** A room and its two homes; `call` reaches any control ref through a bridge vat on the public side. */
 const twoHomes = async (
   t: Parameters<typeof tempDir>[0],
-  opts: { nat?: NatKind; homeLimits?: Record<string, number>; relays?: number } = {},
+  opts: {
+    nat?: NatKind;
+    homeLimits?: Record<string, number>;
+    relays?: number;
+    /** Added by the wire proxy between the homes and the first relay, each way. */
+    delayMs?: number;
+    /** The host: a room vat, or the moderation fixture (an operator hosting a moderated lobby). */
+    hostProgram?: string;
+  } = {},
 ) => {
-  const { nat = 'masquerade', homeLimits = {}, relays: relayCount = 1 } = opts;
+  const {
+    nat = 'masquerade',
+    homeLimits = {},
+    relays: relayCount = 1,
+    delayMs = 0,
+    hostProgram = ROOM_VAT,
+  } = opts;
   const net = makeNet(t, nat);
   const pub = net.publicAddress;
   const relays = await Promise.all(
@@ -37,9 +52,10 @@ const twoHomes = async (
     listen: `${pub}:0`,
     to: relay.address,
     record: join(tempDir(t), 'relay-wire'),
+    delayMs,
   });
   const [host, bridge] = await Promise.all(
-    [ROOM_VAT, BRIDGE_VAT].map(program =>
+    [hostProgram, BRIDGE_VAT].map(program =>
       childVat(t, { program, netns: net.pub, listen: `${pub}:0` }),
     ),
   );
@@ -157,5 +173,26 @@ nsTest(
       m => m.text,
     );
     t.deepEqual(texts, ['through the first relay', ...after], 'each line once, in order');
+  },
+);
+
+nsTest(
+  '80 ms each way between the homes and the relay: chat, a whisper and a report still work',
+  async t => {
+    const { host, alice, bob, call } = await twoHomes(t, {
+      delayMs: 80,
+      hostProgram: MODERATION_VAT,
+    });
+    const invite = (await call(host, 'invite')) as unknown as string;
+    await call(alice, 'join', invite, 'alice');
+    await call(bob, 'join', invite, 'bob');
+    const insult = 'you are a fraud, send me your password';
+    await call(alice, 'say', insult);
+    await call(bob, 'waitFor', 'message', { text: insult });
+    await call(bob, 'whisper', alice.vatId, 'I am reporting that');
+    await call(alice, 'waitFor', 'message', { text: 'I am reporting that', whisper: true });
+    // Bob's report carries alice's line as she signed it; the operator verifies it.
+    const result = await call(bob, 'report', 'scam', [insult]);
+    t.is(result.verdict, 'verified');
   },
 );

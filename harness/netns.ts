@@ -1,5 +1,5 @@
-// A small internet on this machine, for tests of NAT and relays: network
-// namespaces the test makes and removes itself (as root, with iproute2 and
+// A small internet on this machine, for tests and benches of NAT and relays
+// (test/reach, bench/reach.ts): network namespaces they make and remove (as root, with iproute2 and
 // nftables). Nothing is connected to the machine's own namespace, so no
 // packet leaves it.
 //
@@ -15,9 +15,13 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ExecutionContext } from 'ava';
 
 export type NatKind = 'masquerade' | 'fully-random';
+
+/** Who removes what was made: an ava test context, or a bench's own list. */
+export interface Teardowns {
+  teardown(fn: () => unknown): void;
+}
 
 export interface Net {
   /** Namespace names. */
@@ -81,7 +85,7 @@ const removeStale = () => {
 
 let made = 0;
 
-export const makeNet = (t: ExecutionContext, nat: NatKind = 'masquerade'): Net => {
+export const makeNet = (t: Teardowns, nat: NatKind = 'masquerade'): Net => {
   removeStale();
   made += 1;
   const prefix = `stoa-${process.pid}-${made}`;
@@ -180,16 +184,17 @@ table ip filter {
   };
 };
 
-const WIRE_PROXY = fileURLToPath(new URL('../fixtures/wire-proxy.ts', import.meta.url));
+const WIRE_PROXY = fileURLToPath(new URL('./wire-proxy.ts', import.meta.url));
 
 /**
- * A wire proxy (test/fixtures/wire-proxy.ts) in namespace `ns`, in front of
- * `to`, recording what it forwards to `record`; stopped when the test ends.
+ * A wire proxy (harness/wire-proxy.ts) in namespace `ns`, in front of `to`,
+ * holding each chunk `delayMs` and recording what it forwards to `record`;
+ * stopped at teardown.
  */
 export const wireProxy = async (
-  t: ExecutionContext,
+  t: Teardowns,
   ns: string,
-  opts: { listen: string; to: string; record: string; delayMs?: number },
+  opts: { listen: string; to: string; record?: string; delayMs?: number },
 ): Promise<{ address: string; recorded(): Buffer }> => {
   const child = spawn(
     'ip',
@@ -204,8 +209,7 @@ export const wireProxy = async (
       opts.listen,
       '--to',
       opts.to,
-      '--record',
-      opts.record,
+      ...(opts.record ? ['--record', opts.record] : []),
       '--delay-ms',
       String(opts.delayMs ?? 0),
     ],
@@ -214,5 +218,8 @@ export const wireProxy = async (
   t.teardown(() => void child.kill('SIGKILL'));
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const { address } = JSON.parse(line) as { address: string };
-  return { address, recorded: () => readFileSync(opts.record) };
+  return {
+    address,
+    recorded: () => (opts.record ? readFileSync(opts.record) : Buffer.alloc(0)),
+  };
 };
