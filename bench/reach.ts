@@ -1,10 +1,12 @@
 // npm run bench:reach — a room's chat between two members over the paths
 // docs/protocol.md §2.8 gives them, in network namespaces made for the run
 // (harness/netns.ts; needs root): both members on the public side (direct,
-// the baseline), and one member at each of two homes behind NAT, plain
-// masquerade and fully-random, reaching each other through a relay on the
-// public side; the last row adds 80 ms each way between the homes and the
-// relay (a user-space delay proxy: this kernel has no netem). Alice says
+// the baseline), and one member at each of two homes behind NAT with a relay
+// on the public side: plain masquerade (the relay introduces them and they
+// punch a direct connection) and fully-random (the relay carries the
+// session); the last row adds 80 ms each way between the homes and the relay
+// (a user-space delay proxy: this kernel has no netem). The path column is
+// how the session between the two was opened (vat.stats().peers[].path). Alice says
 // `--lines` lines, one per `--interval-ms`; per row it prints Bob's delivery
 // latency p50/p99/max (his receipt time minus the line's own time; one
 // machine, one clock), lost lines, bytes the relay forwarded per line, and
@@ -37,10 +39,10 @@ interface Scenario {
   delayMs?: number;
 }
 const SCENARIOS: Scenario[] = [
-  { name: 'direct, both public' },
-  { name: 'relayed, masquerade', homes: 'masquerade' },
-  { name: 'relayed, fully-random', homes: 'fully-random' },
-  { name: 'relayed, +80 ms each way', homes: 'masquerade', delayMs: 80 },
+  { name: 'both public' },
+  { name: 'homes, masquerade', homes: 'masquerade' },
+  { name: 'homes, fully-random', homes: 'fully-random' },
+  { name: 'homes, fully-random +80ms', homes: 'fully-random', delayMs: 80 },
 ];
 
 /** CPU time of all a process's threads so far, in µs (Linux /proc/PID/task/TID/schedstat, in ns). */
@@ -118,8 +120,14 @@ const runScenario = async (scenario: Scenario) => {
       }[]
     ).filter(m => m.text.startsWith('line '));
     const latencies = got.map(m => m.receivedAt - m.ts);
+    const pathTo = async (from: VatProcess, to: VatProcess) =>
+      (
+        (await call(from, 'vatStats')) as unknown as { peers: { peer: string; path: string }[] }
+      ).peers.find(p => p.peer === to.vatId)?.path;
+    const path = [await pathTo(alice, bob), await pathTo(bob, alice)].find(p => p !== 'inbound');
     return {
       name: scenario.name,
+      path: path ?? '?',
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
       max: Math.max(...latencies),
@@ -147,11 +155,11 @@ for (const scenario of SCENARIOS) rows.push(await runScenario(scenario));
 const base = rows[0]!.p50;
 const ms = (x: number) => x.toFixed(1).padStart(7);
 console.log(
-  `\n${'path'.padEnd(26)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'lost'.padStart(6)}${'relay B/line'.padStart(14)}${'relay CPU µs/line'.padStart(19)}${'p50 vs direct'.padStart(15)}`,
+  `\n${'members'.padEnd(27)}${'path'.padEnd(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'lost'.padStart(6)}${'relay B/line'.padStart(14)}${'relay CPU µs/line'.padStart(19)}${'p50 vs direct'.padStart(15)}`,
 );
 for (const r of rows) {
   console.log(
-    `${r.name.padEnd(26)}${ms(r.p50)} ${ms(r.p99)} ${ms(r.max)}${String(r.lost).padStart(6)}${r.relayBytesPerLine.toFixed(0).padStart(14)}${r.relayCpuUsPerLine.toFixed(0).padStart(19)}${`${(r.p50 / base).toFixed(2)}×`.padStart(15)}`,
+    `${r.name.padEnd(27)}${r.path.padEnd(9)}${ms(r.p50)} ${ms(r.p99)} ${ms(r.max)}${String(r.lost).padStart(6)}${r.relayBytesPerLine.toFixed(0).padStart(14)}${r.relayCpuUsPerLine.toFixed(0).padStart(19)}${`${(r.p50 / base).toFixed(2)}×`.padStart(15)}`,
   );
 }
 console.log(

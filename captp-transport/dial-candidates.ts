@@ -6,14 +6,20 @@
 // others are closed before any TLS crosses them, so the peer sees one
 // connection. A path that opens but does not authenticate as the vat (an
 // address that means another machine here) is dropped and the rest are tried.
-import type { Socket } from 'node:net';
+// A relay's circuit comes with the other vat's punch address: for up to
+// PUNCH_GRACE_MS we try a direct connection there (both sides at once), and
+// if TLS authenticates over it the circuit is closed unused.
 import type { WebSocket } from 'ws';
 import { formatAddress, type PeerAddress } from './address.js';
 import { dialOver, openPath, type DialContext } from './dialer.js';
+import { debugLog } from './debug-log.js';
+import { punchFrom, type Circuit } from './relay-client.js';
+import type { SessionPath } from './session.js';
 import { errorCode } from './error-code.js';
 import { short, type VatId } from './vat-id.js';
 
 export const STAGGER_MS = 300;
+export const PUNCH_GRACE_MS = 700;
 
 /** Failures that would be the same on every path: the vat itself answered. */
 const FINAL = new Set(['duplicate', 'refused']);
@@ -23,7 +29,7 @@ const raceOpen = (
   peer: VatId,
   candidates: readonly PeerAddress[],
   failures: Map<PeerAddress, Error>,
-): Promise<{ socket: Socket; address: PeerAddress }> =>
+): Promise<Circuit & { address: PeerAddress }> =>
   new Promise((resolve, reject) => {
     let started = 0;
     let failed = 0;
@@ -34,14 +40,14 @@ const raceOpen = (
       started += 1;
       const stagger = setTimeout(startNext, STAGGER_MS);
       openPath(ctx, peer, address).then(
-        socket => {
+        opened => {
           clearTimeout(stagger);
           if (won) {
-            socket.destroy();
+            opened.socket.destroy();
             return;
           }
           won = true;
-          resolve({ socket, address });
+          resolve({ ...opened, address });
         },
         (error: Error) => {
           clearTimeout(stagger);
@@ -71,23 +77,54 @@ const combined = (
   );
 };
 
+/** A session over a punched direct connection, or undefined (the circuit carries it then). */
+const punched = async (
+  ctx: DialContext,
+  peer: VatId,
+  punch: NonNullable<Circuit['punch']>,
+): Promise<Dialed | undefined> => {
+  const address: PeerAddress = { via: 'direct', ...punch.to };
+  try {
+    const socket = await punchFrom(punch.localPort, punch.to, PUNCH_GRACE_MS);
+    return { ws: await dialOver(ctx, peer, address, socket), path: 'punched' };
+  } catch (error) {
+    debugLog('transport', `no direct path to ${short(peer)}: ${(error as Error).message}`);
+    return undefined;
+  }
+};
+
+export interface Dialed {
+  ws: WebSocket;
+  path: Exclude<SessionPath, 'inbound'>;
+}
+
 export const dialCandidates = async (
   ctx: DialContext,
   peer: VatId,
   addresses: readonly PeerAddress[],
-): Promise<WebSocket> => {
+): Promise<Dialed> => {
   const failures = new Map<PeerAddress, Error>();
   for (;;) {
     const left = addresses.filter(a => !failures.has(a));
     if (left.length === 0) throw combined(peer, addresses, failures);
-    let opened: { socket: Socket; address: PeerAddress };
+    let opened: Circuit & { address: PeerAddress };
     try {
       opened = await raceOpen(ctx, peer, left, failures);
     } catch {
       continue; // every path left failed to open: each has its failure now
     }
+    if (opened.punch) {
+      const direct = await punched(ctx, peer, opened.punch);
+      if (direct) {
+        opened.socket.destroy();
+        return direct;
+      }
+    }
     try {
-      return await dialOver(ctx, peer, opened.address, opened.socket);
+      return {
+        ws: await dialOver(ctx, peer, opened.address, opened.socket),
+        path: opened.address.via,
+      };
     } catch (error) {
       if (FINAL.has(errorCode(error) ?? '')) throw error;
       failures.set(opened.address, error as Error);

@@ -11,7 +11,7 @@ import { formatAddress, hostPort, type PeerAddress } from './address.js';
 import { vatIdOfCertificate } from './certificate.js';
 import { tlsOptions, type Credentials } from './credentials.js';
 import type { TransportLimits } from './limits.js';
-import { connectTcp, openCircuit } from './relay-client.js';
+import { connectTcp, openCircuit, type Circuit } from './relay-client.js';
 import { short, type VatId } from './vat-id.js';
 
 /** Why a dial failed; `duplicate` means the peer keeps a crossed connection instead. */
@@ -22,6 +22,8 @@ export interface DialContext {
   /** Signs relay requests with the vat's key. */
   sign: (message: Uint8Array) => Uint8Array;
   limits: Readonly<TransportLimits>;
+  /** Whether circuits name a punch port (§2.8). */
+  holePunching: boolean;
 }
 
 const dialError = (code: DialFailure, message: string): Error => Error(`[${code}] ${message}`);
@@ -35,17 +37,17 @@ const zeroMask = (mask: Buffer): void => {
   mask.fill(0);
 };
 
-/** The bytes' path to the vat: a TCP connection, or a circuit through a relay. */
+/** The bytes' path to the vat: a TCP connection, or a circuit through a relay (with a chance to punch). */
 export const openPath = async (
   ctx: DialContext,
   peer: VatId,
   address: PeerAddress,
-): Promise<Socket> => {
+): Promise<Circuit> => {
   const { dialTimeoutMs } = ctx.limits;
   try {
     return await (address.via === 'relay'
-      ? openCircuit(address, ctx.credentials.vatId, peer, ctx.sign, dialTimeoutMs)
-      : connectTcp(address, dialTimeoutMs));
+      ? openCircuit(address, ctx.credentials.vatId, peer, ctx.sign, dialTimeoutMs, ctx.holePunching)
+      : connectTcp(address, dialTimeoutMs).then(socket => ({ socket })));
   } catch (error) {
     throw Error(
       (error as Error).message.replace(/^(\[[a-z-]+\]) /, `$1 ${dialWhere(peer, address)}: `),
@@ -127,5 +129,5 @@ harden(dialOver);
 
 /** One address, start to finish. */
 export const dial = async (ctx: DialContext, peer: VatId, address: PeerAddress) =>
-  dialOver(ctx, peer, address, await openPath(ctx, peer, address));
+  dialOver(ctx, peer, address, (await openPath(ctx, peer, address)).socket);
 harden(dial);

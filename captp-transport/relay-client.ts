@@ -1,6 +1,7 @@
 // captp-transport/relay-client.ts: a vat's side of the relay protocol
 // (docs/protocol.md §2.8): opening a circuit to a vat through a relay, and
 // keeping a reservation at a relay so that others can open circuits to us.
+import { randomInt } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { hostPort, type PeerAddress } from './address.js';
 import { debugLog } from './debug-log.js';
@@ -12,6 +13,7 @@ import {
   RELAY_HELLO,
   signRelayRequest,
   writeLine,
+  type PunchAt,
   type RelayAnswer,
   type UnsignedRequest,
 } from './relay-wire.js';
@@ -40,6 +42,52 @@ export const connectTcp = (address: PeerAddress, timeoutMs: number): Promise<Soc
   });
 harden(connectTcp);
 
+/** How long each side of a hole punch keeps trying its direct connection. */
+export const PUNCH_MS = 2_000;
+
+/** A local port to punch from: one an ordinary NAT keeps as the public port, if it is free there. */
+export const punchPort = (): number => randomInt(20_000, 60_000);
+
+/**
+ * A TCP connection from `localPort` to `to`, tried again until `timeoutMs`:
+ * both vats connect to each other at once (a simultaneous open), each SYN
+ * opening its own router's mapping for the other's. It fails where a router
+ * gives the connection another public port than `localPort` (fully-random
+ * NAT): then the relay carries the session.
+ */
+export const punchFrom = (localPort: number, to: PunchAt, timeoutMs: number): Promise<Socket> =>
+  new Promise((resolve, reject) => {
+    const until = Date.now() + timeoutMs;
+    let current: Socket | undefined;
+    const giveUp = setTimeout(() => {
+      current?.destroy();
+      reject(
+        Error(`[timeout] no direct connection to ${to.host}:${to.port} within ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    const attempt = () => {
+      const socket = netConnect({ host: to.host, port: to.port, localPort, noDelay: true });
+      current = socket;
+      socket.once('connect', () => {
+        clearTimeout(giveUp);
+        socket.off('error', onError);
+        resolve(socket);
+      });
+      const onError = (error: NodeJS.ErrnoException) => {
+        socket.destroy();
+        if (error.code === 'EADDRINUSE' || Date.now() + 100 >= until) {
+          clearTimeout(giveUp);
+          reject(
+            Error(`[unreachable] punching from port ${localPort}: ${error.code ?? error.message}`),
+          );
+        } else setTimeout(attempt, 100); // refused before the other side's SYN opened the way
+      };
+      socket.once('error', onError);
+    };
+    attempt();
+  });
+harden(punchFrom);
+
 /** Connects to a relay, sends one signed request and returns the socket once the relay says ok (callers say where). */
 const request = async (
   relay: PeerAddress,
@@ -66,15 +114,33 @@ const request = async (
   }
 };
 
-/** A circuit through `relay` to `peer`: a socket that carries our TLS to it once this resolves. */
+export interface Circuit {
+  /** Carries our TLS to the peer once this resolves. */
+  socket: Socket;
+  /** Where to try a direct connection to the peer from, and to, when the relay told us. */
+  punch?: { localPort: number; to: PunchAt };
+}
+
+/** A circuit through `relay` to `peer`, naming a punch port so the peer may try to reach us directly too. */
 export const openCircuit = async (
   relay: PeerAddress,
   self: VatId,
   peer: VatId,
   sign: Signer,
   timeoutMs: number,
-): Promise<Socket> =>
-  (await request(relay, { op: 'connect', vat: self, to: peer }, sign, timeoutMs)).socket;
+  holePunching: boolean,
+): Promise<Circuit> => {
+  const localPort = punchPort();
+  const { socket, answer } = await request(
+    relay,
+    { op: 'connect', vat: self, to: peer, ...(holePunching ? { punch: localPort } : {}) },
+    sign,
+    timeoutMs,
+  );
+  return holePunching && answer.punch
+    ? { socket, punch: { localPort, to: answer.punch } }
+    : { socket };
+};
 harden(openCircuit);
 
 export type ReservationState = 'connecting' | 'reserved' | 'lost';
@@ -124,11 +190,22 @@ export const keepReservation = (opts: ReservationOptions): Reservation => {
   const atRelay = (error: unknown) =>
     (error as Error).message.replace(/^(\[[a-z-]+\]) /, `$1 the relay at ${hostPort(relay)}: `);
 
-  const acceptCircuit = async (circuit: string, from: VatId) => {
+  /** Our side of a hole punch: the dialer chooses which path its TLS takes. */
+  const punchBack = (localPort: number, to: PunchAt, from: VatId) => {
+    punchFrom(localPort, to, PUNCH_MS).then(
+      socket => (closed ? socket.destroy() : onCircuit(socket, from)),
+      error => debugLog('relay', `no direct path to ${short(from)}: ${(error as Error).message}`),
+    );
+  };
+
+  const acceptCircuit = async (circuit: string, from: VatId, punch?: PunchAt) => {
+    const localPort = punchPort();
+    // Our SYN goes first: it opens our router for the dialer's, which follows the relay's ok.
+    if (punch) punchBack(localPort, punch, from);
     try {
       const { socket } = await request(
         relay,
-        { op: 'accept', vat: self, circuit },
+        { op: 'accept', vat: self, circuit, ...(punch ? { punch: localPort } : {}) },
         sign,
         timeoutMs,
       );
@@ -150,7 +227,7 @@ export const keepReservation = (opts: ReservationOptions): Reservation => {
         const line = parseControlLine(await nextLine(socket, `the relay at ${hostPort(relay)}`));
         heard = Date.now();
         if (line.op === 'ping') writeLine(socket, { op: 'pong' });
-        else if (line.op === 'incoming') void acceptCircuit(line.circuit, line.from);
+        else if (line.op === 'incoming') void acceptCircuit(line.circuit, line.from, line.punch);
       }
     } catch (error) {
       status = { relay, state: 'lost', lastError: atRelay(error) };

@@ -6,13 +6,16 @@
 // inner TLS between the two vats: the relay sees only ciphertext, and the
 // dialer pins the reserved vat's key as on a direct path. Every request is
 // signed over the relay's nonce, so no one can reserve, or accept, for a vat
-// whose key they do not hold.
+// whose key they do not hold. A connect and its accept may each name a punch
+// port; the relay tells each side the other's address and port, so both can
+// try a direct connection at once (relay-client.ts) while the circuit waits.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { debugLog } from './debug-log.js';
 import { errorCode } from './error-code.js';
 import type { RelayLimits } from './limits.js';
 import {
+  formatPunchAt,
   nextLine,
   parseControlLine,
   parseRelayRequest,
@@ -136,7 +139,13 @@ export const makeRelay = (limits: Readonly<RelayLimits>, self: VatId): Relay => 
     void keepControl(socket, vat);
   };
 
-  const connect = (socket: Socket, from: VatId, to: VatId) => {
+  /** Where a vat behind a punch port is: the address its connection to us came from, and that port. */
+  const punchOf = (socket: Socket, port: number | undefined) =>
+    port !== undefined && socket.remoteAddress
+      ? { punch: formatPunchAt({ host: socket.remoteAddress, port }) }
+      : {};
+
+  const connect = (socket: Socket, from: VatId, to: VatId, punch?: number) => {
     const target = reservations.get(to);
     if (!target) throw refusal('no-reservation', `vat ${short(to)} holds no reservation here`);
     if (circuits >= limits.maxCircuits)
@@ -173,17 +182,17 @@ export const makeRelay = (limits: Readonly<RelayLimits>, self: VatId): Relay => 
       clearTimeout(timer);
       drop();
     });
-    writeLine(target, { op: 'incoming', circuit, from });
+    writeLine(target, { op: 'incoming', circuit, from, ...punchOf(socket, punch) });
   };
 
-  const accept = (socket: Socket, vat: VatId, circuit: string) => {
+  const accept = (socket: Socket, vat: VatId, circuit: string, punch?: number) => {
     const entry = waiting.get(circuit);
     if (!entry || entry.to !== vat)
       throw refusal('relay-protocol', `no circuit waits for vat ${short(vat)} under that id`);
     waiting.delete(circuit);
     clearTimeout(entry.timer);
     writeLine(socket, { ok: true });
-    writeLine(entry.dialer, { ok: true });
+    writeLine(entry.dialer, { ok: true, ...punchOf(socket, punch) });
     spliced += 1;
     circuitsOpened += 1;
     splice(entry.dialer, socket, {
@@ -204,8 +213,8 @@ export const makeRelay = (limits: Readonly<RelayLimits>, self: VatId): Relay => 
   const serve = (socket: Socket, request: RelayRequest) => {
     if (closing) throw refusal('relay-closing', 'is closing');
     if (request.op === 'reserve') reserve(socket, request.vat);
-    else if (request.op === 'connect') connect(socket, request.vat, request.to);
-    else accept(socket, request.vat, request.circuit);
+    else if (request.op === 'connect') connect(socket, request.vat, request.to, request.punch);
+    else accept(socket, request.vat, request.circuit, request.punch);
   };
 
   const handshake = async (socket: Socket) => {

@@ -3,7 +3,7 @@
 // objects of at most RELAY_LINE_BYTES; after `{"ok":true}` on a connect or an
 // accept, the connection carries only the inner TLS bytes. Every line from
 // the other end passes one of the checks here before it is believed.
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { domainSignatureHolds, signWithDomain } from './domain-signature.js';
 import { peerText } from './peer-text.js';
 import { checkVatId, type VatId } from './vat-id.js';
@@ -25,22 +25,33 @@ export const RELAY_CODES = harden([
 ] as const);
 export type RelayCode = (typeof RELAY_CODES)[number];
 
+/**
+ * `punch` on a connect or an accept: the local port the vat will try a
+ * direct TCP connection from (hole punching). Advisory, not signed: TLS
+ * still decides who is at the other end of whatever path opens.
+ */
 export type UnsignedRequest =
   | { op: 'reserve'; vat: VatId }
-  | { op: 'connect'; vat: VatId; to: VatId }
-  | { op: 'accept'; vat: VatId; circuit: string };
+  | { op: 'connect'; vat: VatId; to: VatId; punch?: number }
+  | { op: 'accept'; vat: VatId; circuit: string; punch?: number };
 export type RelayRequest = UnsignedRequest & { sig: string };
 
 /** A relay's answer to a request. */
 export type RelayAnswer =
-  | { ok: true; observed?: string; pingMs?: number }
+  | { ok: true; observed?: string; pingMs?: number; punch?: PunchAt }
   | { ok: false; code: RelayCode; error: string };
 
 /** What a relay tells a vat that holds a reservation, and the vat's answer to a ping. */
 export type ControlLine =
-  | { op: 'incoming'; circuit: string; from: VatId }
+  | { op: 'incoming'; circuit: string; from: VatId; punch?: PunchAt }
   | { op: 'ping' }
   | { op: 'pong' };
+
+/** Where the other vat tries its direct connection from: the address the relay saw it at, and its punch port. */
+export interface PunchAt {
+  host: string;
+  port: number;
+}
 
 const CIRCUIT_RE = /^[A-Za-z0-9_-]{22}$/;
 const NONCE_RE = /^[A-Za-z0-9_-]{22}$/;
@@ -54,6 +65,11 @@ harden(relaySignedText);
 
 const subjectOf = (request: UnsignedRequest): string =>
   request.op === 'connect' ? request.to : request.op === 'accept' ? request.circuit : '';
+
+/** `host:port` as a punch address is written on the wire. */
+export const formatPunchAt = ({ host, port }: PunchAt) =>
+  `${host.includes(':') ? `[${host}]` : host}:${port}`;
+harden(formatPunchAt);
 
 /** Signs a request for `nonce` with the vat's key. */
 export const signRelayRequest = (
@@ -81,6 +97,30 @@ const parseObject = (line: string): Record<string, unknown> => {
 const keysAre = (object: Record<string, unknown>, keys: string[]) =>
   Object.keys(object).length === keys.length && keys.every(k => Object.hasOwn(object, k));
 
+/** The keys, and `punch` too when the object has it. */
+const withPunch = (object: Record<string, unknown>, keys: string[]) =>
+  Object.hasOwn(object, 'punch') ? [...keys, 'punch'] : keys;
+
+const isPort = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+
+/** A punch port of a request, if any; a bad one is out of form. */
+const punchPortIn = (o: Record<string, unknown>): { punch?: number } => {
+  if (!Object.hasOwn(o, 'punch')) return {};
+  if (!isPort(o.punch)) throw wireError('relay-protocol', 'punch is not a port');
+  return { punch: o.punch };
+};
+
+/** `ip:port` from the relay, IPv4 or bracketed IPv6 only (a name would need a lookup). */
+const punchAtIn = (value: unknown): { punch?: PunchAt } => {
+  if (value === undefined) return {};
+  const match = typeof value === 'string' ? /^\[?([0-9a-fA-F:.]+)\]?:(\d{1,5})$/.exec(value) : null;
+  const port = Number(match?.[2]);
+  if (!match || !isIP(match[1]!) || !isPort(port))
+    throw wireError('relay-protocol', 'punch is not ip:port');
+  return { punch: { host: match[1]!, port } };
+};
+
 const vatIdIn = (value: unknown, field: string): VatId => {
   try {
     checkVatId(value as string);
@@ -97,15 +137,21 @@ export const parseRelayRequest = (line: string, nonce: string): RelayRequest => 
   let request: RelayRequest;
   if (o.op === 'reserve' && keysAre(o, ['op', 'vat', 'sig'])) {
     request = { op: 'reserve', vat, sig: o.sig as string };
-  } else if (o.op === 'connect' && keysAre(o, ['op', 'vat', 'to', 'sig'])) {
-    request = { op: 'connect', vat, to: vatIdIn(o.to, 'to'), sig: o.sig as string };
+  } else if (o.op === 'connect' && keysAre(o, withPunch(o, ['op', 'vat', 'to', 'sig']))) {
+    request = {
+      op: 'connect',
+      vat,
+      to: vatIdIn(o.to, 'to'),
+      ...punchPortIn(o),
+      sig: o.sig as string,
+    };
   } else if (
     o.op === 'accept' &&
-    keysAre(o, ['op', 'vat', 'circuit', 'sig']) &&
+    keysAre(o, withPunch(o, ['op', 'vat', 'circuit', 'sig'])) &&
     typeof o.circuit === 'string' &&
     CIRCUIT_RE.test(o.circuit)
   ) {
-    request = { op: 'accept', vat, circuit: o.circuit, sig: o.sig as string };
+    request = { op: 'accept', vat, circuit: o.circuit, ...punchPortIn(o), sig: o.sig as string };
   } else {
     throw wireError('relay-protocol', `not a relay request (op ${peerText(o.op)})`);
   }
@@ -146,6 +192,7 @@ export const parseRelayAnswer = (line: string): RelayAnswer => {
       ok: true,
       ...(observed ? { observed } : {}),
       ...(pingMs ? { pingMs } : {}),
+      ...punchAtIn(o.punch),
     });
   }
   if (o.ok === false) {
@@ -165,11 +212,16 @@ export const parseControlLine = (line: string): ControlLine => {
   if (o.op === 'pong' && keysAre(o, ['op'])) return harden({ op: 'pong' });
   if (
     o.op === 'incoming' &&
-    keysAre(o, ['op', 'circuit', 'from']) &&
+    keysAre(o, withPunch(o, ['op', 'circuit', 'from'])) &&
     typeof o.circuit === 'string' &&
     CIRCUIT_RE.test(o.circuit)
   ) {
-    return harden({ op: 'incoming', circuit: o.circuit, from: vatIdIn(o.from, 'from') });
+    return harden({
+      op: 'incoming',
+      circuit: o.circuit,
+      from: vatIdIn(o.from, 'from'),
+      ...punchAtIn(o.punch),
+    });
   }
   throw wireError('relay-protocol', `not a control line (op ${peerText(o.op)})`);
 };

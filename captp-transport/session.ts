@@ -33,9 +33,17 @@ export interface FrameEvent {
   bytes: number;
 }
 
+/**
+ * How this vat's dial reached the peer: `direct`, through a `relay`'s
+ * circuit, or `punched` (a direct connection the relay helped two vats behind
+ * NAT open); `inbound` when the peer dialed us.
+ */
+export type SessionPath = 'direct' | 'relay' | 'punched' | 'inbound';
+
 export interface SessionStats {
   peer: VatId;
   dialedBy: VatId;
+  path: SessionPath;
   framesSent: number;
   framesReceived: number;
   bytesSent: number;
@@ -75,6 +83,7 @@ export interface SessionOptions {
   self: VatId;
   peer: VatId;
   dialedBy: VatId;
+  path: SessionPath;
   bootstrap: object;
   limits: Readonly<TransportLimits>;
   onFrame?: ((event: FrameEvent) => void) | undefined;
@@ -83,7 +92,7 @@ export interface SessionOptions {
 const CLOSE_CODE = 4000; // application close; the reason rides in the CTP_DISCONNECT frame
 
 export const makeSession = (opts: SessionOptions): PeerSession => {
-  const { ws, self, peer, dialedBy, bootstrap, limits, onFrame } = opts;
+  const { ws, self, peer, dialedBy, path, bootstrap, limits, onFrame } = opts;
   const label = `${short(self)}<->${short(peer)}`;
   const counters = { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0 };
   /**
@@ -358,6 +367,7 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       harden({
         peer,
         dialedBy,
+        path,
         ...counters,
         questionsInFlight: answersHeld.size,
         imports,

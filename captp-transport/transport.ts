@@ -26,7 +26,7 @@ import type { WebSocket } from 'ws';
 import { formatAddressList, type PeerAddress } from './address.js';
 import { assertCapTPPatched } from './captp-patch-check.js';
 import type { Credentials } from './credentials.js';
-import { dialCandidates } from './dial-candidates.js';
+import { dialCandidates, type Dialed } from './dial-candidates.js';
 import type { DialContext } from './dialer.js';
 import { debugLog } from './debug-log.js';
 import { errorCode } from './error-code.js';
@@ -39,7 +39,7 @@ import {
 import { listen, type Admission } from './listener.js';
 import { keepReservation, type Reservation, type ReservationStatus } from './relay-client.js';
 import { makeRelay, type RelayStats } from './relay-server.js';
-import { makeSession, type FrameEvent, type PeerSession } from './session.js';
+import { makeSession, type FrameEvent, type PeerSession, type SessionPath } from './session.js';
 import { short, type VatId } from './vat-id.js';
 
 const MIN_BACKOFF_MS = 250;
@@ -58,6 +58,8 @@ export interface TransportOptions {
   relay?: Partial<RelayLimits> | undefined;
   /** Relays to hold reservations at, so vats that cannot dial us directly reach us through them. */
   relays?: readonly PeerAddress[] | undefined;
+  /** Whether a dial through a relay also tries a direct path (hole punching, §2.8); default true. */
+  holePunching?: boolean | undefined;
 }
 
 export interface Transport {
@@ -92,13 +94,14 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
   const backoff = new Map<string, { waitMs: number; notBefore: number }>();
   let closing = false;
 
-  const adopt = (ws: WebSocket, peer: VatId, dialedBy: VatId): PeerSession => {
+  const adopt = (ws: WebSocket, peer: VatId, dialedBy: VatId, path: SessionPath): PeerSession => {
     live.get(peer)?.abort('replaced', `a newer connection with ${short(peer)} took over`);
     const session = makeSession({
       ws,
       self,
       peer,
       dialedBy,
+      path,
       bootstrap: makeGateway(peer),
       limits,
       onFrame,
@@ -157,7 +160,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     limits,
     admit,
     onConnection: (ws, peer) => {
-      adopt(ws, peer, peer);
+      adopt(ws, peer, peer, 'inbound');
     },
     relay,
   });
@@ -166,6 +169,7 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
     credentials,
     limits,
     sign: (message: Uint8Array) => cryptoSign(null, message, privateKey),
+    holePunching: opts.holePunching !== false,
   });
   const reservations: Reservation[] = (opts.relays ?? []).map(address =>
     keepReservation({
@@ -197,17 +201,17 @@ export const startTransport = async (opts: TransportOptions): Promise<Transport>
 
   const dialOnce = async (peer: VatId, addresses: readonly PeerAddress[]): Promise<PeerSession> => {
     connecting.set(peer, (connecting.get(peer) ?? 0) + 1);
-    let ws: WebSocket;
+    let dialed: Dialed;
     try {
-      ws = await dialCandidates(dialContext, peer, addresses);
+      dialed = await dialCandidates(dialContext, peer, addresses);
     } finally {
       connecting.set(peer, connecting.get(peer)! - 1);
     }
     if (closing) {
-      ws.terminate();
+      dialed.ws.terminate();
       throw Error(`[closed] vat ${short(self)} is closing`);
     }
-    return adopt(ws, peer, self);
+    return adopt(dialed.ws, peer, self, dialed.path);
   };
 
   const dialWithCrossing = async (

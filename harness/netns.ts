@@ -8,8 +8,9 @@
 //   home B 10.2.0.2 ── router B (NAT) 172.31.2.2 ──┘   (routes between the routers)
 //
 // The routers masquerade what their homes send out (plain, or with
-// `fully-random` ports) and, as home routers do, forward nothing in that is
-// not an answer: the public side has no route to 10.x at all.
+// `fully-random` ports) and, as home routers do, let nothing in from outside
+// that is not an answer (dropped, not refused): the public side has no route
+// to 10.x at all.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
@@ -70,7 +71,7 @@ export const namespacesUnavailable = (): string | undefined => {
 /** Namespaces left by a test run whose process is gone. */
 const removeStale = () => {
   for (const line of run('ip', ['netns', 'list']).split('\n')) {
-    const match = /^(stoa-(\d+)-\w+)/.exec(line);
+    const match = /^(stoa-(\d+)-[\w-]+)/.exec(line);
     if (!match) continue;
     const pid = Number(match[2]);
     let alive = true;
@@ -155,6 +156,11 @@ table ip filter {
   chain through {
     type filter hook forward priority 0; policy drop;
     iifname "lan" accept
+    ct state established,related accept
+  }
+  chain toRouter {
+    type filter hook input priority 0; policy drop;
+    iifname != "wan" accept
     ct state established,related accept
   }
 }

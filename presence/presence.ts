@@ -177,12 +177,6 @@ export const makePresence = (opts: PresenceOptions): Presence => {
   let gaps = 0;
   let askedWhole = 0;
 
-  /**
-   * Asks `peer` for a stream range, page by page (a reply is cut to
-   * maxBatchBytes); true once the stream's head reaches `toSeq`, or once the
-   * peer has handed over the whole range (what the head still lacks then lies
-   * in another range, asked for by another request).
-   */
   /** A peer's `history()` answer, checked (§5.10); undefined, and counted as a bad reply, if it is not a list of envelopes. */
   const historyFrom = async (
     peer: VatId,
@@ -198,17 +192,24 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     return undefined;
   };
 
+  /**
+   * Asks `peer` for a stream range, page by page (a reply is cut to
+   * maxBatchBytes): `filled` once the stream's head reaches `toSeq`, or once
+   * the peer has handed over the whole range (what the head still lacks then
+   * lies in another range, asked for by another request); `lacks` when it
+   * answered without it; `unlinked` when there is no link to ask over.
+   */
   const askPeer = async (
     peer: VatId,
     author: VatId,
     stream: string,
     fromSeq: number,
     toSeq: number,
-  ): Promise<boolean> => {
+  ): Promise<'filled' | 'lacks' | 'unlinked'> => {
     let from = fromSeq;
     while (from <= toSeq) {
       const link = links.get(peer);
-      if (!link) break;
+      if (!link) return from === fromSeq ? 'unlinked' : 'lacks';
       const found = await historyFrom(
         peer,
         link.inbox,
@@ -217,33 +218,40 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         from,
         Math.min(toSeq, from + HISTORY_RANGE - 1),
       );
-      if (!found) break;
+      if (!found) return 'lacks';
       const seqs = found.map(wire => receiver.receive(wire, peer, { live: false })?.header.seq);
-      if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return true;
+      if ((receiver.head(author, stream)?.seq ?? 0) >= toSeq) return 'filled';
       const last = seqs.at(-1);
-      if (last === undefined || last < from) break; // this peer has no more of it
-      if (from === fromSeq && seqs[0] !== fromSeq) break; // nor its start
-      if (last >= toSeq) return true;
+      if (last === undefined || last < from) return 'lacks'; // this peer has no more of it
+      if (from === fromSeq && seqs[0] !== fromSeq) return 'lacks'; // nor its start
+      if (last >= toSeq) return 'filled';
       from = last + 1;
     }
-    return false;
+    return 'lacks';
   };
 
   const askPeers = async (author: VatId, stream: string, fromSeq: number, toSeq: number) => {
     // Our direct stream from `author` only the author has; public streams anyone may.
     const candidates =
       stream === PUBLIC ? [author, ...[...links.keys()].filter(p => p !== author)] : [author];
+    let answered = false;
     for (const peer of candidates) {
       try {
-        if (await askPeer(peer, author, stream, fromSeq, toSeq)) return;
+        const outcome = await askPeer(peer, author, stream, fromSeq, toSeq);
+        if (outcome === 'filled') return;
+        answered ||= outcome === 'lacks';
       } catch {
-        // that peer could not help; try the next
+        // that peer could not be asked (its session ended): try the next
       }
     }
-    // Every peer was asked and the start of the gap is in no window (they are
-    // bounded), though some may hold its end: waiting holdMs would only delay
-    // what follows, and every line that names it as a head.
-    if (!closed) receiver.gapUnfillable(author, stream, toSeq);
+    if (closed) return;
+    // Every peer that could be asked was, and the start of the gap is in no
+    // window (they are bounded), though some may hold its end: waiting holdMs
+    // would only delay what follows, and every line that names it as a head.
+    // If none could be asked (a break, links not yet made again), nothing is
+    // known yet: the next link or arrival asks again.
+    if (answered) receiver.gapUnfillable(author, stream, toSeq);
+    else receiver.gapNotAsked(author, stream, fromSeq);
   };
 
   /** Requests for whole envelopes (§5.14) awaiting an answer, per peer: one that never answers cannot pile them up. */

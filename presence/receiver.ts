@@ -87,6 +87,12 @@ export interface Receiver {
   head(author: VatId, stream: string): { seq: number; id: string } | undefined;
   /** No peer could fill the gap before `author`'s held `stream`: move past it now rather than after holdMs. */
   gapUnfillable(author: VatId, stream: string, toSeq: number): void;
+  /**
+   * No peer could be asked for the gap from `fromSeq` (no link, or the call
+   * failed): it is not known to be unfillable, so the next reason to ask (a
+   * link made again, a later arrival) asks again.
+   */
+  gapNotAsked(author: VatId, stream: string, fromSeq: number): void;
   /** Counts and emits a refused reply from `from` (a `heads`, `history` or `recent` answer of the wrong shape). */
   refuseReply(from: VatId, detail: string): void;
   /** Counts and emits a delivery form from `from` that could be neither resolved nor had whole from it. */
@@ -190,6 +196,18 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
     // Only what no earlier request covers: each out-of-order arrival widens the
     // gap by one, and asking again from its start made the work quadratic.
     hooks.requestGap(author, stream, Math.max(fromSeq, asked + 1), toSeq);
+  };
+
+  /**
+   * A delivery form waits for the envelope before it (its prev) when we
+   * lack it: if our head is further back still, those lines were lost on
+   * the way (dropped for backpressure, a broken link), so the gap is asked
+   * for now rather than after the form's holdMs.
+   */
+  const askBefore = (author: VatId, stream: string, seq: number) => {
+    const state = streams.get(keyOf(author, stream));
+    if (state && continuity === 'strict' && seq > state.seq + 1)
+      askForGap(author, stream, state.seq + 1, seq - 1);
   };
 
   /** The chain step, once form, roster, signature, room and epoch passed. */
@@ -449,6 +467,7 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
         if (result === 'unresolved') {
           if (!waitingForms.add(form))
             drop({ reason: 'hold-overflow', from, author: from, seq: form.seq });
+          else askBefore(from, form.stream, form.seq);
         } else if (result !== 'dropped')
           envelope = openAndAdmit(result.wire, from, live, form.since);
       }
@@ -539,6 +558,10 @@ export const makeReceiver = (opts: ReceiverOptions): Receiver => {
       moveOn(key);
       retryWoken();
       flushShown();
+    },
+    gapNotAsked(author: VatId, stream: string, fromSeq: number) {
+      const key = keyOf(author, stream);
+      if ((requested.get(key) ?? 0) >= fromSeq) requested.set(key, fromSeq - 1);
     },
     own(envelope: Envelope, show: boolean) {
       commit(envelope, false, true, show);

@@ -53,6 +53,8 @@ export interface VatOptions {
    * dial it directly reach it through them.
    */
   relays?: readonly string[];
+  /** Whether a dial through a relay also tries a direct path to a vat behind NAT (hole punching); default true. */
+  holePunching?: boolean;
   limits?: Partial<TransportLimits & VatLimits>;
   /** Observes every CapTP frame in and out (diagnostics, tests). */
   onFrame?: (event: FrameEvent) => void;
@@ -185,6 +187,7 @@ export const startVat = async (opts: VatOptions): Promise<Vat> => {
       makeGateway: peer => makeGateway({ self, peer, exports, gifts, failures }),
       relay: opts.relay === true ? {} : opts.relay || undefined,
       relays,
+      holePunching: opts.holePunching,
     });
   let transport: Transport;
   let keepPort = true;

@@ -1,7 +1,8 @@
 // What a presence does with a delivery form that names something it does not
 // hold yet (docs/protocol.md §5.14): it waits for that envelope and takes the
 // form once it comes; after holdMs it asks the sender for the whole envelope;
-// if the sender cannot hand it over, it drops the form as `unresolved`. The
+// if the sender cannot hand it over, it drops the form as `unresolved`; a
+// form whose stream is further back than its prev asks for the gap at once. The
 // sender and the head's author are vats of this process whose inboxes each
 // test controls, reached over real sessions.
 import test from '@endo/ses-ava/prepare-endo.js';
@@ -24,7 +25,11 @@ import { nextEvent, testVat } from '../helpers.js';
 
 const genesis = harden({ seq: 0, id: GENESIS });
 
-const setUp = async (t: Parameters<typeof testVat>[0], history: () => WireEnvelope[]) => {
+const setUp = async (
+  t: Parameters<typeof testVat>[0],
+  history: () => WireEnvelope[],
+  { holdMs = 300 } = {},
+) => {
   const [vat, alice, bob] = await Promise.all([testVat(t), testVat(t), testVat(t)]);
   const members = new Set([vat.id, alice.id, bob.id]);
   const roster: RosterView = harden({
@@ -34,7 +39,7 @@ const setUp = async (t: Parameters<typeof testVat>[0], history: () => WireEnvelo
     joinedAt: () => 1,
     isMuted: () => false,
   });
-  const presence = makePresence({ vat, roster, limits: { holdMs: 300 } });
+  const presence = makePresence({ vat, roster, limits: { holdMs } });
   t.teardown(() => presence.close());
   const asked: Array<[string, string, number, number]> = [];
   const inboxOf = (peer: Vat) =>
@@ -128,4 +133,42 @@ test('a form its sender cannot hand over whole is dropped as unresolved', async 
   );
   t.is(presence.stats().dropped.unresolved, 1);
   t.is(presence.window().length, 0);
+});
+
+test('a form whose prev is missing and whose stream is further back asks for the gap at once', async t => {
+  const chain: Envelope[] = [];
+  // A hold far longer than the test may take: only an immediate ask fills it in time.
+  const { presence, alice, ourInbox, shown, asked } = await setUp(
+    t,
+    () => chain.slice(0, 2).map(e => e.wire),
+    { holdMs: 60_000 },
+  );
+  for (const [i, text] of ['one', 'two', 'three'].entries()) {
+    chain.push(
+      sealEnvelope(
+        {
+          room: 'r1',
+          epoch: 1,
+          author: alice.id,
+          seq: i + 1,
+          prev: chain.at(-1)?.id ?? GENESIS,
+          ts: Date.now(),
+          heads: [],
+          kind: 'chat',
+        },
+        text,
+        m => alice.sign(m),
+      ),
+    );
+  }
+  const third = shown('three');
+  // Lines one and two were dropped on the way (backpressure); three comes alone.
+  await E(await ourInbox(alice)).deliver([deliveryItem(chain[2]!)!], 0);
+  t.is((await third).envelope.id, chain[2]!.id);
+  t.deepEqual(asked, [[alice.id, PUBLIC, 1, 2]], 'the gap, not the form whole');
+  t.is(presence.stats().askedWhole, 0);
+  t.deepEqual(
+    presence.window().map(k => k.envelope.header.seq),
+    [1, 2, 3],
+  );
 });

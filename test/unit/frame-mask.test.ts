@@ -41,7 +41,12 @@ test('a dialer masks its frames with a zero key, and the listener reads them', a
   });
   t.teardown(() => listener.close());
   const ws = await dial(
-    { credentials: client, limits: DEFAULT_LIMITS, sign: () => Fail`no relay is dialed here` },
+    {
+      credentials: client,
+      limits: DEFAULT_LIMITS,
+      sign: () => Fail`no relay is dialed here`,
+      holePunching: false,
+    },
     server.vatId,
     { via: 'direct', host: '127.0.0.1', port: listener.port },
   );

@@ -38,20 +38,22 @@ const seedKey = (byte: number) =>
 const signer = (byte: number) => (message: Uint8Array) => sign(null, message, seedKey(byte));
 const { alice, bob } = file.keys;
 
-const unsigned: Record<string, [UnsignedRequest, number]> = {
-  reserve: [{ op: 'reserve', vat: bob }, 8],
-  connect: [{ op: 'connect', vat: alice, to: bob }, 7],
-  accept: [{ op: 'accept', vat: bob, circuit: file.circuit }, 8],
-};
+const seedOf = (vat: string) => (vat === alice ? 7 : 8);
 
-test('requests are signed and read as the vectors say', t => {
+test('requests are signed and read as the vectors say; a punch port is not signed', t => {
   t.is(RELAY_HELLO, file.hello);
   for (const vector of file.requests) {
-    const [request, seed] = unsigned[vector.op]!;
-    const signed = signRelayRequest(request, file.nonce, signer(seed));
+    const { sig, ...unsigned } = JSON.parse(vector.line) as UnsignedRequest & { sig: string };
+    const signed = signRelayRequest(unsigned, file.nonce, signer(seedOf(unsigned.vat)));
     t.is(`${JSON.stringify(signed)}\n`, vector.line, vector.op);
     t.deepEqual(parseRelayRequest(vector.line.trimEnd(), file.nonce), signed, vector.op);
   }
+  const [, connect, , punched] = file.requests.map(v => JSON.parse(v.line).sig);
+  t.is(punched, connect, 'the same signature with and without punch');
+  const line = JSON.parse(file.requests[3]!.line);
+  t.throws(() => parseRelayRequest(JSON.stringify({ ...line, punch: 0 }), file.nonce), {
+    message: /^\[relay-protocol\] punch is not a port/,
+  });
 });
 
 test('a request is refused for another nonce, another signer, a changed field or an extra one', t => {
@@ -94,6 +96,13 @@ test("a relay's lines are checked too: nonce, answers, control lines", t => {
     { ok: false, code: 'relay-protocol', error: 'a value of type object' },
     'an unknown code or a non-string message is not passed on',
   );
+  t.deepEqual(parseRelayAnswer('{"ok":true,"punch":"172.31.2.2:50000"}'), {
+    ok: true,
+    punch: { host: '172.31.2.2', port: 50000 },
+  });
+  t.throws(() => parseRelayAnswer('{"ok":true,"punch":"example.com:1"}'), {
+    message: /^\[relay-protocol\] punch is not ip:port/,
+  });
   t.deepEqual(parseControlLine('{"op":"ping"}'), { op: 'ping' });
   t.deepEqual(
     parseControlLine(JSON.stringify({ op: 'incoming', circuit: file.circuit, from: alice })),

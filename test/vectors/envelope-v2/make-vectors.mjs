@@ -2,36 +2,9 @@
 // specification alone, with node:crypto and nothing of Stoa's code, so the
 // vectors check the code rather than repeat it. Run:
 //   node test/vectors/envelope-v2/make-vectors.mjs > test/vectors/envelope-v2/vectors.json
-import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
+import { keyOf } from '../seed-keys.mjs';
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const base32 = bytes => {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-};
-const keyOf = seedByte => {
-  const key = createPrivateKey({
-    key: Buffer.concat([
-      Buffer.from('302e020100300506032b657004220420', 'hex'),
-      Buffer.alloc(32, seedByte),
-    ]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const raw = createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12);
-  return { key, raw, vatId: base32(raw) };
-};
 const leb128 = n => {
   const out = [];
   let rest = BigInt(n);

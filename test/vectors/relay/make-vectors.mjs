@@ -2,36 +2,8 @@
 // specification alone, with node:crypto and nothing of Stoa's code, so the
 // vectors check the code rather than repeat it. Run:
 //   node test/vectors/relay/make-vectors.mjs > test/vectors/relay/vectors.json
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
-
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const base32 = bytes => {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-};
-const keyOf = seedByte => {
-  const key = createPrivateKey({
-    key: Buffer.concat([
-      Buffer.from('302e020100300506032b657004220420', 'hex'),
-      Buffer.alloc(32, seedByte),
-    ]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const raw = createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12);
-  return { key, vatId: base32(raw) };
-};
+import { sign } from 'node:crypto';
+import { keyOf } from '../seed-keys.mjs';
 
 const bob = keyOf(8); // behind NAT: reserves and accepts
 const alice = keyOf(7); // dials through the relay
@@ -49,10 +21,13 @@ const request = (who, op, subject, extra) => {
   };
 };
 
+// A punch port rides beside the signed fields: the signature is the same without it.
 const vectors = [
   request(bob, 'reserve', '', {}),
   request(alice, 'connect', bob.vatId, { to: bob.vatId }),
   request(bob, 'accept', CIRCUIT, { circuit: CIRCUIT }),
+  request(alice, 'connect', bob.vatId, { to: bob.vatId, punch: 40000 }),
+  request(bob, 'accept', CIRCUIT, { circuit: CIRCUIT, punch: 50000 }),
 ];
 
 // §3.1: references with several addresses, and what they name.
