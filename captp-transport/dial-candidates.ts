@@ -15,7 +15,7 @@ import { dialOver, openPath, type DialContext } from './dialer.js';
 import { debugLog } from './debug-log.js';
 import { punchFrom, type Circuit } from './relay-client.js';
 import type { SessionPath } from './session.js';
-import { errorCode } from './error-code.js';
+import { errorCode, errorSentence } from './error-code.js';
 import { short, type VatId } from './vat-id.js';
 
 export const STAGGER_MS = 300;
@@ -71,7 +71,7 @@ const combined = (
   if (errors.length === 1) return errors[0]!;
   const codes = new Set(errors.map(errorCode));
   const code = codes.size === 1 ? [...codes][0] : 'unreachable';
-  const each = errors.map(e => e.message.replace(/^\[([a-z-]+)\] /, '($1) ')).join('; ');
+  const each = errors.map(e => `(${errorCode(e)}) ${errorSentence(e)}`).join('; ');
   return Error(
     `[${code}] vat ${short(peer)} answered at none of its ${addresses.length} addresses (${addresses.map(formatAddress).join(', ')}): ${each}`,
   );

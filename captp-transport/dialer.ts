@@ -9,6 +9,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { WebSocket } from 'ws';
 import { formatAddress, hostPort, type PeerAddress } from './address.js';
 import { vatIdOfCertificate } from './certificate.js';
+import { errorAt } from './error-code.js';
 import { tlsOptions, type Credentials } from './credentials.js';
 import type { TransportLimits } from './limits.js';
 import { connectTcp, openCircuit, type Circuit } from './relay-client.js';
@@ -49,9 +50,7 @@ export const openPath = async (
       ? openCircuit(address, ctx.credentials.vatId, peer, ctx.sign, dialTimeoutMs, ctx.holePunching)
       : connectTcp(address, dialTimeoutMs).then(socket => ({ socket })));
   } catch (error) {
-    throw Error(
-      (error as Error).message.replace(/^(\[[a-z-]+\]) /, `$1 ${dialWhere(peer, address)}: `),
-    );
+    throw errorAt(error, dialWhere(peer, address));
   }
 };
 harden(openPath);

@@ -29,7 +29,7 @@ export {
   vatIdFromRawKey,
   type VatId,
 } from './vat-id.js';
-export { errorCode } from './error-code.js';
+export { errorAt, errorCode, errorSentence } from './error-code.js';
 export { peerText } from './peer-text.js';
 export { signWithDomain, domainSignatureHolds } from './domain-signature.js';
 export { debugLog } from './debug-log.js';

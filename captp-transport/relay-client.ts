@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { hostPort, type PeerAddress } from './address.js';
 import { debugLog } from './debug-log.js';
+import { errorAt, errorCode, errorSentence } from './error-code.js';
 import {
   nextLine,
   parseControlLine,
@@ -21,10 +22,14 @@ import { short, type VatId } from './vat-id.js';
 
 type Signer = (message: Uint8Array) => Uint8Array;
 
-/** A TCP connection to `address`, or an `[unreachable]`/`[timeout]` error (callers say where). */
-export const connectTcp = (address: PeerAddress, timeoutMs: number): Promise<Socket> =>
+/** A TCP connection to `address` (from `localPort`, if given), or an `[unreachable]`/`[timeout]` error (callers say where). */
+export const connectTcp = (
+  address: { host: string; port: number },
+  timeoutMs: number,
+  localPort?: number,
+): Promise<Socket> =>
   new Promise((resolve, reject) => {
-    const socket = netConnect({ host: address.host, port: address.port, noDelay: true });
+    const socket = netConnect({ host: address.host, port: address.port, localPort, noDelay: true });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(Error(`[timeout] no TCP connection within ${timeoutMs} ms`));
@@ -55,37 +60,20 @@ export const punchPort = (): number => randomInt(20_000, 60_000);
  * gives the connection another public port than `localPort` (fully-random
  * NAT): then the relay carries the session.
  */
-export const punchFrom = (localPort: number, to: PunchAt, timeoutMs: number): Promise<Socket> =>
-  new Promise((resolve, reject) => {
-    const until = Date.now() + timeoutMs;
-    let current: Socket | undefined;
-    const giveUp = setTimeout(() => {
-      current?.destroy();
-      reject(
-        Error(`[timeout] no direct connection to ${to.host}:${to.port} within ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    const attempt = () => {
-      const socket = netConnect({ host: to.host, port: to.port, localPort, noDelay: true });
-      current = socket;
-      socket.once('connect', () => {
-        clearTimeout(giveUp);
-        socket.off('error', onError);
-        resolve(socket);
-      });
-      const onError = (error: NodeJS.ErrnoException) => {
-        socket.destroy();
-        if (error.code === 'EADDRINUSE' || Date.now() + 100 >= until) {
-          clearTimeout(giveUp);
-          reject(
-            Error(`[unreachable] punching from port ${localPort}: ${error.code ?? error.message}`),
-          );
-        } else setTimeout(attempt, 100); // refused before the other side's SYN opened the way
-      };
-      socket.once('error', onError);
-    };
-    attempt();
-  });
+export const punchFrom = async (localPort: number, to: PunchAt, timeoutMs: number) => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await connectTcp(to, until - Date.now(), localPort);
+    } catch (error) {
+      // Refused before the other side's SYN opened the way: again, while there is time.
+      const again = !/EADDRINUSE/.test(errorSentence(error)) && Date.now() + 100 < until;
+      if (!again || errorCode(error) === 'timeout')
+        throw errorAt(error, `punching from port ${localPort} to ${to.host}:${to.port}`);
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+};
 harden(punchFrom);
 
 /** Connects to a relay, sends one signed request and returns the socket once the relay says ok (callers say where). */
@@ -186,9 +174,7 @@ export const keepReservation = (opts: ReservationOptions): Reservation => {
     settle = resolve;
   });
 
-  /** An error of ours with where it happened after its [code]. */
-  const atRelay = (error: unknown) =>
-    (error as Error).message.replace(/^(\[[a-z-]+\]) /, `$1 the relay at ${hostPort(relay)}: `);
+  const atRelay = (error: unknown) => errorAt(error, `the relay at ${hostPort(relay)}`).message;
 
   /** Our side of a hole punch: the dialer chooses which path its TLS takes. */
   const punchBack = (localPort: number, to: PunchAt, from: VatId) => {

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { debugLog } from './debug-log.js';
-import { errorCode } from './error-code.js';
+import { errorCode, errorSentence } from './error-code.js';
 import type { RelayLimits } from './limits.js';
 import {
   formatPunchAt,
@@ -91,7 +91,7 @@ export const makeRelay = (limits: Readonly<RelayLimits>, self: VatId): Relay => 
   const refuse = (socket: Socket, error: unknown) => {
     const code = (errorCode(error) ?? 'relay-protocol') as RelayCode;
     refused[code] = (refused[code] ?? 0) + 1;
-    const message = (error as Error).message.replace(/^\[[a-z-]+\] /, '');
+    const message = errorSentence(error);
     debugLog('relay', `refused ${socket.remoteAddress}: [${code}] ${message}`);
     writeLine(socket, { ok: false, code, error: `${me}: ${message}` });
     socket.end();

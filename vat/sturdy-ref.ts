@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   checkVatId,
+  errorSentence,
   formatAddressList,
   parseAddressList,
   type PeerAddress,
@@ -44,9 +45,6 @@ export const formatRef = (ref: ParsedRef): string =>
   `stoa://${ref.vatId}@${formatAddressList(ref.addresses)}/${ref.kind}/${ref.secret}`;
 harden(formatRef);
 
-/** The message of a [code]-prefixed error, without its code. */
-const sentence = (error: unknown) => (error as Error).message.replace(/^\[[a-z-]+\] /, '');
-
 export const parseRef = (uri: unknown, expected?: RefKind): ParsedRef => {
   const trimmed = typeof uri === 'string' ? uri.trim() : '';
   const match = trimmed.length <= MAX_REF_CHARS ? REF_RE.exec(trimmed) : null;
@@ -64,7 +62,7 @@ export const parseRef = (uri: unknown, expected?: RefKind): ParsedRef => {
   try {
     addresses = parseAddressList(rawAddresses);
   } catch (error) {
-    throw Error(`[bad-ref] ${sentence(error)} in a Stoa reference`);
+    throw Error(`[bad-ref] ${errorSentence(error)} in a Stoa reference`);
   }
   if (expected && kind !== expected) {
     throw Error(
@@ -74,7 +72,7 @@ export const parseRef = (uri: unknown, expected?: RefKind): ParsedRef => {
   try {
     checkVatId(vatId);
   } catch (error) {
-    throw Error(`[bad-ref] ${sentence(error)}`);
+    throw Error(`[bad-ref] ${errorSentence(error)}`);
   }
   return harden({ kind, vatId, addresses, secret });
 };

@@ -9,6 +9,7 @@ import { E, type ERef } from '@endo/far';
 import { passStyleOf } from '@endo/pass-style';
 import {
   checkVatId,
+  errorSentence,
   short,
   startTransport,
   formatAddress,
@@ -141,9 +142,7 @@ const relayAddresses = (relays: readonly string[] = []): PeerAddress[] => {
       const { host, port } = parseAddress(String(text).replace(/^relay:/, ''));
       return harden({ via: 'relay' as const, host, port });
     } catch (error) {
-      throw Error(
-        `[bad-option] relay ${String(text).slice(0, 80)}: ${(error as Error).message.replace(/^\[[a-z-]+\] /, '')}`,
-      );
+      throw Error(`[bad-option] relay ${String(text).slice(0, 80)}: ${errorSentence(error)}`);
     }
   });
 };
