@@ -125,8 +125,3 @@ export const dialOver = (
     });
   });
 harden(dialOver);
-
-/** One address, start to finish. */
-export const dial = async (ctx: DialContext, peer: VatId, address: PeerAddress) =>
-  dialOver(ctx, peer, address, (await openPath(ctx, peer, address)).socket);
-harden(dial);

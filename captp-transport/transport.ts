@@ -17,7 +17,8 @@
 // per (VatId, addresses): a bogus address for a vat does not hold up, or set
 // the backoff of, dials to its real one. A vat with several addresses is
 // dialed as dial-candidates.ts says; one behind NAT keeps reservations at
-// relays (relay-client.ts), and a vat may relay for others (relay-server.ts). Reconnection is on the next use, with
+// relays (relay-client.ts), and a vat may relay for others (relay-server.ts).
+// Reconnection is on the next use, with
 // backoff (docs/protocol.md §2): after a failed dial the next one to that address
 // waits 250 ms, doubling to 10 s, and the failure says so; a success resets
 // it. Old references stay broken.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { Fail } from '@endo/errors';
-import { dial } from '../../captp-transport/dialer.js';
+import { dialCandidates } from '../../captp-transport/dial-candidates.js';
 import { DEFAULT_LIMITS } from '../../captp-transport/limits.js';
 import { listen } from '../../captp-transport/listener.js';
 import { loadOrCreateIdentity } from '../../vat/identity.js';
@@ -40,7 +40,7 @@ test('a dialer masks its frames with a zero key, and the listener reads them', a
     },
   });
   t.teardown(() => listener.close());
-  const ws = await dial(
+  const { ws } = await dialCandidates(
     {
       credentials: client,
       limits: DEFAULT_LIMITS,
@@ -48,7 +48,7 @@ test('a dialer masks its frames with a zero key, and the listener reads them', a
       holePunching: false,
     },
     server.vatId,
-    { via: 'direct', host: '127.0.0.1', port: listener.port },
+    [{ via: 'direct', host: '127.0.0.1', port: listener.port }],
   );
   t.teardown(() => ws.close());
   ws.send('hello');
