@@ -87,7 +87,8 @@ export const signSnapshot = (
 };
 harden(signSnapshot);
 
-const count = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
+export const CountShape = M.and(M.number(), M.gte(0), M.lte(Number.MAX_SAFE_INTEGER));
+const count = CountShape;
 const text = (limit: number) => M.string({ stringLengthLimit: limit });
 const MemberShape = M.splitRecord(
   {
@@ -100,7 +101,7 @@ const MemberShape = M.splitRecord(
   },
   { mutedUntil: count, muteReason: text(1000) },
 );
-const NoticeShape = harden({
+export const NoticeShape = harden({
   what: M.or('kick', 'ban', 'unban', 'mute', 'unmute'),
   vatId: VatIdShape,
   name: text(256),
@@ -109,23 +110,21 @@ const NoticeShape = harden({
   ts: count,
 });
 const BanShape = harden({ vatId: VatIdShape, until: count, reason: text(1000) });
+/** The fields of a snapshot after `v`, shared with the replicated form (unum/quorum/certified.ts). */
+export const SNAPSHOT_FIELDS = harden({
+  room: text(200),
+  type: text(64),
+  name: text(200),
+  host: VatIdShape,
+  epoch: count,
+  cseq: count,
+  members: M.arrayOf(MemberShape, { arrayLengthLimit: 10_000 }),
+  bans: M.arrayOf(BanShape, { arrayLengthLimit: 100_000 }),
+  rulesetHash: text(64),
+  state: M.any(),
+});
 /** The form of a snapshot; its signature and host are checked first. */
-const SnapshotShape = M.splitRecord(
-  {
-    v: 1,
-    room: text(200),
-    type: text(64),
-    name: text(200),
-    host: VatIdShape,
-    epoch: count,
-    cseq: count,
-    members: M.arrayOf(MemberShape, { arrayLengthLimit: 10_000 }),
-    bans: M.arrayOf(BanShape, { arrayLengthLimit: 100_000 }),
-    rulesetHash: text(64),
-    state: M.any(),
-  },
-  { notice: NoticeShape },
-);
+const SnapshotShape = M.splitRecord({ v: 1, ...SNAPSHOT_FIELDS }, { notice: NoticeShape });
 
 /** Checks the host's signature, the room and the form; returns the snapshot. Throws `[bad-snapshot]`. */
 export const openSnapshot = <State>(

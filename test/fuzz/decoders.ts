@@ -18,6 +18,7 @@ import { REPORT_DOMAIN, openReport, sealReport } from '../../moderation/report.j
 import { verifyReport } from '../../moderation/verify-report.js';
 import {
   ENVELOPE_DOMAIN,
+  canonical,
   contentMatches,
   GENESIS,
   openEnvelope,
@@ -30,6 +31,15 @@ import { ENVELOPE_V2_DOMAIN } from '../../presence/envelope-v2.js';
 import { deliveryItem, expandDeliveryItem } from '../../presence/delivery-form.js';
 import { normaliseName } from '../../unum/member-name.js';
 import { SNAPSHOT_DOMAIN, openSnapshot, signSnapshot, type Snapshot } from '../../unum/snapshot.js';
+import {
+  QUORUM_SNAPSHOT_DOMAIN,
+  openCertified,
+  signQuorumSnapshot,
+  type QuorumSnapshot,
+} from '../../unum/quorum/certified.js';
+import { checkEvidence } from '../../unum/quorum/evidence.js';
+import { REQUEST_DOMAIN, openRequest, signRequest } from '../../unum/quorum/request.js';
+import { TIMESLOT_DOMAIN, openTimeslot } from '../../unum/quorum/timeslot.js';
 import { formatRef, parseRef } from '../../vat/sturdy-ref.js';
 import { edgyJson, makeSigner, mutations, signed, signedVariants } from './mutate.js';
 
@@ -226,6 +236,84 @@ const snapshotSurface: Surface = {
   run: input => outcome(() => openSnapshot(input as never, host.id, ROOM)),
 };
 
+// Replicated rooms (docs/protocol.md §4.8): host and member stand in as replicas.
+const third = makeSigner();
+const replicaSet = [host.id, member.id, third.id];
+const request = JSON.parse(
+  signRequest({ room: ROOM, kind: 'join', author: member.id, content: '{}' }, member.sign).signed
+    .request,
+);
+const requestSurface: Surface = {
+  name: 'critical request',
+  arbitrary: signedVariants('request', REQUEST_DOMAIN, request, member.sign),
+  run: input => outcome(() => openRequest(input as never, ROOM)),
+};
+const timeslot = {
+  v: 1,
+  room: ROOM,
+  replica: host.id,
+  seq: 3,
+  ts: 1_767_225_600_000,
+  cseq: 2,
+  arrivals: [['A'.repeat(43), 1_767_225_599_990]],
+};
+const timeslotSurface: Surface = {
+  name: 'timeslot',
+  arbitrary: signedVariants('timeslot', TIMESLOT_DOMAIN, timeslot, host.sign),
+  run: input => outcome(() => openTimeslot(input as never, ROOM, replicaSet)),
+};
+const { host: _host, v: _version, ...v1Fields } = snapshot;
+const quorumSnapshot: QuorumSnapshot = {
+  ...v1Fields,
+  v: 2,
+  host: host.id,
+  replicas: replicaSet,
+  capacity: 64,
+  open: true,
+  at: 1_767_225_600_000,
+  request: 'A'.repeat(43),
+};
+/** Mutated snapshots signed by two of the three replicas, so the form checks are reached. */
+const certifiedVariants = mutations(quorumSnapshot as never).map(doc => {
+  const text = typeof doc === 'string' ? doc : canonical(doc);
+  const sig = (sign: (m: Uint8Array) => Uint8Array) =>
+    Buffer.from(sign(Buffer.from(QUORUM_SNAPSHOT_DOMAIN + text))).toString('base64url');
+  return {
+    snapshot: text,
+    sigs: [
+      { by: host.id, sig: sig(host.sign) },
+      { by: member.id, sig: sig(member.sign) },
+    ],
+  };
+});
+const certifiedSurface: Surface = {
+  name: 'replicated snapshot',
+  arbitrary: fc.oneof(certifiedVariants, edgyJson),
+  run: input => outcome(() => openCertified(input as never, replicaSet, ROOM)),
+};
+const honest = signQuorumSnapshot(quorumSnapshot, host.sign);
+const forged = signQuorumSnapshot({ ...quorumSnapshot, bans: [], epoch: 9 }, member.sign);
+const evidence = {
+  v: 1,
+  kind: 'against-majority',
+  room: ROOM,
+  replica: member.id,
+  cseq: quorumSnapshot.cseq,
+  first: { snapshot: forged.text, sig: forged.sig },
+  second: {
+    snapshot: honest.text,
+    sigs: [
+      { by: host.id, sig: honest.sig },
+      { by: third.id, sig: signQuorumSnapshot(quorumSnapshot, third.sign).sig },
+    ],
+  },
+};
+const evidenceSurface: Surface = {
+  name: 'replica evidence',
+  arbitrary: fc.oneof(mutations(evidence as never), edgyJson),
+  run: input => outcome(() => checkEvidence(input as never)),
+};
+
 const auditor = makeSigner();
 const action = {
   v: 1,
@@ -396,6 +484,10 @@ export const DECODERS: Surface[] = [
   envelopeSurface,
   deliverySurface as Surface,
   snapshotSurface,
+  requestSurface,
+  timeslotSurface,
+  certifiedSurface,
+  evidenceSurface,
   actionSurface,
   checkpointSurface,
   receiptSurface,
