@@ -5,7 +5,7 @@ import './vat/lockdown.js';
 export { startVat, type Vat, type VatOptions, type VatStats } from './vat/index.js';
 export { parseRef, makeEcho, type Echo } from './vat/index.js';
 export { errorCode, short, type VatId } from './captp-transport/index.js';
-export { defineUnum, hostUnum, joinUnum } from './unum/index.js';
+export { defineUnum, hostUnum, joinUnum, serveReplica } from './unum/index.js';
 export type {
   Room,
   RoomMember,

@@ -63,7 +63,11 @@ export const createModeratedRoom = async (
       name: `moderation:enforcer:${room.room}`,
     },
   );
-  register = async () => E(await intake.get()).registerRoom(room.signedRoster(), enforcerRef);
+  register = async () => {
+    const roster = room.signedRoster();
+    if (!('sig' in roster)) throw Error('[bad-option] a moderated room has one host'); // createRoom refuses replicas with an extension
+    return E(await intake.get()).registerRoom(roster, enforcerRef);
+  };
   await register();
   return harden({
     ...room,

@@ -35,7 +35,11 @@ const refuse = (
 };
 
 /** Throws the refusal (`[removed]`, `[banned]`, `[closed]`, `[full]`, `[name-taken]`), if any. */
-export const checkAdmission = (current: Snapshot<unknown>, who: Applicant): void => {
+export const checkAdmission = (
+  current: Snapshot<unknown> | Omit<Snapshot<unknown>, 'v'>,
+  who: Applicant,
+  now = Date.now(),
+): void => {
   const { vatId, name } = who;
   if (who.removal !== undefined && who.reattach) {
     // Kicked while its vat was away: only the member itself, joining with the invite, comes back.
@@ -43,7 +47,7 @@ export const checkAdmission = (current: Snapshot<unknown>, who: Applicant): void
       `[removed] vat ${short(vatId)} was removed from ${JSON.stringify(current.name)} (${who.removal}); join again with the invite`,
     );
   }
-  const ban = current.bans.find(b => b.vatId === vatId && (b.until === 0 || b.until > Date.now()));
+  const ban = current.bans.find(b => b.vatId === vatId && (b.until === 0 || b.until > now));
   if (ban)
     refuse(
       'banned',

@@ -29,7 +29,14 @@ import type {
   MemberHooks,
   RosterUpdate,
 } from './room-extension.js';
-import type { Member, SignedSnapshot, Snapshot } from './snapshot.js';
+import type { HeldSignature, HeldSnapshot, Member } from './snapshot.js';
+import type { QuorumTimers } from './quorum/timers.js';
+import {
+  hostReplicatedUnum,
+  serveUnumReplica,
+  type ServeReplicaOptions,
+  type ServedReplica,
+} from './replicated-host.js';
 
 export interface ChatState {
   ruleset: Record<string, unknown>;
@@ -88,16 +95,20 @@ export interface RoomMember<Extra extends Record<string, unknown> = Record<never
 
 export interface Room {
   readonly room: string;
-  /** Sturdy ref to the room's join facet. */
+  /** Sturdy ref to the room's join facet (with replicas: this replica's door). */
   readonly invite: string;
   /** The room owner's admin facet (far). */
   readonly admin: Admin;
+  /** With replicas: the sturdy ref that admits replica vats (`serveReplica`) until the set is complete. */
+  readonly replicaInvite?: string;
+  /** Resolves once every replica is in (at once for a room with one host). */
+  readonly ready: Promise<void>;
   /** The members as this host signs them now. */
   roster(): Member[];
-  /** The whole signed state: roster, epoch, bans, ruleset. */
-  snapshot(): Snapshot<ChatState>;
-  /** The roster as signed by this host (what a moderation service checks reports against). */
-  signedRoster(): SignedSnapshot;
+  /** The whole signed state: roster, epoch, bans, ruleset (and with replicas, the replica set). */
+  snapshot(): HeldSnapshot<ChatState>;
+  /** The roster as signed by this host, or with replicas as a majority certified it. */
+  signedRoster(): HeldSignature;
   /** Stops hosting (the invite stops working until the room is hosted again). */
   close(): void;
 }
@@ -105,20 +116,56 @@ export interface Room {
 export interface CreateRoomOptions
   extends Omit<HostOptions, 'limits' | 'introduce' | 'checkRuleset'> {
   limits?: Partial<UnumLimits>;
-  /** What rides on the room (moderation): see room-extension.ts. */
+  /** What rides on the room (moderation): see room-extension.ts. With replicas, its `introduce` and `checkRuleset` run at this replica. */
   extension?: HostExtension;
+  /**
+   * How many vats hold the room's critical state and decide it by majority
+   * rule: 1 (the default: this vat alone hosts it), 3 or 5 (this vat is the
+   * first replica; the others join with `serveReplica(vat, room.replicaInvite)`).
+   */
+  replicas?: number;
+  /** With replicas: the replicas' timers (docs/protocol.md §4.8.7). */
+  timers?: Partial<QuorumTimers>;
 }
+
+/** A replica's room, as the chat room's owner and its replicas see it. */
+const replicaRoom = (served: ServedReplica<ChatState>): Omit<Room, 'admin'> & { admin?: Admin } =>
+  harden({
+    room: served.room,
+    invite: served.invite,
+    ...(served.admin ? { admin: served.admin } : {}),
+    ...(served.replicaInvite ? { replicaInvite: served.replicaInvite } : {}),
+    ready: served.ready,
+    roster: () => served.snapshot().members,
+    snapshot: () => served.snapshot(),
+    signedRoster: () => served.certified(),
+    close: () => served.close(),
+  });
 
 /** Hosts a chat room in `vat`; hosting the same name again after a restart restores it. */
 export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Room> => {
-  const { extension = {}, ...hostOpts } = opts;
+  const { extension = {}, replicas = 1, timers, ...hostOpts } = opts;
   const { signed, ...hostHooks } = extension; // introduce and checkRuleset are the host's own options
+  if (replicas !== 1) {
+    if (signed)
+      throw Error(
+        '[bad-option] a room with replicas has no signed hook: listen to its replicas instead',
+      );
+    const served = await hostReplicatedUnum(vat, chatRoom, {
+      ...hostOpts,
+      ...hostHooks,
+      replicas,
+      ...(timers ? { timers } : {}),
+    });
+    return replicaRoom(served) as Room;
+  }
   const hosted = await hostUnum(vat, chatRoom, { ...hostOpts, ...hostHooks });
   if (signed) hosted.on('snapshot', snapshot => signed(snapshot, hosted.signed()));
   return harden({
     room: hosted.room,
     invite: hosted.invite,
     admin: hosted.admin,
+    ready: Promise.resolve(),
     roster: () => hosted.snapshot().members,
     snapshot: () => hosted.snapshot(),
     signedRoster: () => hosted.signed(),
@@ -126,6 +173,19 @@ export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Roo
   });
 };
 harden(createRoom);
+
+/**
+ * Serves a replica of the chat room behind `replicaInvite` in `vat` (it enters
+ * the replica set and catches up); on a vat that already serves that room,
+ * resumes it from its store, so start-up code may call it every time.
+ */
+export const serveReplica = async (
+  vat: Vat,
+  replicaInvite: string,
+  opts: ServeReplicaOptions = {},
+): Promise<Omit<Room, 'admin'> & { admin?: Admin }> =>
+  replicaRoom(await serveUnumReplica(vat, chatRoom, replicaInvite, opts));
+harden(serveReplica);
 
 export interface JoinRoomOptions {
   name: string;

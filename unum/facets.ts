@@ -6,6 +6,7 @@
 //   MemberLink  (each member's, held by the host)           update, inboxGiftFor
 import { M, type TypeFromInterfaceGuard } from '@endo/patterns';
 import { MAX_REF_CHARS, SignatureShape, VatIdShape } from '../vat/index.js';
+import { CertifiedShape } from './quorum/door-facets.js';
 
 export const SignedSnapshotShape = harden({
   snapshot: M.string({ stringLengthLimit: 1 << 20 }),
@@ -63,7 +64,8 @@ export const AdminI = M.interface('Admin', {
   setRuleset: M.callWhen(M.record()).returns(M.undefined()),
   setCapacity: M.callWhen(M.number()).returns(M.undefined()),
   setOpen: M.callWhen(M.boolean()).returns(M.undefined()),
-  roster: M.call().returns(SignedSnapshotShape),
+  /** The signed state: the host's signature, or in a replicated room a majority's certificate. */
+  roster: M.call().returns(M.or(SignedSnapshotShape, CertifiedShape)),
 });
 
 export const ChangeShape = M.splitRecord(
@@ -80,7 +82,10 @@ export const ChangeShape = M.splitRecord(
 );
 
 export const MemberLinkI = M.interface('MemberLink', {
-  update: M.call(SignedSnapshotShape).optional(ChangeShape).returns(M.undefined()),
+  /** The host's signed state, or in a replicated room a replica's certified one (docs/protocol.md §4.9). */
+  update: M.call(M.or(SignedSnapshotShape, CertifiedShape))
+    .optional(ChangeShape)
+    .returns(M.undefined()),
   inboxGiftFor: M.call(VatIdShape).returns(M.string()),
 });
 

@@ -28,6 +28,23 @@ type Notice = NonNullable<Snapshot['notice']>;
 
 const muteFields = ({ mutedUntil: _u, muteReason: _r, ...member }: Member): Member => member;
 
+/** The member record with its mute set (until a time, with a reason) or cleared. */
+export const withMute = (m: Member, muted: boolean, until: number, reason: string): Member =>
+  muted
+    ? {
+        ...muteFields(m),
+        muted,
+        ...(until ? { mutedUntil: until } : {}),
+        ...(reason ? { muteReason: reason } : {}),
+      }
+    : { ...muteFields(m), muted };
+harden(withMute);
+
+/** The hash a ruleset is signed into the state under (docs/protocol.md §9.3). */
+export const rulesetHashOf = (ruleset: Record<string, unknown>): string =>
+  createHash('sha256').update(canonical(ruleset)).digest('hex');
+harden(rulesetHashOf);
+
 export const makeAdminMethods = <State>(core: AdminCore<State>) => {
   const { serial, commit, remove } = core;
   const memberOf = (vatId: VatId) => core.current().members.find(m => m.vatId === vatId);
@@ -60,16 +77,7 @@ export const makeAdminMethods = <State>(core: AdminCore<State>) => {
     return commit({
       ...current,
       members: current.members.map(m =>
-        m.vatId !== vatId
-          ? m
-          : muted
-            ? {
-                ...muteFields(m),
-                muted,
-                ...(until ? { mutedUntil: until } : {}),
-                ...(reason ? { muteReason: reason } : {}),
-              }
-            : { ...muteFields(m), muted },
+        m.vatId !== vatId ? m : withMute(m, muted, until, reason),
       ),
       notice: notice(what, vatId, reason, until),
     });
@@ -118,7 +126,7 @@ export const makeAdminMethods = <State>(core: AdminCore<State>) => {
       serial(async () => {
         core.checkRuleset?.(ruleset);
         const current = core.current();
-        const rulesetHash = createHash('sha256').update(canonical(ruleset)).digest('hex');
+        const rulesetHash = rulesetHashOf(ruleset);
         await commit({
           ...current,
           rulesetHash,

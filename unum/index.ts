@@ -10,6 +10,7 @@ export { joinUnum, type Replica, type ReplicaOptions } from './replica.js';
 export {
   createRoom,
   joinRoom,
+  serveReplica,
   chatRoom,
   type Room,
   type RoomMember,
@@ -32,6 +33,8 @@ export {
   signSnapshot,
   SNAPSHOT_DOMAIN,
   type Snapshot,
+  type HeldSnapshot,
+  type HeldSignature,
   type SignedSnapshot,
   type Member,
   type Notice,

@@ -15,25 +15,29 @@ import {
   makeEmitter,
   makePresence,
   type Listener,
-  type PeerInbox,
   type Presence,
   type PresenceLimits,
 } from '../presence/index.js';
 import { parseRef, type Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
-import {
-  type Change,
-  type MemberFacet,
-  type PeerGift,
-  RoomInfoShape,
-  type Join,
-} from './facets.js';
+import { type Change, type MemberFacet, RoomInfoShape, type Join } from './facets.js';
 import { ownRoom } from './admission.js';
 import { normaliseName } from './member-name.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import { makeMemberLinkKit } from './member-link.js';
+import { makePeerLinks } from './peer-links.js';
+import { QuorumRoomInfoShape } from './quorum/door-facets.js';
+import { joinReplicatedUnum } from './quorum-member.js';
+import { pause } from './serial.js';
 import { makeRosterView } from './roster-view.js';
-import { openSnapshot, type Member, type SignedSnapshot, type Snapshot } from './snapshot.js';
+import {
+  openSnapshot,
+  type HeldSignature,
+  type HeldSnapshot,
+  type Member,
+  type SignedSnapshot,
+  type Snapshot,
+} from './snapshot.js';
 
 export interface ReplicaOptions {
   /** The name other members see. */
@@ -46,7 +50,7 @@ export interface ReplicaOptions {
 
 export interface ReplicaEvents<State> extends Record<string, unknown> {
   /** A newer signed snapshot (roster and critical state) was adopted. */
-  snapshot: Snapshot<State>;
+  snapshot: HeldSnapshot<State>;
   /** This member was removed (left, kicked, banned, or gone too long). */
   removed: { reason: string };
   /** The host became unreachable, or reachable again. */
@@ -58,10 +62,10 @@ export interface Replica<State> {
   readonly room: string;
   readonly host: VatId;
   readonly presence: Presence;
-  /** The newest host-signed state this member holds. */
-  snapshot(): Snapshot<State>;
-  /** The newest roster as the host signed it: evidence of membership a report carries. */
-  signedSnapshot(): SignedSnapshot;
+  /** The newest signed state this member holds (the host's, or a majority of the replicas'). */
+  snapshot(): HeldSnapshot<State>;
+  /** The newest roster as it was signed: evidence of membership a report carries. */
+  signedSnapshot(): HeldSignature;
   /** The roster of that state. */
   members(): Member[];
   /**
@@ -70,7 +74,7 @@ export interface Replica<State> {
    * applied it in; rejects with the operation's refusal (`[request-refused] …`, or its
    * own `[code]`), or `[no-answer]` if the host does not decide in `hostWaitMs`.
    */
-  request(kind: string, content: string): Promise<Snapshot<State>>;
+  request(kind: string, content: string): Promise<HeldSnapshot<State>>;
   /** Gift URIs of the services the host introduced to this member (e.g. `report`). */
   services(): Record<string, string>;
   /**
@@ -90,8 +94,6 @@ export interface Replica<State> {
   close(): void;
 }
 
-const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms).unref());
-
 export const joinUnum = async <State>(
   vat: Vat,
   definition: UnumDefinition<State>,
@@ -104,6 +106,12 @@ export const joinUnum = async <State>(
   const name = normaliseName(opts.name); // a clear refusal before any call
   let join = await vat.fetch<Join>(invite);
   const info: unknown = await E(join).describe();
+  // A room whose replicas decide (docs/protocol.md §4.9): the invite is one replica's door.
+  if (matches(info, QuorumRoomInfoShape)) {
+    if (info.type !== definition.type)
+      throw Error(`[bad-unum] the invite is to a ${info.type}, not a ${definition.type}`);
+    return joinReplicatedUnum(vat, definition, invite, opts, join as never, info as never);
+  }
   if (!matches(info, RoomInfoShape) || (info as { host: VatId }).host !== host)
     throw Error(
       `[bad-reply] the host ${short(host)} described its room in a form Stoa does not know; it may run another version`,
@@ -121,7 +129,6 @@ export const joinUnum = async <State>(
     limits: opts.presenceLimits,
     ...(definition.aura ? { aura: definition.aura } : {}),
   });
-  const gifts = new Map<VatId, string>();
   let member: ERef<MemberFacet> | undefined;
   let services: Record<string, string> = {};
   let reachable = true;
@@ -147,34 +154,21 @@ export const joinUnum = async <State>(
     if (current && snapshot.cseq <= current.cseq) return;
     current = snapshot;
     currentSigned = harden({ snapshot: signed.snapshot, sig: signed.sig });
-    for (const peer of presence.linked()) {
-      if (peer !== host && !inRoster(peer)) {
-        presence.unlink(peer);
-        gifts.delete(peer);
-      }
-    }
+    peers.prune();
     presence.rosterChanged();
     events.emit('snapshot', snapshot);
     if (!inRoster(vat.id)) markRemoved('no longer in the roster');
   };
 
-  /** Links to a peer from its gift, retrying with backoff while it stays in the roster. */
-  const linkPeer = async ({ vatId, gift }: PeerGift) => {
-    gifts.set(vatId, gift);
-    for (
-      let wait = limits.minBackoffMs;
-      gone === undefined && gifts.get(vatId) === gift;
-      wait = Math.min(wait * 2, limits.maxBackoffMs)
-    ) {
-      try {
-        await presence.link(vatId, await vat.redeem<PeerInbox>(gift));
-        return;
-      } catch (error) {
-        if (/^\[unknown-gift\]/.test((error as Error).message)) return; // it restarted; it re-attaches and is introduced again
-        await pause(wait);
-      }
-    }
-  };
+  const peers = makePeerLinks({
+    vat,
+    presence,
+    limits,
+    live: () => gone === undefined,
+    inRoster,
+    host,
+  });
+  const linkPeer = peers.link;
 
   const linkKit = makeMemberLinkKit(vat.id, info.room, {
     update(signed, change) {
@@ -253,12 +247,6 @@ export const joinUnum = async <State>(
     });
     return reattaching;
   };
-
-  // A broken link to a member is re-made from its gift.
-  presence.on('peer-broken', ({ peer }) => {
-    const gift = gifts.get(peer);
-    if (gift && peer !== host && inRoster(peer)) void linkPeer({ vatId: peer, gift });
-  });
 
   // A busy host (many joins in progress) is asked again, with backoff, for up to hostWaitMs.
   const deadline = Date.now() + limits.hostWaitMs;

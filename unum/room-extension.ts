@@ -11,7 +11,14 @@
 import type { VatId } from '../captp-transport/index.js';
 import type { KeptEnvelope } from '../presence/index.js';
 import type { Vat } from '../vat/index.js';
-import type { Member, Notice, SignedSnapshot, Snapshot } from './snapshot.js';
+import type {
+  HeldSignature,
+  HeldSnapshot,
+  Member,
+  Notice,
+  SignedSnapshot,
+  Snapshot,
+} from './snapshot.js';
 
 /** Why an extension marked a line it lets through (e.g. a filter's `warn` rule). */
 export interface LineFlag {
@@ -68,8 +75,8 @@ export interface MemberContext<Events extends Record<string, unknown>> {
   /** The verified envelopes this member's presence keeps. */
   window(): KeptEnvelope[];
   /** The newest host-signed state this member holds, and its signed form. */
-  snapshot(): Snapshot<{ ruleset: Record<string, unknown> }>;
-  signedSnapshot(): SignedSnapshot;
+  snapshot(): HeldSnapshot<{ ruleset: Record<string, unknown> }>;
+  signedSnapshot(): HeldSignature;
   /** Tells the member's listeners an event of the extension's own. */
   emit<K extends keyof Events>(name: K, event: Events[K]): void;
 }

@@ -9,7 +9,10 @@ export const isMutedNow = (member: Member | undefined, now = Date.now()): boolea
   member?.muted === true && !(member.mutedUntil && now >= member.mutedUntil);
 harden(isMutedNow);
 
-export const makeRosterView = (room: string, latest: () => Snapshot | undefined): RosterView => {
+export const makeRosterView = (
+  room: string,
+  latest: () => Pick<Snapshot, 'members' | 'epoch'> | undefined,
+): RosterView => {
   const find = (vatId: VatId) => latest()?.members.find(m => m.vatId === vatId);
   return harden({
     room,

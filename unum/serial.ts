@@ -31,3 +31,8 @@ export const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): P
     );
   });
 harden(withTimeout);
+
+/** Resolves after `ms` (a timer that does not keep the process alive). */
+export const pause = (ms: number): Promise<void> =>
+  new Promise(resolve => setTimeout(resolve, ms).unref());
+harden(pause);

@@ -17,6 +17,10 @@ import {
 import { M, matches } from '@endo/patterns';
 import { canonical } from '../presence/index.js';
 import { VatIdShape } from '../vat/index.js';
+import type { CertifiedSnapshot, QuorumSnapshot } from './quorum/certified.js';
+
+/** The signed state as it travels: the host's signature (v1) or a majority's certificate (v2). */
+export type HeldSignature = SignedSnapshot | CertifiedSnapshot;
 
 export const SNAPSHOT_DOMAIN = 'stoa/roster/v1\n';
 
@@ -71,6 +75,9 @@ export interface Snapshot<State = unknown> {
   /** Only in the snapshot a kick, ban, unban, mute or unmute made. */
   notice?: Notice;
 }
+
+/** The critical state a member holds: its host's (v1), or a replicated room's (v2, docs/protocol.md §4.8). */
+export type HeldSnapshot<State = unknown> = Snapshot<State> | QuorumSnapshot<State>;
 
 /** A snapshot as it travels: the exact signed text and the host's signature. */
 export interface SignedSnapshot {

@@ -267,7 +267,10 @@ const quorumSnapshot: QuorumSnapshot = {
   ...v1Fields,
   v: 2,
   host: host.id,
-  replicas: replicaSet,
+  replicas: replicaSet.map(vatId => ({
+    vatId,
+    ref: `stoa://${vatId}@127.0.0.1:9/s/${'A'.repeat(22)}`,
+  })),
   capacity: 64,
   open: true,
   at: 1_767_225_600_000,

@@ -20,6 +20,7 @@ import {
 import type { KeptEnvelope } from '../../presence/index.js';
 import { joinRoom as joinChatRoom, type MemberContext } from '../../unum/index.js';
 import { nextEvent, testVat } from '../helpers.js';
+import type { SignedSnapshot } from '../../unum/index.js';
 
 interface Auditor {
   whoami(): { label: string; role: string };
@@ -321,7 +322,7 @@ const joinAsForger = async (vat: Vat, invite: string) => {
         trigger: { kind: 'panic' },
         flagged,
         window,
-        roster: context.signedSnapshot(),
+        roster: context.signedSnapshot() as SignedSnapshot,
       },
       m => vat.sign(m),
     );

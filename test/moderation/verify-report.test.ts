@@ -14,6 +14,7 @@ import { sealReport, type ReportDraft } from '../../moderation/report.js';
 import { verifyReport, type Verification } from '../../moderation/verify-report.js';
 import { nextEvent, testVat } from '../helpers.js';
 import type { ChatState } from '../../unum/chat-room.js';
+import type { SignedSnapshot } from '../../unum/index.js';
 
 type Member = Replica<ChatState>;
 
@@ -56,7 +57,7 @@ const setUp = async (t: Parameters<typeof testVat>[0]) => {
     trigger: { kind: 'panic' },
     flagged: window.filter(k => k.envelope.header.author === malloryVat.id).map(k => k.envelope.id),
     window,
-    roster: alice.signedSnapshot(),
+    roster: alice.signedSnapshot() as SignedSnapshot,
   });
   const verify = (signed: ReturnType<typeof sealReport>, reporter = aliceVat.id): Verification =>
     verifyReport(signed, { reporter, host: hostVat.id });

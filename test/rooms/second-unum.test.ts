@@ -5,7 +5,7 @@ import test from '@endo/ses-ava/prepare-endo.js';
 import { defineUnum, hostUnum, joinUnum } from '../../unum/index.js';
 import { sharedCounter, type CounterState } from '../fixtures/counter-unum.js';
 import { encodedSize, type Delivery } from '../../presence/index.js';
-import type { Snapshot } from '../../unum/index.js';
+import type { HeldSnapshot } from '../../unum/index.js';
 import { nextEvent, testVat } from '../helpers.js';
 
 test('a shared counter: increments are applied and signed by the host; cursors go peer to peer', async t => {
@@ -19,7 +19,7 @@ test('a shared counter: increments are applied and signed by the host; cursors g
     hosted.close();
   });
 
-  const benSeesThree = nextEvent<Snapshot<CounterState>>(
+  const benSeesThree = nextEvent<HeldSnapshot<CounterState>>(
     l => ben.on('snapshot', l),
     s => s.state.count === 3,
   );

@@ -7,7 +7,7 @@ import type { VatId } from '../../captp-transport/index.js';
 import { makeSigner } from '../fuzz/mutate.js';
 import { makeManualClock } from '../fixtures/manual-clock.js';
 import { genesisOf, makeMemoryStore, makeQuorumNet, type Signer } from '../fixtures/quorum-net.js';
-import { openCertified, type QuorumSnapshot } from '../../unum/quorum/certified.js';
+import { openCertified, replicaIds, type QuorumSnapshot } from '../../unum/quorum/certified.js';
 import { checkEvidence, type Evidence } from '../../unum/quorum/evidence.js';
 import type { Decide, ReplicaCore } from '../../unum/quorum/replica-core.js';
 import { signRequest } from '../../unum/quorum/request.js';
@@ -77,10 +77,12 @@ test('k = 3: every replica applies the requests in one order and holds the same 
   t.deepEqual(decided, [`applied ${a}`, `refused ${refused}`, `applied ${b}`]);
   const texts = cores.map(c => c.certified().snapshot);
   t.is(new Set(texts).size, 1, 'one text at cseq 2');
-  const trusted = openCertified<Log>(
-    genesis,
-    signers.map(s => s.id),
-  ).replicas;
+  const trusted = replicaIds(
+    openCertified<Log>(
+      genesis,
+      signers.map(s => s.id),
+    ),
+  );
   const held = openCertified<Log>(cores[1]!.certified(), trusted);
   t.is(held.cseq, 2);
   t.is(held.request, b);

@@ -14,11 +14,12 @@ import { M, matches } from '@endo/patterns';
 import {
   checkVatId,
   domainSignatureHolds,
+  short,
   signWithDomain,
   type VatId,
 } from '../../captp-transport/index.js';
 import { canonical } from '../../presence/index.js';
-import { VatIdShape } from '../../vat/index.js';
+import { MAX_REF_CHARS, parseRef, VatIdShape } from '../../vat/index.js';
 import { CountShape, NoticeShape, SNAPSHOT_FIELDS, type Snapshot } from '../snapshot.js';
 import { majorityOf } from './order.js';
 
@@ -29,7 +30,7 @@ export const MAX_REPLICAS = 7;
 export interface QuorumSnapshot<State = unknown> extends Omit<Snapshot<State>, 'v'> {
   v: 2;
   /** The replica set in rank order; the next snapshot needs a majority of these. */
-  replicas: VatId[];
+  replicas: ReplicaEntry[];
   capacity: number;
   open: boolean;
   /** The quorum time of the request that made this change (0 for the first snapshot): the change's clock. */
@@ -37,6 +38,17 @@ export interface QuorumSnapshot<State = unknown> extends Omit<Snapshot<State>, '
   /** The id of that request (`""` for the first snapshot). */
   request: string;
 }
+
+/** A replica: its VatId and the sturdy ref of its door (members and the other replicas reach it there). */
+export interface ReplicaEntry {
+  vatId: VatId;
+  ref: string;
+}
+
+/** The VatIds of a snapshot's replica set, in rank order. */
+export const replicaIds = (snapshot: Pick<QuorumSnapshot, 'replicas'>): VatId[] =>
+  snapshot.replicas.map(r => r.vatId);
+harden(replicaIds);
 
 export interface ReplicaSignature {
   by: VatId;
@@ -71,7 +83,10 @@ const QuorumSnapshotShape = M.splitRecord(
   {
     v: 2,
     ...SNAPSHOT_FIELDS,
-    replicas: M.arrayOf(VatIdShape, { arrayLengthLimit: MAX_REPLICAS }),
+    replicas: M.arrayOf(
+      harden({ vatId: VatIdShape, ref: M.string({ stringLengthLimit: MAX_REF_CHARS }) }),
+      { arrayLengthLimit: MAX_REPLICAS },
+    ),
     capacity: CountShape,
     open: M.boolean(),
     at: CountShape,
@@ -99,9 +114,18 @@ export const parseQuorumSnapshot = <State>(text: string, room?: string): QuorumS
   harden(s);
   if (!matches(s, QuorumSnapshotShape))
     badSnapshot(where, 'is not in the form of a replicated roster (docs/protocol.md §4.8.1)');
-  if (s.replicas.length === 0 || new Set(s.replicas).size !== s.replicas.length)
+  const ids = replicaIds(s);
+  if (ids.length === 0 || new Set(ids).size !== ids.length)
     badSnapshot(where, 'names an empty or repeated replica set');
-  for (const vatId of [...s.replicas, ...s.members.map(m => m.vatId)]) checkVatId(vatId);
+  for (const vatId of [...ids, ...s.members.map(m => m.vatId)]) checkVatId(vatId);
+  for (const { vatId, ref } of s.replicas) {
+    let named: string | undefined;
+    try {
+      named = parseRef(ref, 's').vatId;
+    } catch {}
+    if (named !== vatId)
+      badSnapshot(where, `names a door for replica ${short(vatId)} that is not its own`);
+  }
   return s;
 };
 harden(parseQuorumSnapshot);

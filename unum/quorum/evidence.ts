@@ -7,6 +7,7 @@
 import type { VatId } from '../../captp-transport/index.js';
 import {
   parseQuorumSnapshot,
+  replicaIds,
   replicaSignatureHolds,
   validSigners,
   type CertifiedSnapshot,
@@ -53,7 +54,7 @@ export const checkEvidence = (evidence: Evidence): Evidence => {
     if (validSigners(e.second.snapshot, e.second.sigs, [e.replica]).length !== 1)
       bad('holds a second snapshot the replica did not sign');
   } else {
-    const set = second.replicas;
+    const set = replicaIds(second);
     if (!set.includes(e.replica)) bad('names a vat that is not in the replica set');
     const needed = majorityOf(set.length);
     if (validSigners(e.second.snapshot, e.second.sigs, set).length < needed)

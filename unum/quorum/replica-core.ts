@@ -12,6 +12,7 @@ import { makeEmitter, type Listener } from '../../presence/index.js';
 import {
   openCertified,
   parseQuorumSnapshot,
+  replicaIds,
   signQuorumSnapshot,
   type CertifiedSnapshot,
   type QuorumSnapshot,
@@ -40,6 +41,8 @@ export type Decide<State> = (
 export interface ReplicaPeers {
   timeslot(to: VatId, slot: SignedTimeslot): void;
   signature(to: VatId, statement: { snapshot: string; sig: string }): void;
+  /** Passes on a request this replica signed or took (a requester sends to every replica itself). */
+  submit(to: VatId, request: SignedRequest): void;
   timeslots(to: VatId, replica: VatId, fromSeq: number): Promise<SignedTimeslot[]>;
   request(to: VatId, id: string): Promise<SignedRequest | undefined>;
   certified(to: VatId): Promise<CertifiedSnapshot | undefined>;
@@ -67,6 +70,8 @@ export interface ReplicaCore<State> {
   readonly self: VatId;
   /** A requester's request arriving here. Throws `[bad-request]`, `[stale-request]`, `[busy]`. */
   submit(signed: SignedRequest): { id: string };
+  /** Submits a request here and passes it on to every other replica. */
+  submitToAll(signed: SignedRequest): { id: string };
   receiveTimeslot(signed: SignedTimeslot): void;
   receiveSignature(by: VatId, statement: { snapshot: string; sig: string }): void;
   /** Answers a timeslot request: `replica`'s timeslots from `fromSeq` that this replica holds. */
@@ -103,7 +108,8 @@ export const makeReplicaCore = <State>(opts: {
   let tip = parseQuorumSnapshot<State>(tipCertified.snapshot);
   const room = tip.room;
   const events = makeEmitter<ReplicaCoreEvents<State>>();
-  const orderer = makeOrderer(tip.replicas);
+  const inForce = () => replicaIds(tip);
+  const orderer = makeOrderer(inForce());
   orderer.rebase(self, opts.start.slot.seq + 1);
   if (tip.request) orderer.doneThrough(tip.at, tip.request);
   const book = makeSignatureBook(room);
@@ -113,7 +119,7 @@ export const makeReplicaCore = <State>(opts: {
   const reported = new Set<string>();
   let inflight: { id: string; cseq: number } | undefined;
   let closed = false;
-  const others = () => tip.replicas.filter(r => r !== self);
+  const others = () => inForce().filter(r => r !== self);
 
   const writer = makeSlotWriter({
     self,
@@ -142,7 +148,7 @@ export const makeReplicaCore = <State>(opts: {
     try {
       const slots = (await peers.timeslots(to, replica, fromSeq)).slice(0, 256);
       // This replica (re)started after that one: its kept timeslots are where it begins.
-      const first = slots[0] && openTimeslot(slots[0], room, tip.replicas).timeslot;
+      const first = slots[0] && openTimeslot(slots[0], room, inForce()).timeslot;
       if (first?.replica === replica && orderer.seqOf(replica) === 0)
         orderer.rebase(replica, first.seq);
       for (const slot of slots) takeSlot(slot);
@@ -165,7 +171,7 @@ export const makeReplicaCore = <State>(opts: {
     tipCertified = certified;
     tip = snapshot;
     if (snapshot.request) orderer.doneThrough(snapshot.at, snapshot.request);
-    orderer.setReplicas(snapshot.replicas);
+    orderer.setReplicas(replicaIds(snapshot));
     if (inflight && inflight.cseq <= snapshot.cseq) inflight = undefined;
     book.forgetBelow(snapshot.cseq - 16);
     events.emit('certified', harden({ snapshot, certified }));
@@ -195,7 +201,7 @@ export const makeReplicaCore = <State>(opts: {
   };
 
   const record = (by: VatId, statement: { snapshot: string; sig: string }) => {
-    const signed = book.add(statement.snapshot, statement.sig, by, tip.replicas);
+    const signed = book.add(statement.snapshot, statement.sig, by, inForce());
     report(signed.evidence);
     if (signed.certified)
       adopt(signed.certified, parseQuorumSnapshot<State>(signed.certified.snapshot, room));
@@ -267,7 +273,7 @@ export const makeReplicaCore = <State>(opts: {
 
   const takeSlot = (signed: SignedTimeslot) => {
     if (closed) return;
-    const { timeslot } = openTimeslot(signed, room, tip.replicas);
+    const { timeslot } = openTimeslot(signed, room, inForce());
     if (timeslot.replica === self) return;
     const outcome = orderer.take(timeslot);
     if (outcome === 'old') return;
@@ -284,7 +290,7 @@ export const makeReplicaCore = <State>(opts: {
       try {
         const certified = await peers.certified(from);
         if (!certified) return;
-        adopt(certified, openCertified<State>(certified, tip.replicas, room));
+        adopt(certified, openCertified<State>(certified, inForce(), room));
       } catch {
       } finally {
         // its next timeslot says again whether it is ahead
@@ -322,7 +328,7 @@ export const makeReplicaCore = <State>(opts: {
   };
   schedule(timers.timeslotMs);
 
-  return harden({
+  const core: ReplicaCore<State> = harden({
     self,
     submit(signed: SignedRequest) {
       const opened = openRequest(signed, room);
@@ -339,6 +345,11 @@ export const makeReplicaCore = <State>(opts: {
       writer.arrived(id);
       schedule(timers.timeslotMs);
       return harden({ id });
+    },
+    submitToAll(signed: SignedRequest) {
+      const taken = core.submit(signed);
+      for (const other of others()) peers.submit(other, signed);
+      return taken;
     },
     receiveTimeslot: takeSlot,
     receiveSignature(by: VatId, statement: { snapshot: string; sig: string }) {
@@ -359,5 +370,6 @@ export const makeReplicaCore = <State>(opts: {
       cancelTimer();
     },
   });
+  return core;
 };
 harden(makeReplicaCore);

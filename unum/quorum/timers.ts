@@ -13,8 +13,6 @@ export const DEFAULT_QUORUM_TIMERS = harden({
   ignoreMs: 30_000,
   /** A request whose quorum time is further than this from its own time stamp is refused (`[stale-request]`): old signed requests cannot be replayed. */
   maxRequestAgeMs: 5 * 60_000,
-  /** How long a requester waits for a majority to decide before `[no-quorum]`. */
-  quorumWaitMs: 30_000,
   /** Requests a replica holds undecided at once; more are refused with `[busy]`. */
   maxPending: 1_024,
 });

@@ -77,7 +77,10 @@ const snapshot = {
   bans: [],
   rulesetHash: '',
   state: { ruleset: {} },
-  replicas: [ra.vatId, rb.vatId, rc.vatId],
+  replicas: [ra, rb, rc].map((r, i) => ({
+    vatId: r.vatId,
+    ref: `stoa://${r.vatId}@127.0.0.1:${7100 + i}/s/${b64u(Buffer.alloc(16, 0x10 + i))}`,
+  })),
   capacity: 64,
   open: true,
   at: T0 + 1012,
