@@ -117,8 +117,14 @@ export interface Control {
       moderation?: string;
       maxPendingJoins?: number;
       introductionTimeoutMs?: number;
+      replicas?: number;
     },
+  ): { invite: string; room: string; replicaInvite?: string };
+  serveReplica(
+    replicaInvite: string,
+    fault?: 'forge' | 'liar' | 'drop' | 'double',
   ): { invite: string; room: string };
+  replicaState(): { cseq: number; members: string[]; bans: number };
   setCapacity(capacity: number): void;
   setOpen(open: boolean): void;
   setRuleset(ruleset: Record<string, unknown>): void;
@@ -131,6 +137,7 @@ export interface Control {
     invite: string,
     name: string,
     presenceLimits?: Record<string, number>,
+    limits?: Record<string, number>,
   ): { self: string; roster: string[] };
   say(text: string): { id: string; seq: number; to: string[] };
   sayMany(prefix: string, count: number): void;

@@ -25,7 +25,7 @@ import { ReplicaDoorI, ReplicaInviteI, type ReplicaInvite } from './quorum/door-
 import type { Evidence } from './quorum/evidence.js';
 import { makeFarPeers } from './quorum/far-peers.js';
 import { makeMemberDesk } from './quorum/member-desk.js';
-import { makeReplicaCore } from './quorum/replica-core.js';
+import { makeReplicaCore, type Decide, type ReplicaPeers } from './quorum/replica-core.js';
 import { openReplicaTables, type ServedRoom } from './quorum/replica-tables.js';
 import { openRequest, signRequest, type SignedRequest } from './quorum/request.js';
 import { makeRoomRules } from './quorum/room-rules.js';
@@ -50,6 +50,19 @@ export interface ServeReplicaOptions {
   timers?: Partial<QuorumTimers>;
   introduce?: (member: VatId) => Promise<Record<string, string>>;
   checkRuleset?: (ruleset: Record<string, unknown>) => void;
+}
+
+/**
+ * For tests only (not in the public API): a replica that misbehaves, to show
+ * what the honest majority and the members do about it.
+ */
+export interface ReplicaFaults<State> {
+  /** Replaces the rules: a replica that signs what it likes. */
+  rules?: (honest: Decide<State>) => Decide<State>;
+  /** Wraps how it reaches the others: a replica that lies in its timeslots or signs twice. */
+  peers?: (honest: ReplicaPeers, sign: (message: Uint8Array) => Uint8Array) => ReplicaPeers;
+  /** Drops the requests requesters send it (it still orders those others report). */
+  dropRequests?: boolean;
 }
 
 export interface ReplicaEvents<State> extends Record<string, unknown> {
@@ -90,19 +103,25 @@ const runReplica = <State>(
   served: ServedRoom,
   opts: ServeReplicaOptions,
   door: { ref: string; bind(make: (peer: VatId) => object): void },
+  faults: ReplicaFaults<State> = {},
 ): ServedReplica<State> => {
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
   const tables = openReplicaTables(vat);
   const events = makeEmitter<ReplicaEvents<State>>();
   let current = parseQuorumSnapshot<State>(served.certified.snapshot);
   const refOf = (vatId: VatId) => current.replicas.find(r => r.vatId === vatId)?.ref;
-  const peers = makeFarPeers(vat, refOf, limits.introductionTimeoutMs);
+  const farPeers = makeFarPeers(vat, refOf, limits.introductionTimeoutMs);
+  const peers = faults.peers ? faults.peers(farPeers, m => vat.sign(m)) : farPeers;
+  const rules = makeRoomRules(
+    definition,
+    opts.checkRuleset ? { checkRuleset: opts.checkRuleset } : {},
+  );
   const core = makeReplicaCore<State>({
     self: vat.id,
     sign: m => vat.sign(m),
     peers,
     store: tables.storeFor(served.room),
-    decide: makeRoomRules(definition, opts.checkRuleset ? { checkRuleset: opts.checkRuleset } : {}),
+    decide: faults.rules ? faults.rules(rules) : rules,
     start: { certified: served.certified, slot: served.slot },
     clock: systemClock,
     ...(opts.timers ? { timers: opts.timers } : {}),
@@ -154,7 +173,11 @@ const runReplica = <State>(
       async attach({ link, request, services }) {
         if (request) {
           ownJoin(peer, request);
-          desk.hold(peer, link as never, core.submit(request).id);
+          desk.hold(
+            peer,
+            link as never,
+            faults.dropRequests ? openRequest(request, served.room).id : core.submit(request).id,
+          );
         } else if (core.snapshot().members.some(m => m.vatId === peer)) {
           desk.hold(peer, link as never);
         } else {
@@ -169,7 +192,8 @@ const runReplica = <State>(
         });
       },
       submit(request) {
-        const { request: r } = openRequest(request, served.room);
+        const { request: r, id } = openRequest(request, served.room);
+        if (faults.dropRequests && r.author !== vat.id) return harden({ id });
         // A replica passes on what others asked; anyone else asks only for itself.
         if (r.author !== peer && !replicaIds(core.snapshot()).includes(peer))
           throw Error(`[bad-request] vat ${short(peer)} may submit only its own requests`);
@@ -227,8 +251,10 @@ const runReplica = <State>(
             durationMs: o.durationMs ?? 0,
             reason: o.reason ?? '',
           })),
-        setRuleset: async (ruleset: Record<string, unknown>) =>
-          void (await ask('ruleset', { ruleset })),
+        setRuleset: async (ruleset: Record<string, unknown>) => {
+          opts.checkRuleset?.(ruleset); // before it is signed: replicas without the check apply what the owner signs
+          await ask('ruleset', { ruleset });
+        },
         setCapacity: async (capacity: number) => void (await ask('capacity', { capacity })),
         setOpen: async (open: boolean) => void (await ask('open', { open })),
         roster: () => core.certified() as never,
@@ -274,7 +300,7 @@ const runReplica = <State>(
     stopWatchingClose();
     core.close();
     desk.close();
-    peers.close();
+    farPeers.close();
   };
   // The replica stops with its vat: its timers write to the vat's store.
   stopWatchingClose = tables.beforeClose(close);
@@ -366,6 +392,7 @@ export const serveUnumReplica = async <State>(
   definition: UnumDefinition<State>,
   replicaInvite: string,
   opts: ServeReplicaOptions = {},
+  faults: ReplicaFaults<State> = {},
 ): Promise<ServedReplica<State>> => {
   const tables = openReplicaTables(vat);
   const invite = await vat.fetch<ReplicaInvite>(replicaInvite);
@@ -373,7 +400,7 @@ export const serveUnumReplica = async <State>(
   if (info.type !== definition.type)
     throw Error(`[bad-unum] the replica invite is to a ${info.type}, not a ${definition.type}`);
   const known = tables.load(info.room);
-  if (known) return runReplica(vat, definition, known, opts, exportDoor(vat, known.room));
+  if (known) return runReplica(vat, definition, known, opts, exportDoor(vat, known.room), faults);
   const door = exportDoor(vat, info.room);
   const certified = await E(invite).enter(door.ref);
   const snapshot = parseQuorumSnapshot(certified.snapshot, info.room);
@@ -389,6 +416,6 @@ export const serveUnumReplica = async <State>(
     slot: { seq: 0, ts: 0 },
   });
   tables.create(served);
-  return runReplica(vat, definition, served, opts, door);
+  return runReplica(vat, definition, served, opts, door, faults);
 };
 harden(serveUnumReplica);

@@ -33,15 +33,25 @@ export const need = (value: string | undefined, what: string) => {
 
 export const roomCommands: Record<string, Command> = {
   'room create': viaVat(
-    'NAME [--moderation INBOX]',
+    'NAME [--moderation INBOX] [--replicas 1|3|5]',
     'Hosts a new room in the running vat and prints its invite (a secret: share it with those you invite).\n' +
-      "      --moderation takes a moderation service's report inbox (the reportInbox `stoa moderation start` prints): members' reports go there.",
+      "      --moderation takes a moderation service's report inbox (the reportInbox `stoa moderation start` prints): members' reports go there.\n" +
+      "      --replicas 3 or 5: the room's roster, bans and rules are held by that many vats and decided by their majority;\n" +
+      '      this vat is the first, and it prints a replicaInvite to run `stoa room replicate` with on each of the others.',
     'room.create',
     ([name], v) => ({
       name: need(name, 'a room name'),
       ...(v.moderation ? { moderation: v.moderation } : {}),
+      ...(v.replicas ? { replicas: Number(v.replicas) } : {}),
     }),
-    { moderation: { type: 'string' } },
+    { moderation: { type: 'string' }, replicas: { type: 'string' } },
+  ),
+  'room replicate': viaVat(
+    'REPLICA_INVITE',
+    'Makes the running vat one of the replicas of a room (the replicaInvite `stoa room create --replicas` printed);\n' +
+      '      it serves it again by itself after a restart.',
+    'room.replicate',
+    ([invite]) => ({ invite: need(invite, 'a replica invite') }),
   ),
   'room join': viaVat(
     'INVITE --name NAME',

@@ -5,7 +5,14 @@
 // lines; the receipts of the reports this vat sent are kept in the store.
 import type { VatId } from '../../captp-transport/index.js';
 import type { SendResult } from '../../presence/index.js';
-import { isMutedNow, type ChatMessage, type Notice, type Room } from '../../unum/index.js';
+import {
+  isMutedNow,
+  serveReplica,
+  type ChatMessage,
+  type HeldSnapshot,
+  type Notice,
+  type Room,
+} from '../../unum/index.js';
 import {
   createModeratedRoom,
   createRoom,
@@ -89,12 +96,18 @@ const DESK_MIGRATIONS = harden([
      kind TEXT NOT NULL, name TEXT NOT NULL, invite TEXT NOT NULL, member_name TEXT NOT NULL DEFAULT '',
      moderation TEXT NOT NULL DEFAULT '', PRIMARY KEY (kind, invite));
    CREATE TABLE IF NOT EXISTS desk_receipts (n INTEGER PRIMARY KEY, room TEXT NOT NULL, json TEXT NOT NULL);`,
+  // How many replicas a hosted room has; kind `replica`: a room this vat is a replica of (invite: the replica invite).
+  'ALTER TABLE desk_rooms ADD COLUMN replicas INTEGER NOT NULL DEFAULT 1',
 ]);
+
+/** How many vats hold a room's critical state: 1 for a room with one host. */
+const replicaCount = (snapshot: HeldSnapshot): number =>
+  snapshot.v === 2 ? snapshot.replicas.length : 1;
 
 export const makeRoomDesk = (vat: Vat) => {
   const db = vat.tables('demo.desk', DESK_MIGRATIONS);
   const remember = db.prepare(
-    'INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name, moderation) VALUES (?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO desk_rooms (kind, name, invite, member_name, moderation, replicas) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const forget = db.prepare('DELETE FROM desk_rooms WHERE kind = ? AND invite = ?');
   const saved = db.prepare<{
@@ -103,6 +116,7 @@ export const makeRoomDesk = (vat: Vat) => {
     invite: string;
     member_name: string;
     moderation: string;
+    replicas: number;
   }>('SELECT * FROM desk_rooms');
   const keepReceipt = db.prepare('INSERT INTO desk_receipts (room, json) VALUES (?, ?)');
   const receiptsOf = db.prepare<{ json: string }>(
@@ -116,14 +130,30 @@ export const makeRoomDesk = (vat: Vat) => {
   const joined = new Map<string, Joined>();
   const waiting = makeWaitingRooms();
 
-  const host = async (name: string, moderation = '') => {
+  /** Rooms this vat is a replica of (not their owner), by room id. */
+  const replicating = new Map<string, Awaited<ReturnType<typeof serveReplica>>>();
+
+  const host = async (name: string, moderation = '', replicas = 1) => {
+    if (moderation && replicas !== 1)
+      throw Error(
+        '[bad-option] a room with replicas takes no moderation service yet: create it with --moderation or with --replicas, not both',
+      );
     const room = moderation
       ? await createModeratedRoom(vat, { name, moderation })
-      : await createRoom(vat, { name });
+      : await createRoom(vat, { name, replicas });
     hosted.set(room.room, room);
     waiting.forget(`hosted|${room.invite}`);
-    remember.run('hosted', name, room.invite, '', moderation);
+    remember.run('hosted', name, room.invite, '', moderation, replicas);
     return room;
+  };
+
+  /** Serves (or, after a restart, resumes) a replica of the room behind `replicaInvite`. */
+  const replicate = async (replicaInvite: string) => {
+    const served = await serveReplica(vat, replicaInvite);
+    replicating.set(served.room, served);
+    waiting.forget(`replica|${replicaInvite}`);
+    remember.run('replica', served.snapshot().name, replicaInvite, '', '', 0);
+    return served;
   };
 
   const nameOf = (member: ModeratedMember, vatId: VatId) =>
@@ -227,7 +257,7 @@ export const makeRoomDesk = (vat: Vat) => {
     });
     joined.set(member.room, entry);
     waiting.forget(`joined|${invite}`);
-    remember.run('joined', '', invite, memberName, '');
+    remember.run('joined', '', invite, memberName, '', 0);
     if (hasCases(member.room)) outcomes.start();
     return member;
   };
@@ -316,10 +346,32 @@ export const makeRoomDesk = (vat: Vat) => {
   };
 
   const handlers: Record<string, Handler> = {
-    'room.create': async ({ name, moderation }) => {
+    'room.create': async ({ name, moderation, replicas = 1 }) => {
       if (typeof name !== 'string' || !name.trim()) throw Error('[usage] a room needs a name');
-      const room = await host(name.trim(), typeof moderation === 'string' ? moderation : '');
-      return { room: room.room, invite: room.invite };
+      if (![1, 3, 5].includes(Number(replicas)))
+        throw Error(`[usage] --replicas is 1, 3 or 5, not ${JSON.stringify(replicas)}`);
+      const room = await host(
+        name.trim(),
+        typeof moderation === 'string' ? moderation : '',
+        Number(replicas),
+      );
+      return {
+        room: room.room,
+        invite: room.invite,
+        ...(room.replicaInvite ? { replicaInvite: room.replicaInvite } : {}),
+      };
+    },
+    'room.replicate': async ({ invite }) => {
+      if (typeof invite !== 'string' || !invite.trim())
+        throw Error(
+          '[usage] replicating needs the replica invite `stoa room create --replicas` printed',
+        );
+      const served = await replicate(invite.trim());
+      return {
+        room: served.room,
+        invite: served.invite,
+        replicas: replicaCount(served.snapshot()),
+      };
     },
     /** The ruleset of a room this vat hosts; with `ruleset`, replaces it first (setRules). */
     'room.rules': async ({ room, ruleset }) => {
@@ -344,6 +396,14 @@ export const makeRoomDesk = (vat: Vat) => {
       ...[...hosted.values()].map(r => ({
         room: r.room,
         role: 'host',
+        members: r.roster().map(m => m.name),
+        invite: r.invite,
+        ...(r.replicaInvite ? { replicaInvite: r.replicaInvite } : {}),
+        ...(r.replicaInvite ? { replicas: replicaCount(r.snapshot()) } : {}),
+      })),
+      ...[...replicating.values()].map(r => ({
+        room: r.room,
+        role: 'replica',
         members: r.roster().map(m => m.name),
         invite: r.invite,
       })),
@@ -478,7 +538,11 @@ export const makeRoomDesk = (vat: Vat) => {
       const rows = saved.all();
       for (const row of rows.filter(r => r.kind === 'hosted'))
         await waiting.start(`hosted|${row.invite}`, { role: 'host', name: row.name }, () =>
-          host(row.name, row.moderation),
+          host(row.name, row.moderation, row.replicas),
+        );
+      for (const row of rows.filter(r => r.kind === 'replica'))
+        await waiting.start(`replica|${row.invite}`, { role: 'replica', name: row.name }, () =>
+          replicate(row.invite),
         );
       for (const row of rows.filter(r => r.kind === 'joined'))
         await waiting.start(`joined|${row.invite}`, { role: 'member', name: row.invite }, () =>
@@ -495,6 +559,7 @@ export const makeRoomDesk = (vat: Vat) => {
         member.close();
       }
       for (const room of hosted.values()) room.close();
+      for (const room of replicating.values()) room.close();
     },
   });
 };

@@ -8,9 +8,9 @@ const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 
 export interface WaitingRoom {
-  /** `host` for a room this vat hosts, `member` for one it joined. */
-  role: 'host' | 'member';
-  /** The room's name (hosted) or invite (joined), as the desk saved it. */
+  /** `host` for a room this vat hosts, `member` for one it joined, `replica` for one it is a replica of. */
+  role: 'host' | 'member' | 'replica';
+  /** The room's name (hosted, replica) or invite (joined), as the desk saved it. */
   name: string;
   /** What the last attempt failed with (the `[code]` message). */
   error: string;

@@ -66,7 +66,7 @@ test('k = 3: kick, ban and a ruleset change are decided by the majority and reac
   await t.throwsAsync(joinRoom(malloryVat, room.invite, { name: 'mallory2' }), {
     message: /^\[banned\]/,
   });
-  await E(room.admin).setRuleset({ filters: [] });
+  await E(room.admin).setRuleset({ rules: [] });
   await E(room.admin).kick(bobVat.id, 'enough');
   await until(alice, () => !alice.roster().some(m => m.vatId === bobVat.id));
   t.deepEqual(
