@@ -103,6 +103,8 @@ export interface Room {
   readonly replicaInvite?: string;
   /** Resolves once every replica is in (at once for a room with one host). */
   readonly ready: Promise<void>;
+  /** With replicas, the owner's: the next vat to use the replica invite takes `old`'s place. */
+  replaceReplica?(old: VatId): void;
   /** The members as this host signs them now. */
   roster(): Member[];
   /** The whole signed state: roster, epoch, bans, ruleset (and with replicas, the replica set). */
@@ -136,6 +138,7 @@ const replicaRoom = (served: ServedReplica<ChatState>): Omit<Room, 'admin'> & { 
     ...(served.admin ? { admin: served.admin } : {}),
     ...(served.replicaInvite ? { replicaInvite: served.replicaInvite } : {}),
     ready: served.ready,
+    ...(served.replaceReplica ? { replaceReplica: served.replaceReplica } : {}),
     roster: () => served.snapshot().members,
     snapshot: () => served.snapshot(),
     signedRoster: () => served.certified(),

@@ -84,6 +84,12 @@ export interface ServedReplica<State> {
   readonly admin?: Admin;
   /** Resolves once the replica set has the size the owner asked for. */
   readonly ready: Promise<void>;
+  /**
+   * The owner's: the next vat to enter with the replica invite takes `old`'s
+   * place (a `replace-replica` request the majority decides), e.g. for a
+   * replica that halted for good or was caught cheating.
+   */
+  replaceReplica?(old: VatId): void;
   snapshot(): QuorumSnapshot<State>;
   certified(): CertifiedSnapshot;
   on<K extends keyof ReplicaEvents<State>>(
@@ -273,6 +279,8 @@ const runReplica = <State>(
         });
       });
 
+  /** A replica the owner is replacing: the next vat to enter takes its place. */
+  let replacing: VatId | undefined;
   const replicaInvite = owner
     ? vat.exportPerPeer(
         peer =>
@@ -282,11 +290,18 @@ const runReplica = <State>(
               if (parseRef(ref, 's').vatId !== peer)
                 throw Error(`[bad-ref] a replica enters with the ref of its own door`);
               if (!replicaIds(current).includes(peer)) {
-                if (complete())
+                const old = replacing;
+                if (old !== undefined) {
+                  replacing = undefined; // one vat takes the place
+                  await ask('replace-replica', { old, vatId: peer, ref }).catch(error => {
+                    replacing = old;
+                    throw error;
+                  });
+                } else if (complete()) {
                   throw Error(
-                    `[full] ${JSON.stringify(current.name)} already has its ${served.target} replicas`,
+                    `[full] ${JSON.stringify(current.name)} already has its ${served.target} replicas; to put a new one in a replica's place, replace that one first`,
                   );
-                await ask('add-replica', { vatId: peer, ref });
+                } else await ask('add-replica', { vatId: peer, ref });
               }
               return core.certified();
             },
@@ -311,6 +326,17 @@ const runReplica = <State>(
     ...(replicaInvite ? { replicaInvite } : {}),
     ...(admin ? { admin } : {}),
     ready,
+    ...(owner
+      ? {
+          replaceReplica(old: VatId) {
+            if (old === vat.id || !replicaIds(current).includes(old))
+              throw Error(
+                `[not-a-replica] vat ${short(old)} is not a replica of ${JSON.stringify(current.name)} that its owner can replace`,
+              );
+            replacing = old;
+          },
+        }
+      : {}),
     snapshot: () => core.snapshot(),
     certified: () => core.certified(),
     on: (name, listener) => events.on(name, listener),

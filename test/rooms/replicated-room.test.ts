@@ -100,3 +100,21 @@ test('k = 3: one replica closed, joins still work; two closed, a request fails w
   await bob.say('still here');
   t.is((await heard).text, 'still here');
 });
+
+test('k = 3: a halted replica replaced by a majority request; the room goes on with the new set', async t => {
+  const { room, vats } = await threeReplicas(t);
+  const [aliceVat, bobVat, newVat] = await Promise.all([testVat(t), testVat(t), testVat(t)]);
+  const alice = await joinRoom(aliceVat, room.invite, { name: 'alice' });
+  await vats[2]!.close();
+  room.replaceReplica!(vats[2]!.id);
+  const replacement = await serveReplica(newVat, room.replicaInvite!);
+  t.deepEqual(replicaIds(replacement.snapshot() as never), [vats[0]!.id, vats[1]!.id, newVat.id]);
+  const bob = await joinRoom(bobVat, replacement.invite, { name: 'bob' });
+  await until(alice, () => alice.roster().length === 2);
+  t.deepEqual(
+    bob.roster().map(m => m.name),
+    ['alice', 'bob'],
+  );
+  t.deepEqual(replicaIds(room.snapshot() as never), [vats[0]!.id, vats[1]!.id, newVat.id]);
+  t.throws(() => room.replaceReplica!(aliceVat.id), { message: /^\[not-a-replica\]/ });
+});
