@@ -124,7 +124,7 @@ export interface Control {
     replicaInvite: string,
     fault?: 'forge' | 'liar' | 'drop' | 'double',
   ): { invite: string; room: string };
-  replicaState(): { cseq: number; members: string[]; bans: number };
+  replicaAt(cseq: number, timeoutMs?: number): { cseq: number; members: string[]; bans: number };
   setCapacity(capacity: number): void;
   setOpen(open: boolean): void;
   setRuleset(ruleset: Record<string, unknown>): void;

@@ -87,6 +87,8 @@ export const MemberLinkI = M.interface('MemberLink', {
     .optional(ChangeShape)
     .returns(M.undefined()),
   inboxGiftFor: M.call(VatIdShape).returns(M.string()),
+  /** In a replicated room, from a replica that sends no whole state: it holds this cseq, with this hash (docs/protocol.md §4.9.4). */
+  confirm: M.call(M.number(), M.string({ stringLengthLimit: 43 })).returns(M.undefined()),
 });
 
 export interface PeerGift {

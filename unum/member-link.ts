@@ -16,6 +16,7 @@ export const makeMemberLinkKit = (self: VatId, room: string, given: MemberLink) 
   const link = makeExo(`MemberLink ${short(self)} in ${room}`, MemberLinkI, {
     update: (signed, change) => check().update(signed, change),
     inboxGiftFor: peer => check().inboxGiftFor(peer),
+    confirm: (cseq, hash) => check().confirm(cseq, hash),
   });
   return harden({
     link,

@@ -35,6 +35,9 @@ interface Attachment {
   stopWatching: () => void;
 }
 
+/** How long a confirmed state may take to come whole before the confirming replica is asked for it. */
+const CONFIRM_WAIT_MS = 500;
+
 /** Errors that say the replica could not be reached (another may be). */
 const UNREACHED =
   /^\[(unreachable|connection-lost|timeout|disconnected|heartbeat-lost|closed|not-ready)\]/;
@@ -135,6 +138,17 @@ export const joinReplicatedUnum = async <State>(
         if (decided?.refused !== undefined) refusedBy(replica, decided.request, decided.refused);
       },
       inboxGiftFor: peer => presence.inboxGiftFor(peer, limits.inboxGiftTtlMs),
+      confirm(cseq) {
+        if (cseq <= current.cseq) return;
+        // The whole state comes from the first replicas of the set; if none did by then, this one has it.
+        void pause(CONFIRM_WAIT_MS).then(async () => {
+          const door = attachments.get(replica)?.door;
+          if (cseq <= current.cseq || !door || gone !== undefined) return;
+          try {
+            adopt((await E(door).describe()).certified);
+          } catch {} // its next confirmation asks again
+        });
+      },
     });
 
   const attachment = (replica: VatId): Attachment => {

@@ -186,6 +186,11 @@ export const joinUnum = async <State>(
       for (const peer of linkTo) void linkPeer(peer);
       if (decided) awaiting.get(decided.request)?.(decided);
     },
+    confirm() {
+      throw Error(
+        `[bad-unum] the host of ${info.room} sends whole states; a confirmation is for rooms with replicas`,
+      );
+    },
     inboxGiftFor(peer) {
       return presence.inboxGiftFor(peer, limits.inboxGiftTtlMs);
     },

@@ -11,7 +11,13 @@ import type { Change, MemberLink, PeerGift } from '../facets.js';
 import { giftsFromNewcomer, introducePeers } from '../introductions.js';
 import type { UnumLimits } from '../limits.js';
 import { withTimeout } from '../serial.js';
-import type { CertifiedSnapshot, QuorumSnapshot } from './certified.js';
+import {
+  replicaIds,
+  snapshotHash,
+  type CertifiedSnapshot,
+  type QuorumSnapshot,
+} from './certified.js';
+import { majorityOf } from './order.js';
 import type { ReplicaCore } from './replica-core.js';
 import { signRequest } from './request.js';
 
@@ -157,11 +163,27 @@ export const makeMemberDesk = <State>(opts: {
         throw error;
       }
     },
-    /** Tells every member held here the new state; lets go of those it no longer names. */
+    /**
+     * Tells every member held here of the new state, whole from the first
+     * N_majority replicas of the set and as its hash from the others (the
+     * paper's message sizes; a member asks a confirming replica for the whole
+     * state when none came); lets go of members the roster no longer names.
+     */
     certified(snapshot: QuorumSnapshot<State>) {
+      const rank = replicaIds(snapshot).indexOf(vat.id);
+      const whole = rank < majorityOf(snapshot.replicas.length);
+      const hash = snapshotHash(core.certified().snapshot);
       for (const [vatId, h] of held) {
-        void tell(h.link);
-        if (!joining.has(vatId) && !snapshot.members.some(m => m.vatId === vatId)) drop(vatId);
+        const named = snapshot.members.some(m => m.vatId === vatId);
+        // A member being removed is told whole: the confirmation would not reach a removed member's follow-up.
+        if (whole || !named) void tell(h.link);
+        else
+          void withTimeout(
+            Promise.resolve(E(h.link).confirm(snapshot.cseq, hash)),
+            limits.introductionTimeoutMs,
+            'confirming a state to a member',
+          ).catch(() => {});
+        if (!joining.has(vatId) && !named) drop(vatId);
       }
     },
     refused(author: VatId | undefined, id: string, reason: string) {
