@@ -44,6 +44,16 @@ test('guide: your own unum, with critical and replicated state', async t => {
   ]);
 });
 
+test('guide: a room whose roster three replicas hold', async t => {
+  const { replicatedRoomExample } = await import('../demo-community/examples/replicated-room.js');
+  t.deepEqual(await replicatedRoomExample(), [
+    'replicas: 3',
+    'bob joined with one replica down: alice, bob',
+    "alice's roster after the kick: alice",
+    'with two replicas down: [no-quorum]',
+  ]);
+});
+
 test('guide: a shared world, with owned counters and live state', async t => {
   const { sharedWorldExample } = await import('../demo-community/examples/shared-world.js');
   t.deepEqual(await sharedWorldExample(), [
@@ -62,6 +72,7 @@ test('every ts block in the guide is the example file it names, verbatim', t => 
       'demo-community/examples/quick-start.ts',
       'demo-community/examples/custom-unum.ts',
       'demo-community/examples/chat-room.ts',
+      'demo-community/examples/replicated-room.ts',
       'demo-community/examples/moderation.ts',
       'demo-community/examples/shared-world.ts',
     ],
