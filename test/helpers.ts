@@ -125,6 +125,7 @@ export interface Control {
     fault?: 'forge' | 'liar' | 'drop' | 'double',
   ): { invite: string; room: string };
   replicaAt(cseq: number, timeoutMs?: number): { cseq: number; members: string[]; bans: number };
+  replaceReplica(old: string): void;
   setCapacity(capacity: number): void;
   setOpen(open: boolean): void;
   setRuleset(ruleset: Record<string, unknown>): void;

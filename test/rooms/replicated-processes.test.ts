@@ -158,3 +158,24 @@ test.serial(
     t.is(forged.kind, 'against-majority');
   },
 );
+
+test.serial(
+  'k = 3: a replica SIGKILLed for good is replaced by a majority request; members follow the new set',
+  async t => {
+    const driver = await testVat(t);
+    const { replicas, owner, invite, replicaInvite } = await replicaSet(t, driver, 3);
+    const [alice, bob, newcomer] = await members(t, driver, 3);
+    await E(alice!.control).join(invite, 'alice');
+    await replicas[2]!.proc.kill();
+    await E(owner.control).replaceReplica(replicas[2]!.vatId);
+    const replacement = await E(newcomer!.control).serveReplica(replicaInvite);
+    await E(bob!.control).join(replacement.invite, 'bob'); // through the new replica
+    t.deepEqual(await rosterIs(alice!, ['alice', 'bob']), ['alice', 'bob']);
+    const { cseq } = await E(owner.control).hostedSnapshot();
+    t.deepEqual((await E(newcomer!.control).replicaAt(cseq)).members, ['alice', 'bob']);
+    await replicas[1]!.proc.kill(); // the new set's majority is the owner and the newcomer
+    await E(owner.control).kick(bob!.vatId, 'testing');
+    await E(bob!.control).waitFor('removed', {}, 10_000);
+    t.deepEqual(await rosterIs(alice!, ['alice']), ['alice']);
+  },
+);
