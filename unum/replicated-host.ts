@@ -5,13 +5,12 @@
 // invite, or resumes the one a vat already serves. Each replica runs a
 // replica core (quorum/replica-core.ts) and one door, made per caller, for
 // members and the other replicas alike.
-import { makeExo } from '@endo/exo';
 import { E } from '@endo/far';
 import { short, type VatId } from '../captp-transport/index.js';
 import { makeEmitter, type Listener } from '../presence/index.js';
-import { parseRef, type Vat } from '../vat/index.js';
+import type { Vat } from '../vat/index.js';
 import type { UnumDefinition } from './define-unum.js';
-import { AdminI, type Admin } from './facets.js';
+import type { Admin } from './facets.js';
 import { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 import {
   parseQuorumSnapshot,
@@ -21,13 +20,14 @@ import {
   type QuorumSnapshot,
 } from './quorum/certified.js';
 import { systemClock } from './quorum/clock.js';
-import { ReplicaDoorI, ReplicaInviteI, type ReplicaInvite } from './quorum/door-facets.js';
+import type { ReplicaInvite } from './quorum/door-facets.js';
 import type { Evidence } from './quorum/evidence.js';
 import { makeFarPeers } from './quorum/far-peers.js';
 import { makeMemberDesk } from './quorum/member-desk.js';
 import { makeReplicaCore, type Decide, type ReplicaPeers } from './quorum/replica-core.js';
+import { makeDoorFacet } from './quorum/replica-door.js';
+import { makeOwnerFacets } from './quorum/replica-owner.js';
 import { openReplicaTables, type ServedRoom } from './quorum/replica-tables.js';
-import { openRequest, signRequest, type SignedRequest } from './quorum/request.js';
 import { makeRoomRules } from './quorum/room-rules.js';
 import type { QuorumTimers } from './quorum/timers.js';
 import { firstState } from './host-state.js';
@@ -153,119 +153,16 @@ const runReplica = <State>(
   });
   core.on('evidence', e => events.emit('evidence', e));
 
-  const replicaOnly = (peer: VatId) => {
-    if (!replicaIds(core.snapshot()).includes(peer))
-      throw Error(`[not-a-replica] vat ${short(peer)} is not a replica of ${served.room}`);
-  };
-  const ownJoin = (peer: VatId, signed: SignedRequest) => {
-    const { request } = openRequest(signed, served.room);
-    if (request.kind !== 'join' || request.author !== peer)
-      throw Error(`[bad-request] a join to ${served.room} must be the caller's own join request`);
-  };
-  door.bind(peer =>
-    makeExo(`ReplicaDoor ${served.room} for ${short(peer)}`, ReplicaDoorI, {
-      describe: () =>
-        harden({
-          room: served.room,
-          type: current.type,
-          name: current.name,
-          host: current.host,
-          certified: core.certified(),
-        }),
-      async join({ request, link }) {
-        ownJoin(peer, request);
-        return desk.join(peer, link as never, request);
-      },
-      async attach({ link, request, services }) {
-        if (request) {
-          ownJoin(peer, request);
-          desk.hold(
-            peer,
-            link as never,
-            faults.dropRequests ? openRequest(request, served.room).id : core.submit(request).id,
-          );
-        } else if (core.snapshot().members.some(m => m.vatId === peer)) {
-          desk.hold(peer, link as never);
-        } else {
-          throw Error(
-            `[not-a-member] vat ${short(peer)} is not a member of ${JSON.stringify(current.name)}`,
-          );
-        }
-        const introduced = services && opts.introduce ? await opts.introduce(peer) : undefined;
-        return harden({
-          certified: core.certified(),
-          ...(introduced ? { services: introduced } : {}),
-        });
-      },
-      submit(request) {
-        const { request: r, id } = openRequest(request, served.room);
-        if (faults.dropRequests && r.author !== vat.id) return harden({ id });
-        // A replica passes on what others asked; anyone else asks only for itself.
-        if (r.author !== peer && !replicaIds(core.snapshot()).includes(peer))
-          throw Error(`[bad-request] vat ${short(peer)} may submit only its own requests`);
-        return core.submit(request);
-      },
-      timeslot(slot) {
-        replicaOnly(peer);
-        core.receiveTimeslot(slot);
-      },
-      signature(statement) {
-        replicaOnly(peer);
-        core.receiveSignature(peer, statement);
-      },
-      timeslots(replica, fromSeq) {
-        replicaOnly(peer);
-        return harden(core.timeslotsOf(replica, fromSeq));
-      },
-      request(id) {
-        replicaOnly(peer);
-        return core.requestById(id);
-      },
-      certified() {
-        replicaOnly(peer);
-        return core.certified();
-      },
+  door.bind(
+    makeDoorFacet({
+      room: served.room,
+      core,
+      desk,
+      current: () => current,
+      ...(opts.introduce ? { introduce: opts.introduce } : {}),
+      dropRequests: faults.dropRequests === true,
     }),
   );
-
-  /** Signs a request as this vat, sends it to every replica and waits for the majority's decision. */
-  const ask = async (kind: string, content: Record<string, unknown>) => {
-    const { signed, id } = signRequest(
-      { room: served.room, kind, author: vat.id, content: JSON.stringify(content) },
-      m => vat.sign(m),
-    );
-    const decided = desk.decision(id);
-    core.submitToAll(signed);
-    return decided;
-  };
-
-  const owner = served.target !== undefined;
-  const admin: Admin | undefined = owner
-    ? makeExo(`Admin ${served.room}`, AdminI, {
-        kick: async (vatId: VatId, reason: string) => void (await ask('kick', { vatId, reason })),
-        ban: async (vatId: VatId, { durationMs, reason }: { durationMs: number; reason: string }) =>
-          void (await ask('ban', { vatId, durationMs, reason })),
-        unban: async (vatId: VatId, reason = '') => void (await ask('unban', { vatId, reason })),
-        mute: async (
-          vatId: VatId,
-          muted: boolean,
-          o: { durationMs?: number; reason?: string } = {},
-        ) =>
-          void (await ask('mute', {
-            vatId,
-            muted,
-            durationMs: o.durationMs ?? 0,
-            reason: o.reason ?? '',
-          })),
-        setRuleset: async (ruleset: Record<string, unknown>) => {
-          opts.checkRuleset?.(ruleset); // before it is signed: replicas without the check apply what the owner signs
-          await ask('ruleset', { ruleset });
-        },
-        setCapacity: async (capacity: number) => void (await ask('capacity', { capacity })),
-        setOpen: async (open: boolean) => void (await ask('open', { open })),
-        roster: () => core.certified() as never,
-      })
-    : undefined;
 
   const complete = () => current.replicas.length >= (served.target ?? 0);
   const ready = complete()
@@ -278,37 +175,18 @@ const runReplica = <State>(
           }
         });
       });
-
-  /** A replica the owner is replacing: the next vat to enter takes its place. */
-  let replacing: VatId | undefined;
-  const replicaInvite = owner
-    ? vat.exportPerPeer(
-        peer =>
-          makeExo(`ReplicaInvite ${served.room} for ${short(peer)}`, ReplicaInviteI, {
-            describe: () => harden({ room: served.room, type: current.type }),
-            async enter(ref: string) {
-              if (parseRef(ref, 's').vatId !== peer)
-                throw Error(`[bad-ref] a replica enters with the ref of its own door`);
-              if (!replicaIds(current).includes(peer)) {
-                const old = replacing;
-                if (old !== undefined) {
-                  replacing = undefined; // one vat takes the place
-                  await ask('replace-replica', { old, vatId: peer, ref }).catch(error => {
-                    replacing = old;
-                    throw error;
-                  });
-                } else if (complete()) {
-                  throw Error(
-                    `[full] ${JSON.stringify(current.name)} already has its ${served.target} replicas; to put a new one in a replica's place, replace that one first`,
-                  );
-                } else await ask('add-replica', { vatId: peer, ref });
-              }
-              return core.certified();
-            },
-          }),
-        { name: `quorum-invite:${served.room}` },
-      )
-    : undefined;
+  const owned =
+    served.target !== undefined
+      ? makeOwnerFacets({
+          vat,
+          served,
+          core,
+          desk,
+          current: () => current,
+          complete,
+          ...(opts.checkRuleset ? { checkRuleset: opts.checkRuleset } : {}),
+        })
+      : undefined;
 
   let stopWatchingClose = () => {};
   const close = () => {
@@ -323,20 +201,8 @@ const runReplica = <State>(
   return harden({
     room: served.room,
     invite: door.ref,
-    ...(replicaInvite ? { replicaInvite } : {}),
-    ...(admin ? { admin } : {}),
+    ...(owned ?? {}),
     ready,
-    ...(owner
-      ? {
-          replaceReplica(old: VatId) {
-            if (old === vat.id || !replicaIds(current).includes(old))
-              throw Error(
-                `[not-a-replica] vat ${short(old)} is not a replica of ${JSON.stringify(current.name)} that its owner can replace`,
-              );
-            replacing = old;
-          },
-        }
-      : {}),
     snapshot: () => core.snapshot(),
     certified: () => core.certified(),
     on: (name, listener) => events.on(name, listener),
