@@ -6,7 +6,7 @@
 //   RoomEnforcer (the host's, held by the service)  apply
 import { M } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
-import { SignedSnapshotShape } from '../unum/index.js';
+import { CertifiedShape, SignedSnapshotShape } from '../unum/index.js';
 import { MAX_REF_CHARS, SignatureShape, VatIdShape } from '../vat/index.js';
 import type { Receipt } from './archive.js';
 import type { Case, CaseStatus } from './cases.js';
@@ -99,10 +99,13 @@ const SignedCheckpointShape = harden({
 
 export const IntakeI = M.interface('Intake', {
   describe: M.call().returns(M.record()),
+  /** The host's signed roster, or a replicated room's certified one from its owner (docs/protocol.md §4.9). */
   registerRoom: M.callWhen(
-    SignedSnapshotShape,
+    M.or(SignedSnapshotShape, CertifiedShape),
     M.string({ stringLengthLimit: MAX_REF_CHARS }),
   ).returns(M.undefined()),
+  /** A replicated room's owner files what a replica signed against itself (docs/protocol.md §6.10). */
+  reportReplica: M.callWhen(M.string({ stringLengthLimit: 128 }), M.record()).returns(M.record()),
   reportGiftFor: M.call(M.string({ stringLengthLimit: 128 }), VatIdShape).returns(M.string()),
   setRuleset: M.callWhen(M.string({ stringLengthLimit: 128 }), M.record()).returns(M.record()),
 });

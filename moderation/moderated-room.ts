@@ -63,12 +63,19 @@ export const createModeratedRoom = async (
       name: `moderation:enforcer:${room.room}`,
     },
   );
-  register = async () => {
-    const roster = room.signedRoster();
-    if (!('sig' in roster)) throw Error('[bad-option] a moderated room has one host'); // createRoom refuses replicas with an extension
-    return E(await intake.get()).registerRoom(roster, enforcerRef);
-  };
+  register = async () => E(await intake.get()).registerRoom(room.signedRoster(), enforcerRef);
   await register();
+  // With replicas: what one of them signed against itself goes to the service as a report against it.
+  room.onEvidence?.(evidence => {
+    // Registered again first: the service checks the replica against the set it holds, which may be older.
+    void register()
+      .then(() => askIntake(it => E(it).reportReplica(roomId, evidence)))
+      .catch(error =>
+        console.error(
+          `stoa: evidence against a replica of ${roomId} was not filed: ${(error as Error).message}`,
+        ),
+      );
+  });
   return harden({
     ...room,
     enforcer,

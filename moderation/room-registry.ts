@@ -5,22 +5,50 @@
 // it (again after the host's vat restarted).
 import type { ERef } from '@endo/far';
 import { short, type VatId } from '../captp-transport/index.js';
-import { openSnapshot, type SignedSnapshot } from '../unum/index.js';
+import {
+  openCertified,
+  openSnapshot,
+  parseQuorumSnapshot,
+  replicaIds,
+  type HeldSignature,
+  type HeldSnapshot,
+} from '../unum/index.js';
 import { makeLiveRef, parseRef, type LiveRef, type Vat } from '../vat/index.js';
 import type { RoomEnforcer } from './enforcer.js';
 
 const MIGRATIONS = harden([
   'CREATE TABLE IF NOT EXISTS moderation_rooms (room TEXT PRIMARY KEY, host TEXT NOT NULL, enforcer TEXT NOT NULL)',
+  // A room with replicas: its replica set as its owner last registered it (JSON array of VatIds).
+  'ALTER TABLE moderation_rooms ADD COLUMN replicas TEXT',
 ]);
 
 export interface RoomRecord {
   room: string;
+  /** The host, or for a room with replicas its owner. */
   host: VatId;
+  /** A room with replicas: the set its owner last registered. */
+  replicas?: VatId[];
 }
 
+/** The room a host's (or an owner's) signed roster is of, with its replica set if it has one. Throws `[bad-snapshot]`. */
+export const rosterOf = (
+  host: VatId,
+  signed: HeldSignature,
+): { snapshot: HeldSnapshot; replicas?: VatId[] } => {
+  if ('sig' in signed) return harden({ snapshot: openSnapshot(signed, host) });
+  const named = parseQuorumSnapshot(signed.snapshot);
+  if (named.host !== host)
+    throw Error(
+      `[bad-snapshot] a replicated roster registered by vat ${short(host)} names another owner`,
+    );
+  const snapshot = openCertified(signed, replicaIds(named), named.room);
+  return harden({ snapshot, replicas: replicaIds(snapshot) });
+};
+harden(rosterOf);
+
 export interface RoomRegistry {
-  /** Registers (or re-registers) `host`'s room from its signed roster. Throws `[not-yours]`, `[bad-ref]`. */
-  register(host: VatId, signed: SignedSnapshot, enforcerRef: string): void;
+  /** Registers (or re-registers) `host`'s room from its signed roster (a replicated room's certified one: its owner). Throws `[not-yours]`, `[bad-ref]`, `[bad-snapshot]`. */
+  register(host: VatId, signed: HeldSignature, enforcerRef: string): HeldSnapshot;
   /** The room, if registered. */
   get(room: string): RoomRecord | undefined;
   /** The room's record, or `[unknown-room]`. */
@@ -31,11 +59,14 @@ export interface RoomRegistry {
 
 export const openRoomRegistry = (vat: Vat): RoomRegistry => {
   const db = vat.tables('moderation.rooms', MIGRATIONS);
-  const load = db.prepare<{ room: string; host: string; enforcer: string }>(
-    'SELECT room, host, enforcer FROM moderation_rooms WHERE room = ?',
-  );
+  const load = db.prepare<{
+    room: string;
+    host: string;
+    enforcer: string;
+    replicas: string | null;
+  }>('SELECT room, host, enforcer, replicas FROM moderation_rooms WHERE room = ?');
   const save = db.prepare(
-    'INSERT OR REPLACE INTO moderation_rooms (room, host, enforcer) VALUES (?, ?, ?)',
+    'INSERT OR REPLACE INTO moderation_rooms (room, host, enforcer, replicas) VALUES (?, ?, ?, ?)',
   );
   /** Live enforcer references by room, dropped when the room registers again. */
   const enforcers = new Map<string, LiveRef<RoomEnforcer>>();
@@ -50,11 +81,17 @@ export const openRoomRegistry = (vat: Vat): RoomRegistry => {
   };
   const get = (room: string): RoomRecord | undefined => {
     const row = load.get(room);
-    return row ? harden({ room: row.room, host: row.host }) : undefined;
+    if (!row) return undefined;
+    return harden({
+      room: row.room,
+      host: row.host,
+      ...(row.replicas === null ? {} : { replicas: JSON.parse(row.replicas) as VatId[] }),
+    });
   };
   return harden({
-    register(host: VatId, signed: SignedSnapshot, enforcerRef: string) {
-      const { room } = openSnapshot(signed, host);
+    register(host: VatId, signed: HeldSignature, enforcerRef: string) {
+      const { snapshot, replicas } = rosterOf(host, signed);
+      const { room } = snapshot;
       const known = get(room);
       if (known && known.host !== host) {
         throw Error(
@@ -66,13 +103,14 @@ export const openRoomRegistry = (vat: Vat): RoomRegistry => {
           `[bad-ref] the enforcer of room ${room} must be an object of its host, vat ${short(host)}`,
         );
       }
-      save.run(room, host, enforcerRef);
+      save.run(room, host, enforcerRef, replicas ? JSON.stringify(replicas) : null);
       enforcers.delete(room);
+      return snapshot;
     },
     get,
     need(room: string) {
-      const { host } = rowOf(room);
-      return harden({ room, host });
+      rowOf(room);
+      return get(room)!;
     },
     enforcer(room: string) {
       let live = enforcers.get(room);

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { makeExo } from '@endo/exo';
 import type { VatId } from '../captp-transport/index.js';
-import { openSnapshot, type SignedSnapshot } from '../unum/index.js';
+import { openSnapshot, type HeldSignature } from '../unum/index.js';
 import type { Vat } from '../vat/index.js';
 import { openArchive, type Archive, type EntryKind } from './archive.js';
 import type { ArchiveStore } from './archive-store.js';
@@ -21,6 +21,7 @@ import { makeNameBook, type NameBook } from './names.js';
 import { openGrants, type AuditorRole } from './grants.js';
 import { openPgArchiveStore } from './pg-archive-store.js';
 import { makeReportDesk } from './report-facet.js';
+import { makeEvidenceDesk } from './replica-evidence.js';
 import { openRoomRegistry, type RoomRegistry } from './room-registry.js';
 import { changeRuleset } from './ruleset-change.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
@@ -110,6 +111,7 @@ export const startModeration = async (
     (room, body) => learnNamesFromReport(names, rooms, room, body),
   );
   const reports = makeReportDesk({ vat, archive, cases, names, growth, rooms, log, limits });
+  const evidenceDesk = makeEvidenceDesk({ rooms, cases, log });
   const grants = await openGrants(vat, archive, log, (grant, auditor) =>
     makeAuditor(grant, auditor, {
       archive,
@@ -136,10 +138,10 @@ export const startModeration = async (
       return makeExo(`Intake for ${host.slice(0, 8)}`, IntakeI, {
         describe: () => harden({ operator: vat.id }),
         async registerRoom(signed, enforcerRef) {
-          rooms.register(host, signed as unknown as SignedSnapshot, enforcerRef);
-          const roster = openSnapshot(signed as unknown as SignedSnapshot, host);
+          const roster = rooms.register(host, signed as unknown as HeldSignature, enforcerRef);
           names.learn(roster.room, roster.members);
         },
+        reportReplica: (room, evidence) => evidenceDesk.file(host, room, evidence as never),
         reportGiftFor(room, member) {
           hostsRoom(room);
           return vat.giftFor(reports.facetFor(room, member), member, {

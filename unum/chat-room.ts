@@ -31,6 +31,7 @@ import type {
 } from './room-extension.js';
 import type { HeldSignature, HeldSnapshot, Member } from './snapshot.js';
 import type { QuorumTimers } from './quorum/timers.js';
+import type { Evidence } from './quorum/evidence.js';
 import {
   hostReplicatedUnum,
   serveUnumReplica,
@@ -105,6 +106,8 @@ export interface Room {
   readonly ready: Promise<void>;
   /** With replicas, the owner's: the next vat to use the replica invite takes `old`'s place. */
   replaceReplica?(old: VatId): void;
+  /** With replicas: calls `listener` with each piece of evidence this replica holds against another (docs/protocol.md §4.8.6). */
+  onEvidence?(listener: (evidence: Evidence) => void): () => void;
   /** The members as this host signs them now. */
   roster(): Member[];
   /** The whole signed state: roster, epoch, bans, ruleset (and with replicas, the replica set). */
@@ -139,6 +142,7 @@ const replicaRoom = (served: ServedReplica<ChatState>): Omit<Room, 'admin'> & { 
     ...(served.replicaInvite ? { replicaInvite: served.replicaInvite } : {}),
     ready: served.ready,
     ...(served.replaceReplica ? { replaceReplica: served.replaceReplica } : {}),
+    onEvidence: listener => served.on('evidence', listener),
     roster: () => served.snapshot().members,
     snapshot: () => served.snapshot(),
     signedRoster: () => served.certified(),

@@ -44,3 +44,12 @@ export {
 export { isMutedNow } from './roster-view.js';
 export { DEFAULT_UNUM_LIMITS, type UnumLimits } from './limits.js';
 export { SignedSnapshotShape, type Admin, type MemberLink } from './facets.js';
+export {
+  openCertified,
+  parseQuorumSnapshot,
+  replicaIds,
+  type CertifiedSnapshot,
+  type QuorumSnapshot,
+} from './quorum/certified.js';
+export { checkEvidence, type Evidence } from './quorum/evidence.js';
+export { CertifiedShape } from './quorum/door-facets.js';
