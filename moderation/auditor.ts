@@ -117,9 +117,11 @@ const makeTriage = (
           names: {},
         });
       }
+      const { host, replicas } = rooms.need(found.c.room);
       const v = verifyReport(body.signed, {
         reporter: found.r.reporter,
-        host: rooms.need(found.c.room).host,
+        host,
+        ...(replicas ? { replicas } : {}),
       });
       return harden({
         reportId,

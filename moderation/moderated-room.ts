@@ -9,7 +9,12 @@
 import { E } from '@endo/far';
 import type { TypeFromInterfaceGuard } from '@endo/patterns';
 import type { VatId } from '../captp-transport/index.js';
-import { createRoom as createChatRoom, type Room } from '../unum/index.js';
+import {
+  createRoom as createChatRoom,
+  replicaIds,
+  type HeldSnapshot,
+  type Room,
+} from '../unum/index.js';
 import { makeLiveRef, type Vat } from '../vat/index.js';
 import { makeRefusingEnforcer, makeRoomEnforcer, type RoomEnforcer } from './enforcer.js';
 import type { Receipt } from './archive.js';
@@ -65,6 +70,15 @@ export const createModeratedRoom = async (
   );
   register = async () => E(await intake.get()).registerRoom(room.signedRoster(), enforcerRef);
   await register();
+  // With replicas: the service checks members' rosters and evidence against the set, so it hears of each new one.
+  const setOf = (snapshot: HeldSnapshot) =>
+    snapshot.v === 2 ? JSON.stringify(replicaIds(snapshot)) : '';
+  let registeredSet = setOf(room.snapshot());
+  room.onSnapshot(snapshot => {
+    if (setOf(snapshot) === registeredSet) return;
+    registeredSet = setOf(snapshot);
+    void register().catch(() => {}); // askIntake registers again when the service says it lost the room
+  });
   // With replicas: what one of them signed against itself goes to the service as a report against it.
   room.onEvidence?.(evidence => {
     // Registered again first: the service checks the replica against the set it holds, which may be older.

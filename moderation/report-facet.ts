@@ -86,7 +86,12 @@ export const makeReportDesk = ({
         `[rate-limited] too many reports from ${short(member)}; the next is accepted in ${Math.ceil(budget.waitMs(member) / 1000)} s`,
       );
     }
-    const verification = verifyReport(signed, { reporter: member, host: rooms.need(room).host });
+    const { host, replicas } = rooms.need(room);
+    const verification = verifyReport(signed, {
+      reporter: member,
+      host,
+      ...(replicas ? { replicas } : {}),
+    });
     const report = verification.report;
     if (verification.roster) names.learn(room, verification.roster.members);
     if (report && report.room !== room)

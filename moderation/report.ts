@@ -20,7 +20,7 @@ import {
   type KeptEnvelope,
   type WireEnvelope,
 } from '../presence/index.js';
-import type { SignedSnapshot } from '../unum/index.js';
+import type { HeldSignature } from '../unum/index.js';
 
 export const REPORT_DOMAIN = 'stoa/report/v1\n';
 
@@ -39,8 +39,8 @@ export interface Report {
   /** Envelope ids the report is about. */
   flagged: string[];
   window: WireEnvelope[];
-  /** The newest host-signed roster the reporter holds. */
-  roster: SignedSnapshot;
+  /** The newest signed roster the reporter holds: its host's, or a majority of its replicas' (docs/protocol.md §6.10). */
+  roster: HeldSignature;
   createdAt: number;
 }
 
@@ -59,7 +59,7 @@ export interface ReportDraft {
   trigger: Trigger;
   flagged: string[];
   window: readonly KeptEnvelope[];
-  roster: SignedSnapshot;
+  roster: HeldSignature;
 }
 
 /**

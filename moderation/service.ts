@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { makeExo } from '@endo/exo';
 import type { VatId } from '../captp-transport/index.js';
-import { openSnapshot, type HeldSignature } from '../unum/index.js';
+import type { HeldSignature } from '../unum/index.js';
 import type { Vat } from '../vat/index.js';
 import { openArchive, type Archive, type EntryKind } from './archive.js';
 import type { ArchiveStore } from './archive-store.js';
@@ -22,6 +22,7 @@ import { openGrants, type AuditorRole } from './grants.js';
 import { openPgArchiveStore } from './pg-archive-store.js';
 import { makeReportDesk } from './report-facet.js';
 import { makeEvidenceDesk } from './replica-evidence.js';
+import { openReportRoster } from './verify-report.js';
 import { openRoomRegistry, type RoomRegistry } from './room-registry.js';
 import { changeRuleset } from './ruleset-change.js';
 import { openSqliteArchiveStore } from './sqlite-archive-store.js';
@@ -80,9 +81,9 @@ const learnNamesFromReport = (
   body: { signed?: { report?: string } },
 ) => {
   try {
-    const host = rooms.get(room)?.host;
+    const record = rooms.get(room);
     const roster = JSON.parse(body.signed?.report ?? '').roster;
-    if (host) names.learn(room, openSnapshot(roster, host, room).members);
+    if (record) names.learn(room, openReportRoster(roster, record, room).members);
   } catch {
     // not a report with a roster of this room's host: nothing to learn
   }

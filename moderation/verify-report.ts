@@ -14,7 +14,12 @@ import {
   signatureHolds,
   type Envelope,
 } from '../presence/index.js';
-import { openSnapshot, type Snapshot } from '../unum/index.js';
+import {
+  openCertified,
+  openSnapshot,
+  type HeldSignature,
+  type HeldSnapshot,
+} from '../unum/index.js';
 import { openReport, type Report, type SignedReport } from './report.js';
 
 export type Verdict = 'verified' | 'partial' | 'rejected';
@@ -79,15 +84,33 @@ export interface Verification {
   findings: Finding[];
   items: ItemMark[];
   report?: Report;
-  roster?: Snapshot;
+  roster?: HeldSnapshot;
 }
 
 export interface VerifyOptions {
   /** The vat whose report facet delivered the report: the report must be its own. */
   reporter: VatId;
-  /** The room's host: the report's roster must be signed by it. */
+  /** The room's host: the report's roster must be signed by it (with replicas: its owner, named by the roster). */
   host: VatId;
+  /** A room with replicas: the set its owner registered; the roster needs a majority of it (docs/protocol.md §6.10). */
+  replicas?: readonly VatId[];
 }
+
+/** The roster a report carries, checked against the room as the service knows it. Throws `[bad-snapshot]`. */
+export const openReportRoster = (
+  roster: HeldSignature,
+  opts: Pick<VerifyOptions, 'host' | 'replicas'>,
+  room: string,
+): HeldSnapshot => {
+  if ('sig' in roster) return openSnapshot(roster, opts.host, room);
+  const snapshot = openCertified(roster, opts.replicas ?? [], room);
+  if (snapshot.host !== opts.host)
+    throw Error(
+      `[bad-snapshot] replicated roster of ${room} names another owner than the one that registered it`,
+    );
+  return snapshot;
+};
+harden(openReportRoster);
 
 export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verification => {
   const reject = (why: string, report?: Report): Verification =>
@@ -111,9 +134,9 @@ export const verifyReport = (signed: SignedReport, opts: VerifyOptions): Verific
       report,
     );
   }
-  let roster: Snapshot;
+  let roster: HeldSnapshot;
   try {
-    roster = openSnapshot(report.roster, opts.host, report.room);
+    roster = openReportRoster(report.roster, opts, report.room);
   } catch (error) {
     return reject((error as Error).message, report);
   }

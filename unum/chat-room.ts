@@ -108,6 +108,8 @@ export interface Room {
   replaceReplica?(old: VatId): void;
   /** With replicas: calls `listener` with each piece of evidence this replica holds against another (docs/protocol.md §4.8.6). */
   onEvidence?(listener: (evidence: Evidence) => void): () => void;
+  /** Calls `listener` with each newly signed state (with replicas: each one a majority certified); returns the unsubscribe function. */
+  onSnapshot(listener: (snapshot: HeldSnapshot<ChatState>) => void): () => void;
   /** The members as this host signs them now. */
   roster(): Member[];
   /** The whole signed state: roster, epoch, bans, ruleset (and with replicas, the replica set). */
@@ -143,6 +145,7 @@ const replicaRoom = (served: ServedReplica<ChatState>): Omit<Room, 'admin'> & { 
     ready: served.ready,
     ...(served.replaceReplica ? { replaceReplica: served.replaceReplica } : {}),
     onEvidence: listener => served.on('evidence', listener),
+    onSnapshot: listener => served.on('snapshot', listener),
     roster: () => served.snapshot().members,
     snapshot: () => served.snapshot(),
     signedRoster: () => served.certified(),
@@ -173,6 +176,7 @@ export const createRoom = async (vat: Vat, opts: CreateRoomOptions): Promise<Roo
     invite: hosted.invite,
     admin: hosted.admin,
     ready: Promise.resolve(),
+    onSnapshot: listener => hosted.on('snapshot', listener),
     roster: () => hosted.snapshot().members,
     snapshot: () => hosted.snapshot(),
     signedRoster: () => hosted.signed(),

@@ -230,7 +230,7 @@ export const joinReplicatedUnum = async <State>(
   const order = [entryId, ...replicaIds(current).filter(r => r !== entryId)];
   for (const replica of order.slice(1)) void attach(replica, joinRequest);
   let lastError: unknown;
-  /** The replica this member joined through: it introduced its services. */
+  /** The replica that introduced this member's services: the one it joined through, or the owner's. */
   let joinedThrough = entryId;
   for (const through of order) {
     try {
@@ -269,6 +269,25 @@ export const joinReplicatedUnum = async <State>(
     release();
     presence.close();
     throw lastError;
+  }
+
+  /** Asks `replica` to introduce this member's services again (its door's `attach({ services: true })`). */
+  const servicesFrom = async (replica: VatId) => {
+    const a = attachment(replica);
+    const ref = current.replicas.find(r => r.vatId === replica)?.ref;
+    if (!a.door && ref) a.door = await vat.fetch<ReplicaDoor>(ref);
+    if (!a.door)
+      throw Error(
+        `[unreachable] replica ${short(replica)} that introduces this member's services is away; try again`,
+      );
+    const answer = await E(a.door).attach(harden({ link: a.kit.link, services: true }));
+    if (answer.services) services = { ...answer.services };
+  };
+  // The owner's replica holds the room's services (its moderation service): joined through
+  // another, the member asks the owner for them, if the owner is up.
+  if (Object.keys(services).length === 0 && joinedThrough !== current.host) {
+    joinedThrough = current.host;
+    await servicesFrom(current.host).catch(() => {});
   }
 
   const request = async (kind: string, content: string): Promise<QuorumSnapshot<State>> => {
@@ -312,13 +331,7 @@ export const joinReplicatedUnum = async <State>(
     services: () => harden({ ...services }),
     async refreshServices() {
       if (gone !== undefined) return;
-      const a = attachment(joinedThrough);
-      if (!a.door)
-        throw Error(
-          `[unreachable] replica ${short(joinedThrough)} that introduced this member's services is away; try again`,
-        );
-      const answer = await E(a.door).attach(harden({ link: a.kit.link, services: true }));
-      services = { ...(answer.services ?? services) };
+      await servicesFrom(joinedThrough);
     },
     hostReachable: () => reachable,
     on: (name, listener) => events.on(name, listener),

@@ -1,7 +1,9 @@
 // A moderated room whose roster three replicas hold, one of them signing two
-// snapshots for each cseq: the owner files what it signed against itself with
-// the moderation service, where an auditor finds it as a case against that
-// replica and verifies it again from the log. Every party its own process.
+// snapshots for each cseq: members report as in any room (their rosters
+// certified by a majority), and the owner files what the cheater signed
+// against itself with the moderation service, where an auditor finds it as a
+// case against that replica and verifies it again from the log. Every party
+// its own process.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { E } from '@endo/far';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,7 @@ interface Triage {
   awaitLog(size: number, waitMs: number): number;
 }
 
-test('evidence against a double-signing replica reaches the moderation service as a case against it', async t => {
+test('a member reports; evidence against a double-signing replica reaches the moderation service as a case against it', async t => {
   const driver = await testVat(t);
   const moderation = await childVat(t, { program: MODERATION_VAT });
   const operator = await driver.fetch<{
@@ -27,17 +29,23 @@ test('evidence against a double-signing replica reaches the moderation service a
     grant(role: string, label: string): string;
   }>(String(moderation.ready.control));
   const inbox = await E(operator).reportInbox();
-  const [owner, honest, cheater, alice, mallory] = await Promise.all(
-    Array.from({ length: 5 }, () => roomVat(t, driver)),
+  const [owner, honest, cheater, alice, mallory, bob] = await Promise.all(
+    Array.from({ length: 6 }, () => roomVat(t, driver)),
   );
   const { invite, replicaInvite, room } = await E(owner.control).createRoom('lobby', {
     replicas: 3,
     moderation: inbox,
   });
-  await E(honest.control).serveReplica(replicaInvite!);
+  const { invite: honestInvite } = await E(honest.control).serveReplica(replicaInvite!);
   await E(cheater.control).serveReplica(replicaInvite!, 'double');
   await E(alice.control).join(invite, 'alice');
+  await E(bob.control).join(honestInvite, 'bob'); // through another replica than the owner's
   await E(mallory.control).join(invite, 'mallory');
+  // Members report as in any moderated room, their roster certified by a majority.
+  await E(mallory.control).say('you are all fools');
+  await E(bob.control).waitFor('message', { text: 'you are all fools' }, 10_000);
+  const fromBob = await E(bob.control).report('harassment', ['you are all fools']);
+  t.is(fromBob.verdict, 'verified');
   await E(owner.control).ban(mallory.vatId, 0, 'spam');
   await E(mallory.control).waitFor('removed', {}, 10_000);
 
@@ -59,6 +67,10 @@ test('evidence against a double-signing replica reaches the moderation service a
   const verified = await E(triage).verify(report!.reportId);
   t.is(verified.verdict, 'verified');
   t.like(verified.evidence, { kind: 'double-sign', replica: cheater.vatId });
+  t.true(
+    (await E(triage).list()).some(c => c.accused.includes(mallory.vatId)),
+    "bob's report is a case against mallory",
+  );
   t.false(
     (await E(triage).list()).some(c => c.accused.includes(honest.vatId)),
     'nothing against the honest replica',
