@@ -15,6 +15,7 @@ const { captpSurface, consoleSurface, pageSurfaces, relaySurface } = await impor
   '../test/fuzz/network.js'
 );
 const { dashboardSurface } = await import('../test/fuzz/dashboard.js');
+const { doorSurface } = await import('../test/fuzz/replica-door.js');
 const { runSurface } = await import('../test/fuzz/run-surface.js');
 
 console.log(`fuzz: ${process.env.STOA_FUZZ_RUNS} cases per surface, seed ${fuzzSeed}`);
@@ -28,6 +29,7 @@ const groups: Array<() => Promise<Array<import('../test/fuzz/decoders.js').Surfa
   pageSurfaces, // the page surface closes the server the http one also used
   async () => [await consoleSurface()],
   async () => [await dashboardSurface()],
+  async () => [await doorSurface()],
 ];
 for (const make of groups)
   for (const surface of await make()) {

@@ -4,6 +4,7 @@
 // and afterwards an honest request is still answered.
 import test from '@endo/ses-ava/prepare-endo.js';
 import { dashboardSurface } from './dashboard.js';
+import { doorSurface } from './replica-door.js';
 import { captpSurface, consoleSurface, pageSurfaces, relaySurface } from './network.js';
 import { runSurface } from './run-surface.js';
 
@@ -37,5 +38,11 @@ test.serial('fuzz: console commands', async t => {
 test.serial('fuzz: dashboard commands', async t => {
   const result = await runSurface(await dashboardSurface(), 150);
   t.true(result.alive, 'the dashboard still answers');
+  t.log(JSON.stringify(result.outcomes));
+});
+
+test.serial('fuzz: a replica door, from a stranger', async t => {
+  const result = await runSurface(await doorSurface(), 150);
+  t.true(result.alive, 'a member still joins through the door');
   t.log(JSON.stringify(result.outcomes));
 });
