@@ -35,6 +35,8 @@ export const rosterOf = (
   host: VatId,
   signed: HeldSignature,
 ): { snapshot: HeldSnapshot; replicas?: VatId[] } => {
+  if (signed === null || typeof signed !== 'object')
+    throw Error(`[bad-snapshot] vat ${short(host)} registered no roster`);
   if ('sig' in signed) return harden({ snapshot: openSnapshot(signed, host) });
   const named = parseQuorumSnapshot(signed.snapshot);
   if (named.host !== host)

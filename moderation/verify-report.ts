@@ -102,11 +102,13 @@ export const openReportRoster = (
   opts: Pick<VerifyOptions, 'host' | 'replicas'>,
   room: string,
 ): HeldSnapshot => {
+  if (roster === null || typeof roster !== 'object')
+    throw Error('[bad-snapshot] the report carries no roster');
   if ('sig' in roster) return openSnapshot(roster, opts.host, room);
   const snapshot = openCertified(roster, opts.replicas ?? [], room);
   if (snapshot.host !== opts.host)
     throw Error(
-      `[bad-snapshot] replicated roster of ${room} names another owner than the one that registered it`,
+      '[bad-snapshot] the replicated roster names another owner than the one that registered the room',
     );
   return snapshot;
 };

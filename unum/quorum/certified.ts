@@ -37,6 +37,14 @@ export interface QuorumSnapshot<State = unknown> extends Omit<Snapshot<State>, '
   at: number;
   /** The id of that request (`""` for the first snapshot). */
   request: string;
+  /** Members some replicas said are gone (`gone` requests), not yet a majority of them: by whom, since when (the first vote's quorum time). */
+  away?: AwayVotes[];
+}
+
+export interface AwayVotes {
+  vatId: VatId;
+  by: VatId[];
+  since: number;
 }
 
 /** A replica: its VatId and the sturdy ref of its door (members and the other replicas reach it there). */
@@ -92,7 +100,17 @@ const QuorumSnapshotShape = M.splitRecord(
     at: CountShape,
     request: M.string({ stringLengthLimit: 43 }),
   },
-  { notice: NoticeShape },
+  {
+    notice: NoticeShape,
+    away: M.arrayOf(
+      harden({
+        vatId: VatIdShape,
+        by: M.arrayOf(VatIdShape, { arrayLengthLimit: MAX_REPLICAS }),
+        since: CountShape,
+      }),
+      { arrayLengthLimit: 10_000 },
+    ),
+  },
 );
 
 const badSnapshot = (room: string, why: string): never => {
@@ -101,7 +119,7 @@ const badSnapshot = (room: string, why: string): never => {
 
 /** Checks a v2 snapshot's text for its form and room (not its signatures). Throws `[bad-snapshot]`. */
 export const parseQuorumSnapshot = <State>(text: string, room?: string): QuorumSnapshot<State> => {
-  const where = room ?? 'a room';
+  const where = typeof room === 'string' ? room.slice(0, 200) : 'a room';
   if (typeof text !== 'string' || text.length > 1 << 20) badSnapshot(where, 'is not a text');
   let s: QuorumSnapshot<State>;
   try {
@@ -155,7 +173,7 @@ export const openCertified = <State>(
   trusted: readonly VatId[],
   room?: string,
 ): QuorumSnapshot<State> => {
-  const where = room ?? 'a room';
+  const where = typeof room === 'string' ? room.slice(0, 200) : 'a room';
   if (typeof certified?.snapshot !== 'string' || !Array.isArray(certified.sigs))
     badSnapshot(where, 'is not a certified snapshot');
   const snapshot = parseQuorumSnapshot<State>(certified.snapshot, room);

@@ -36,6 +36,9 @@ export const checkEvidence = (evidence: Evidence): Evidence => {
   const e = evidence;
   if (e?.v !== 1 || (e.kind !== 'double-sign' && e.kind !== 'against-majority'))
     bad('is not version 1 of a known kind');
+  if (typeof e.room !== 'string' || e.room.length > 200) bad('names no room');
+  if (typeof e.replica !== 'string' || e.replica.length > 60) bad('names no replica');
+  if (!Number.isSafeInteger(e.cseq) || e.cseq < 0) bad('names no cseq');
   if (typeof e.first?.snapshot !== 'string' || typeof e.second?.snapshot !== 'string')
     bad('does not hold two snapshots');
   if (e.first.snapshot === e.second.snapshot) bad('holds the same snapshot twice');

@@ -9,6 +9,7 @@ import { rulesetHashOf, withMute } from '../host-admin.js';
 import { normaliseName } from '../member-name.js';
 import type { Member, Notice } from '../snapshot.js';
 import { MAX_REPLICAS, replicaIds, type QuorumSnapshot, type ReplicaEntry } from './certified.js';
+import { majorityOf } from './order.js';
 import type { Decide } from './replica-core.js';
 import type { OpenedRequest } from './request.js';
 
@@ -24,6 +25,9 @@ const OWNER_KINDS = new Set([
   'add-replica',
   'replace-replica',
 ]);
+
+/** How long the `gone` votes on one member count toward a majority (after that they start over). */
+export const AWAY_VOTES_MS = 60_000;
 
 type Next<State> = Omit<QuorumSnapshot<State>, 'v' | 'room' | 'cseq' | 'at' | 'request'>;
 
@@ -65,6 +69,8 @@ export const makeRoomRules = <State>(
     const { v: _v, room: _r, cseq: _c, at: _a, request: _q, notice: _n, ...base } = tip;
     const memberOf = (vatId: VatId) => tip.members.find(m => m.vatId === vatId);
     const without = (vatId: VatId) => tip.members.filter(m => m.vatId !== vatId);
+    // A member removed, or joining again, has no votes against it any more.
+    const awayWithout = (vatId: VatId) => (tip.away ?? []).filter(a => a.vatId !== vatId);
     const need = (vatId: VatId) =>
       memberOf(vatId) ??
       refuse('not-a-member', `vat ${short(vatId)} is not a member of ${JSON.stringify(tip.name)}`);
@@ -76,11 +82,18 @@ export const makeRoomRules = <State>(
       until,
       ts: at,
     });
+    /** The votes that `gone` requests left, on members `members` still names (none if empty). */
+    const awayOf = (members: Member[], votes = tip.away ?? []) => {
+      const left = votes.filter(a => members.some(m => m.vatId === a.vatId));
+      return left.length ? { away: left } : {};
+    };
+    const { away: _away, ...withoutAway } = base;
     const roster = (members: Member[], more: Partial<Next<State>> = {}): Next<State> => ({
-      ...base,
+      ...withoutAway,
       members,
       epoch: tip.epoch + 1,
       ...more,
+      ...awayOf(members, more.away),
     });
     if (OWNER_KINDS.has(kind) && author !== tip.host)
       refuse('not-owner', `only the owner of ${JSON.stringify(tip.name)} may ${kind}`);
@@ -101,9 +114,11 @@ export const makeRoomRules = <State>(
               'already-member',
               `vat ${short(author)} is already in ${JSON.stringify(tip.name)} as ${JSON.stringify(existing.name)}; to join as ${JSON.stringify(name)}, leave first`,
             );
+          // Back in touch: the votes that it was gone start over.
           return {
-            ...base,
+            ...withoutAway,
             members: tip.members.map(m => (m.vatId === author ? { ...m, address } : m)),
+            ...awayOf(tip.members, awayWithout(author)),
           };
         }
         checkAdmission(
@@ -139,7 +154,14 @@ export const makeRoomRules = <State>(
           );
         const vatId = text(f.vatId, 'the member', 60);
         need(vatId);
-        return roster(without(vatId));
+        // One replica's word is not enough: a majority of them must each have lost the member.
+        const held = (tip.away ?? []).find(a => a.vatId === vatId && at - a.since <= AWAY_VOTES_MS);
+        const by = [...new Set([...(held?.by ?? []), author])];
+        if (by.length >= majorityOf(tip.replicas.length)) return roster(without(vatId));
+        return {
+          ...withoutAway,
+          away: [...awayWithout(vatId), { vatId, by, since: held?.since ?? at }],
+        };
       }
       case 'kick': {
         const vatId = text(f.vatId, 'the member', 60);
