@@ -49,7 +49,17 @@ export const runCommunityDemo = async ({
   };
   const root = mkdtempSync(join(tmpdir(), 'stoa-community-'));
   // The operator's vat also relays, for participants whose vats others cannot dial (docs/protocol.md §2.8).
-  const operator = await startVat({ dataDir: join(root, 'operator'), relay: true });
+  // Chat could reach members from the host only as calls it makes to them: those are counted (the
+  // answers to members' own questions, such as a report facet's long poll, are not chat).
+  const callsOut = new Map<string, number>();
+  const operator = await startVat({
+    dataDir: join(root, 'operator'),
+    relay: true,
+    onFrame: ({ direction, type, peer, bytes }) => {
+      if (direction === 'out' && type === 'CTP_CALL')
+        callsOut.set(peer, (callsOut.get(peer) ?? 0) + bytes);
+    },
+  });
   // The script drives the participants from a vat of its own, so the host's byte count is the host's alone.
   const director = await startVat({ dataDir: join(root, 'director') });
   const procs: VatProcess[] = [];
@@ -98,12 +108,8 @@ export const runCommunityDemo = async ({
       'alice' | 'bob' | 'mallory',
       (typeof people)[string]
     >;
-    const hostChatBytes = () => {
-      const sent = operator
-        .stats()
-        .peers.filter(p => [alice.id, bob.id, mallory.id].includes(p.peer));
-      return sent.reduce((n, p) => n + p.bytesSent, 0);
-    };
+    const hostChatBytes = () =>
+      [alice.id, bob.id, mallory.id].reduce((n, peer) => n + (callsOut.get(peer) ?? 0), 0);
     const before = hostChatBytes();
 
     const lines: Array<[typeof alice, string, string]> = [
@@ -119,7 +125,7 @@ export const runCommunityDemo = async ({
     const whispered = await E(alice.ref).whisper(bob.id, 'want to start a book club?');
     step(`alice whispers to bob only (${whispered} recipient): "want to start a book club?"`);
     await E(bob.ref).waitFor('heard alice: want to start a book club?');
-    step(`bytes the host sent to members while they chatted: ${hostChatBytes() - before}`);
+    step(`bytes of calls the host made to members while they chatted: ${hostChatBytes() - before}`);
 
     await E(mallory.ref).say('bob, you are an idiot');
     step('mallory says "bob, you are an idiot"');

@@ -8,7 +8,10 @@ test('the community demo plays its script: zero host chat bytes, a verified auto
   const lines = await runCommunityDemo({ exit: true, say: () => {} });
   const find = (re: RegExp) => lines.find(l => re.test(l));
   t.truthy(find(/^mallory +vat \w{8} \(process \d+\) joined; roster: alice, bob, mallory$/));
-  t.is(find(/^bytes the host sent/), 'bytes the host sent to members while they chatted: 0');
+  t.is(
+    find(/^bytes of calls the host made/),
+    'bytes of calls the host made to members while they chatted: 0',
+  );
   t.regex(find(/^alice whispers/)!, /\(1 recipient\)/);
   t.regex(find(/^bob's vat: filtered/)!, /rule insults, auto-report/);
   t.regex(find(/^bob's vat: reported/)!, /verdict verified, receipt for log entry \d+/);
