@@ -8,7 +8,7 @@ import type { HostStore } from './host-store.js';
 import { openSnapshot, signSnapshot, type SignedSnapshot, type Snapshot } from './snapshot.js';
 
 /** A room id: the name made safe and short, and 72 random bits. */
-export const newRoomId = (name: string) =>
+const newRoomId = (name: string) =>
   `${name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}~${randomBytes(9).toString('base64url')}`;
 
 /** What a new unum's first state holds besides its version: a fresh room id, no members, the initial state. */

@@ -27,7 +27,7 @@ import { makeMemberDesk } from './quorum/member-desk.js';
 import { makeReplicaCore, type Decide, type ReplicaPeers } from './quorum/replica-core.js';
 import { makeDoorFacet } from './quorum/replica-door.js';
 import { makeOwnerFacets } from './quorum/replica-owner.js';
-import { openReplicaTables, type ServedRoom } from './quorum/replica-tables.js';
+import { openReplicaTables, type ReplicaTables, type ServedRoom } from './quorum/replica-tables.js';
 import { makeRoomRules } from './quorum/room-rules.js';
 import type { QuorumTimers } from './quorum/timers.js';
 import { firstState } from './host-state.js';
@@ -105,6 +105,7 @@ const doorName = (room: string) => `quorum-door:${room}`;
 /** Runs one replica of `served` in `vat`: its core, its door and its side of the members. */
 const runReplica = <State>(
   vat: Vat,
+  tables: ReplicaTables,
   definition: UnumDefinition<State>,
   served: ServedRoom,
   opts: ServeReplicaOptions,
@@ -112,10 +113,9 @@ const runReplica = <State>(
   faults: ReplicaFaults<State> = {},
 ): ServedReplica<State> => {
   const limits: UnumLimits = { ...DEFAULT_UNUM_LIMITS, ...opts.limits };
-  const tables = openReplicaTables(vat);
   const events = makeEmitter<ReplicaEvents<State>>();
-  let current = parseQuorumSnapshot<State>(served.certified.snapshot);
-  const refOf = (vatId: VatId) => current.replicas.find(r => r.vatId === vatId)?.ref;
+  // Asked only once the core runs: its certified state names each replica's door.
+  const refOf = (vatId: VatId) => core.snapshot().replicas.find(r => r.vatId === vatId)?.ref;
   const farPeers = makeFarPeers(vat, refOf, limits.introductionTimeoutMs);
   const peers = faults.peers ? faults.peers(farPeers, m => vat.sign(m)) : farPeers;
   const rules = makeRoomRules(
@@ -139,7 +139,6 @@ const runReplica = <State>(
     ...(opts.introduce ? { introduce: opts.introduce } : {}),
   });
   core.on('certified', ({ snapshot }) => {
-    current = snapshot;
     desk.certified(snapshot);
     events.emit('snapshot', snapshot);
   });
@@ -158,13 +157,12 @@ const runReplica = <State>(
       room: served.room,
       core,
       desk,
-      current: () => current,
       ...(opts.introduce ? { introduce: opts.introduce } : {}),
       dropRequests: faults.dropRequests === true,
     }),
   );
 
-  const complete = () => current.replicas.length >= (served.target ?? 0);
+  const complete = () => core.snapshot().replicas.length >= (served.target ?? 0);
   const ready = complete()
     ? Promise.resolve()
     : new Promise<void>(resolve => {
@@ -182,7 +180,6 @@ const runReplica = <State>(
           served,
           core,
           desk,
-          current: () => current,
           complete,
           ...(opts.checkRuleset ? { checkRuleset: opts.checkRuleset } : {}),
         })
@@ -268,9 +265,9 @@ export const hostReplicatedUnum = async <State>(
       target: opts.replicas,
     });
     tables.create(served);
-    return runReplica(vat, definition, served, opts, door);
+    return runReplica(vat, tables, definition, served, opts, door);
   }
-  return runReplica(vat, definition, served, opts, exportDoor(vat, served.room));
+  return runReplica(vat, tables, definition, served, opts, exportDoor(vat, served.room));
 };
 harden(hostReplicatedUnum);
 
@@ -292,7 +289,8 @@ export const serveUnumReplica = async <State>(
   if (info.type !== definition.type)
     throw Error(`[bad-unum] the replica invite is to a ${info.type}, not a ${definition.type}`);
   const known = tables.load(info.room);
-  if (known) return runReplica(vat, definition, known, opts, exportDoor(vat, known.room), faults);
+  if (known)
+    return runReplica(vat, tables, definition, known, opts, exportDoor(vat, known.room), faults);
   const door = exportDoor(vat, info.room);
   const certified = await E(invite).enter(door.ref);
   const snapshot = parseQuorumSnapshot(certified.snapshot, info.room);
@@ -308,6 +306,6 @@ export const serveUnumReplica = async <State>(
     slot: { seq: 0, ts: 0 },
   });
   tables.create(served);
-  return runReplica(vat, definition, served, opts, door, faults);
+  return runReplica(vat, tables, definition, served, opts, door, faults);
 };
 harden(serveUnumReplica);

@@ -4,7 +4,6 @@
 // and ask their questions. Whatever arrives is checked before the core sees it.
 import { makeExo } from '@endo/exo';
 import { short, type VatId } from '../../captp-transport/index.js';
-import type { QuorumSnapshot } from './certified.js';
 import { replicaIds } from './certified.js';
 import { ReplicaDoorI } from './door-facets.js';
 import type { makeMemberDesk } from './member-desk.js';
@@ -15,13 +14,13 @@ export const makeDoorFacet = <State>(opts: {
   room: string;
   core: ReplicaCore<State>;
   desk: ReturnType<typeof makeMemberDesk<State>>;
-  current: () => QuorumSnapshot<State>;
   /** Services introduced again to a member that asks (`attach({ services: true })`). */
   introduce?: (member: VatId) => Promise<Record<string, string>>;
   /** Tests only: a replica that drops requesters' requests (ReplicaFaults). */
   dropRequests: boolean;
 }) => {
-  const { room, core, desk, current, introduce, dropRequests } = opts;
+  const { room, core, desk, introduce, dropRequests } = opts;
+  const current = () => core.snapshot();
   const replicaOnly = (peer: VatId) => {
     if (!replicaIds(core.snapshot()).includes(peer))
       throw Error(`[not-a-replica] vat ${short(peer)} is not a replica of ${room}`);

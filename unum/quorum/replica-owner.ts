@@ -6,7 +6,7 @@ import { makeExo } from '@endo/exo';
 import { short, type VatId } from '../../captp-transport/index.js';
 import { parseRef, type Vat } from '../../vat/index.js';
 import { AdminI, type Admin } from '../facets.js';
-import { replicaIds, type QuorumSnapshot } from './certified.js';
+import { replicaIds } from './certified.js';
 import { ReplicaInviteI } from './door-facets.js';
 import type { makeMemberDesk } from './member-desk.js';
 import type { ReplicaCore } from './replica-core.js';
@@ -18,12 +18,12 @@ export const makeOwnerFacets = <State>(opts: {
   served: ServedRoom;
   core: ReplicaCore<State>;
   desk: ReturnType<typeof makeMemberDesk<State>>;
-  current: () => QuorumSnapshot<State>;
   /** Whether the replica set has the size the owner asked for. */
   complete: () => boolean;
   checkRuleset?: (ruleset: Record<string, unknown>) => void;
 }) => {
-  const { vat, served, core, desk, current, complete, checkRuleset } = opts;
+  const { vat, served, core, desk, complete, checkRuleset } = opts;
+  const current = () => core.snapshot();
   /** Signs a request as this vat, sends it to every replica and waits for the majority's decision. */
   const ask = async (kind: string, content: Record<string, unknown>) => {
     const { signed, id } = signRequest(

@@ -15,6 +15,7 @@ import {
   type VatId,
 } from '../../captp-transport/index.js';
 import { canonical } from '../../presence/index.js';
+import { parseExactRecord } from './exact-record.js';
 
 export const REQUEST_DOMAIN = 'stoa/request/v1\n';
 /** The longest request text a replica takes (a join or a ruleset is the largest). */
@@ -80,15 +81,12 @@ export const openRequest = (signed: SignedRequest, room: string): OpenedRequest 
     bad('is not a signed request');
   if (signed.request.length > MAX_REQUEST_CHARS)
     bad(`is longer than ${MAX_REQUEST_CHARS} characters`);
-  let r: CriticalRequest;
-  try {
-    r = JSON.parse(signed.request);
-  } catch {
-    return bad('is not JSON');
-  }
-  if (r === null || typeof r !== 'object' || Array.isArray(r)) bad('is not an object');
-  const keys = Object.keys(r).sort().join(',');
-  if (keys !== 'author,content,kind,nonce,room,ts,v') bad('has other fields than §4.8.2 names');
+  const r = parseExactRecord<CriticalRequest>(
+    signed.request,
+    ['v', 'room', 'kind', 'author', 'content', 'nonce', 'ts'],
+    bad,
+    '§4.8.2',
+  );
   if (r.v !== 1) bad('is not version 1');
   if (r.room !== room) bad('names another room');
   if (typeof r.kind !== 'string' || !KIND.test(r.kind)) bad('has no short lower-case kind');

@@ -13,6 +13,7 @@ import {
   type VatId,
 } from '../../captp-transport/index.js';
 import { canonical } from '../../presence/index.js';
+import { parseExactRecord } from './exact-record.js';
 
 export const TIMESLOT_DOMAIN = 'stoa/timeslot/v1\n';
 /** Arrivals one timeslot carries at most; more wait for the next. */
@@ -75,15 +76,12 @@ export const openTimeslot = (
   if (typeof signed?.timeslot !== 'string' || typeof signed.sig !== 'string')
     bad('is not a signed timeslot');
   if (signed.timeslot.length > 64 + MAX_ARRIVALS * 80) bad('is too long');
-  let s: Timeslot;
-  try {
-    s = JSON.parse(signed.timeslot);
-  } catch {
-    return bad('is not JSON');
-  }
-  if (s === null || typeof s !== 'object' || Array.isArray(s)) bad('is not an object');
-  if (Object.keys(s).sort().join(',') !== 'arrivals,cseq,replica,room,seq,ts,v')
-    bad('has other fields than §4.8.3 names');
+  const s = parseExactRecord<Timeslot>(
+    signed.timeslot,
+    ['v', 'room', 'replica', 'seq', 'ts', 'cseq', 'arrivals'],
+    bad,
+    '§4.8.3',
+  );
   if (s.v !== 1) bad('is not version 1');
   if (s.room !== room) bad('names another room');
   if (typeof s.replica !== 'string' || !replicas.includes(s.replica))
