@@ -28,8 +28,13 @@ export const parseLine = (text: string): Line | undefined => {
   }
 };
 
+// Warm-up lines (sent before the measured span, never counted in it) have
+// negative numbers.
+
 export interface Recorder {
   record(text: string, self: number): void;
+  /** Resolves once `count` warm-up lines from the others have arrived. */
+  warmedUp(count: number): Promise<void>;
   report(): { latencies: number[]; duplicates: number; received: number };
 }
 
@@ -37,10 +42,17 @@ export const makeRecorder = (): Recorder => {
   const seen = new Set<string>();
   const latencies: number[] = [];
   let duplicates = 0;
+  const warm = new Set<string>();
+  let warmWait: { count: number; resolve: () => void } | undefined;
   return {
     record(text, self) {
       const line = parseLine(text);
       if (!line || line.i === self) return;
+      if (line.s < 0) {
+        warm.add(`${line.i}:${line.s}`);
+        if (warmWait && warm.size >= warmWait.count) warmWait.resolve();
+        return;
+      }
       const key = `${line.i}:${line.s}`;
       if (seen.has(key)) {
         duplicates += 1;
@@ -49,11 +61,16 @@ export const makeRecorder = (): Recorder => {
       seen.add(key);
       latencies.push(now() - line.t);
     },
+    warmedUp: count =>
+      new Promise<void>(resolve => {
+        if (warm.size >= count) resolve();
+        else warmWait = { count, resolve };
+      }),
     report: () => ({ latencies, duplicates, received: seen.size }),
   };
 };
 
-/** Sends `count` lines, one every `intervalMs`, starting at `startAt` plus a per-sender phase. */
+/** Sends `count` lines, one every `intervalMs`, starting at `startAt` plus a per-sender phase, numbered from `firstNumber`. */
 export const sendLines = async (
   i: number,
   count: number,
@@ -61,12 +78,13 @@ export const sendLines = async (
   startAt: number,
   phase: number,
   send: (text: string) => unknown,
+  firstNumber = 0,
 ) => {
   const first = startAt + phase;
   for (let s = 0; s < count; s += 1) {
     const wait = first + s * intervalMs - now();
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
-    await send(makeLine(i, s));
+    await send(makeLine(i, firstNumber + s));
   }
 };
 

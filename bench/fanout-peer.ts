@@ -48,6 +48,23 @@ onCommands(async command => {
     await join(String(command.invite));
     return { event: 'joined' };
   }
+  if (command.cmd === 'warm') {
+    // Lines each, heard by all, before the measured span: every peer link is
+    // dialed and authenticated by then, so the span measures fan-out alone.
+    const before = cpuMs();
+    const lines = Number(command.lines);
+    await sendLines(
+      i,
+      lines,
+      Number(command.intervalMs),
+      Number(command.startAt),
+      Number(command.phase),
+      send,
+      -lines,
+    );
+    await recorder.warmedUp(Number(command.others) * lines);
+    return { event: 'warm', cpuMs: cpuMs() - before };
+  }
   if (command.cmd === 'start') {
     cpuAtStart = cpuMs();
     bytesAtStart = bytesSent();

@@ -2,7 +2,10 @@
 // on 127.0.0.1: Stoa rooms (signed envelopes fanned peer to peer; the host
 // carries only the roster) against a plain central ws relay that broadcasts
 // unsigned lines. Each participant sends `--lines` lines, one per
-// `--interval-ms`, phases spread evenly. Per N it prints delivery p50/p99/max,
+// `--interval-ms`, phases spread evenly, after `--warm-up` lines each (1) that
+// every participant hears (so all links are dialed before the measured span,
+// and with more, its code is compiled; its CPU is printed apart, per
+// participant). Per N it prints delivery p50/p99/max,
 // lost and duplicate deliveries, bytes the host or relay sent, bytes per
 // participant, and CPU per delivered message; then capacity: the largest N at
 // 1 line/s whose Stoa p99 stays under 100 ms (N grows past the list while it does,
@@ -15,7 +18,7 @@
 // went (bench/cpu-breakdown.ts), per message it received. A Stoa row ends
 // with how many delivery forms receivers could not resolve from what they
 // held and asked their sender for whole (docs/protocol.md §5.14).
-// Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48  --profile-n 16
+// Flags: --ns 4,8,16,32  --lines 10  --interval-ms 1000  --max-n 48  --profile-n 16  --warm-up 1
 //        --keep-profiles DIR (keeps the .cpuprofile files, DIR/relay and DIR/stoa)
 import '../vat/lockdown.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     'max-n': { type: 'string' },
     'profile-n': { type: 'string' },
     'keep-profiles': { type: 'string' },
+    'warm-up': { type: 'string' },
   },
 });
 const PROFILE_N = Number(values['profile-n'] ?? 16);
@@ -48,6 +52,8 @@ const LINES = Number(values.lines ?? 10);
 const INTERVAL = Number(values['interval-ms'] ?? 1000);
 const MAX_N = Number(values['max-n'] ?? 48);
 const LINGER_MS = 2_000;
+/** Lines each participant sends before the measured span (at least one: every link is up by then). */
+const WARM_UP = Math.max(1, Number(values['warm-up'] ?? 1));
 
 interface Proc {
   child: ChildProcess;
@@ -103,6 +109,8 @@ interface Row {
   tcpPerDelivery: number;
   /** Stoa: delivery forms a receiver could not resolve and asked their sender for whole (docs/protocol.md §5.14). */
   askedWhole: number;
+  /** CPU each participant spent, on average, on the warm-up (its links' set-up and the warm-up lines). */
+  warmUpMs: number;
   /** Participant 0's CPU per message it received, by category (µs), when profiled. */
   breakdown?: Map<string, number>;
 }
@@ -134,6 +142,19 @@ const run = async (mode: 'relay' | 'stoa', n: number, profiled = false): Promise
         await peer.next('joined');
       }
     }
+    // Warm-up: lines each, heard by everyone, so every link is up before the measured span.
+    const warmAt = now() + 500;
+    for (const [i, peer] of peers.entries())
+      peer.send({
+        cmd: 'warm',
+        lines: WARM_UP,
+        others: n - 1,
+        intervalMs: INTERVAL,
+        startAt: warmAt,
+        phase: (i * INTERVAL) / n,
+      });
+    const warm = await Promise.all(peers.map(p => p.next('warm')));
+    const warmUpMs = warm.reduce((sum, w) => sum + (w.cpuMs as number), 0) / n;
     const startAt = now() + 1_000;
     tcpAtStart = tcpBytesSent(pids);
     hub.send({ cmd: 'start' });
@@ -177,6 +198,7 @@ const run = async (mode: 'relay' | 'stoa', n: number, profiled = false): Promise
       cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, received),
       tcpPerDelivery: tcp / Math.max(1, received),
       askedWhole: reports.reduce((sum, r) => sum + Number(r.askedWhole ?? 0), 0),
+      warmUpMs,
     };
   } finally {
     const all = [hub, ...peers];
@@ -211,7 +233,9 @@ const print = (row: Row) => {
   const ratio =
     (relay && row.mode === 'stoa'
       ? `  relay bytes = ${(relay.hubBytes / row.bytesPerPeer).toFixed(1)}x one Stoa peer's`
-      : '') + (row.mode === 'stoa' ? `; ${row.askedWhole} asked whole` : '');
+      : '') +
+    (row.mode === 'stoa' ? `; ${row.askedWhole} asked whole` : '') +
+    `; warm-up ${row.warmUpMs.toFixed(0)} ms CPU each`;
   console.log(
     `${row.mode.padEnd(6)}${String(row.n).padStart(4)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${row.max.toFixed(1).padStart(9)}` +
       `${String(row.lost).padStart(7)}${String(row.duplicates).padStart(6)}${String(row.hubBytes).padStart(12)}${row.bytesPerPeer.toFixed(0).padStart(12)}${row.cpuUsPerDelivery.toFixed(0).padStart(10)}${row.tcpPerDelivery.toFixed(0).padStart(11)}${ratio}`,
@@ -219,7 +243,7 @@ const print = (row: Row) => {
 };
 
 console.log(
-  `bench:fanout  ${new Date().toISOString()}  node ${process.version}  one process per participant  ${LINES} lines each, one per ${INTERVAL} ms`,
+  `bench:fanout  ${new Date().toISOString()}  node ${process.version}  one process per participant  ${LINES} lines each, one per ${INTERVAL} ms, after ${WARM_UP} warm-up line${WARM_UP === 1 ? '' : 's'} each`,
 );
 console.log(
   'mode     N  p50 ms   p99 ms   max ms   lost  dups  hub B sent  B/particip  CPU us/msg  TCP B/msg',

@@ -31,5 +31,6 @@ export {
 } from './vat-id.js';
 export { errorAt, errorCode, errorSentence } from './error-code.js';
 export { peerText } from './peer-text.js';
+export { boundedMemo } from './bounded-memo.js';
 export { signWithDomain, domainSignatureHolds } from './domain-signature.js';
 export { debugLog } from './debug-log.js';

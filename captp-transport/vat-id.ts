@@ -9,6 +9,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base32 } from 'rfc4648';
 import { Fail, q } from '@endo/errors';
+import { boundedMemo } from './bounded-memo.js';
 
 /** Lower-case base32 (no padding) of a raw Ed25519 public key: 52 characters. */
 export type VatId = string;
@@ -17,23 +18,21 @@ const VAT_ID_RE = /^[a-z2-7]{52}$/;
 // DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key follows it.
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+const base32Of = (raw: Uint8Array): VatId => base32.stringify(raw, { pad: false }).toLowerCase();
+/** Spelled once per key (base32 in JavaScript costs more than the rest of decoding a header). */
+const vatIdOfBytes = boundedMemo(4096, (bytes: string) => base32Of(Buffer.from(bytes, 'latin1')));
 export const vatIdFromRawKey = (raw: Uint8Array): VatId =>
-  base32.stringify(raw, { pad: false }).toLowerCase();
+  raw.length === 32
+    ? vatIdOfBytes(Buffer.from(raw.buffer, raw.byteOffset, 32).toString('latin1'))
+    : base32Of(raw);
 harden(vatIdFromRawKey);
 
 /** A VatId shortened for messages (never for stored data). */
 export const short = (vatId: string): string => vatId.slice(0, 8);
 harden(short);
 
-/** Vat ids already found good: decoding a point costs ~100 µs, and every envelope names one. */
-const good = new Map<VatId, Uint8Array>();
-const GOOD_LIMIT = 4096;
-
-/**
- * The 32 bytes a VatId spells, refusing anything but the one canonical
- * spelling; whether they are a usable key is `checkVatId`'s question.
- */
-export const rawKeyOfVatId = (vatId: string): Uint8Array => {
+/** The bytes of a VatId's one canonical spelling (refusing any other). */
+const parseVatId = (vatId: string): Uint8Array => {
   if (typeof vatId !== 'string' || !VAT_ID_RE.test(vatId)) {
     throw Fail`[bad-vat-id] not a vat id (52 base32 characters): ${q(peerText(vatId, 60))}`;
   }
@@ -44,17 +43,24 @@ export const rawKeyOfVatId = (vatId: string): Uint8Array => {
     raw = new Uint8Array(0); // non-zero padding bits
   }
   // Re-encoding catches any second spelling of one key.
-  if (raw.length !== 32 || vatIdFromRawKey(raw) !== vatId) {
+  if (raw.length !== 32 || base32Of(raw) !== vatId) {
     throw Fail`[bad-vat-id] non-canonical vat id ${q(short(vatId))}`;
   }
   return raw;
 };
+const parsedVatId = boundedMemo(4096, parseVatId);
+/**
+ * The 32 bytes a VatId spells, refusing anything but the one canonical
+ * spelling; whether they are a usable key is `checkVatId`'s question.
+ */
+export const rawKeyOfVatId = (vatId: string): Uint8Array => Uint8Array.from(parsedVatId(vatId)); // a copy: the kept bytes are shared
 harden(rawKeyOfVatId);
 
-/** Refuses malformed, non-canonical and small-order keys; returns the raw key. */
-export const checkVatId = (vatId: string): Uint8Array => {
-  const known = good.get(vatId);
-  if (known) return known;
+/**
+ * Refuses malformed, non-canonical and small-order keys; returns the raw key.
+ * Kept for vat ids found good: decoding a point costs ~100 µs, and every envelope names one.
+ */
+export const checkVatId: (vatId: string) => Uint8Array = boundedMemo(4096, (vatId: string) => {
   const raw = rawKeyOfVatId(vatId);
   let point: ReturnType<typeof ed25519.Point.fromBytes>;
   try {
@@ -65,31 +71,18 @@ export const checkVatId = (vatId: string): Uint8Array => {
   if (point.isSmallOrder()) {
     throw Fail`[bad-vat-id] vat id ${q(short(vatId))} is a small-order key`;
   }
-  if (good.size >= GOOD_LIMIT) good.delete(good.keys().next().value as VatId);
-  good.set(vatId, raw);
   return raw;
-};
+});
 harden(checkVatId);
 
-const keyCache = new Map<VatId, KeyObject>();
-const KEY_CACHE_LIMIT = 4096;
-
 /** The verified public key for a VatId, cached (importing per verify halves the rate). */
-export const publicKeyOf = (vatId: VatId): KeyObject => {
-  const cached = keyCache.get(vatId);
-  if (cached) return cached;
-  const raw = checkVatId(vatId);
-  const key = createPublicKey({
-    key: Buffer.concat([SPKI_PREFIX, raw]),
+export const publicKeyOf: (vatId: VatId) => KeyObject = boundedMemo(4096, (vatId: VatId) =>
+  createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, checkVatId(vatId)]),
     format: 'der',
     type: 'spki',
-  });
-  if (keyCache.size >= KEY_CACHE_LIMIT) {
-    keyCache.delete(keyCache.keys().next().value as VatId);
-  }
-  keyCache.set(vatId, key);
-  return key;
-};
+  }),
+);
 harden(publicKeyOf);
 
 /** The VatId of an Ed25519 public KeyObject (refusing other key types). */

@@ -11,7 +11,7 @@
 // thing, is not guessed at: the form waits for what it names
 // (waiting-forms.ts), and after holdMs the receiver asks the sender for the
 // whole envelope (presence.ts).
-import { rawKeyOfVatId, type VatId } from '../captp-transport/index.js';
+import { boundedMemo, rawKeyOfVatId, type VatId } from '../captp-transport/index.js';
 import type { Envelope, EnvelopeHeader, Head, WireEnvelope } from './envelope.js';
 import { GENESIS, PUBLIC } from './envelope.js';
 import { encodeHeaderV2, MAX_HEADS, malformed, reader, uvarint } from './envelope-v2.js';
@@ -28,17 +28,9 @@ export const MAX_DELIVERY_ITEM_CHARS = 18_000;
 export const MAX_WHOLE_REQUESTS = 64;
 
 /** Key references, computed once per author: every head of every line names one. */
-const refOfKey = new Map<VatId, string>();
-const REF_CACHE_LIMIT = 4096;
-const keyRef = (vatId: VatId): string => {
-  let ref = refOfKey.get(vatId);
-  if (ref === undefined) {
-    ref = Buffer.from(rawKeyOfVatId(vatId).subarray(0, REF_BYTES)).toString('hex');
-    if (refOfKey.size >= REF_CACHE_LIMIT) refOfKey.delete(refOfKey.keys().next().value as VatId);
-    refOfKey.set(vatId, ref);
-  }
-  return ref;
-};
+const keyRef = boundedMemo(4096, (vatId: VatId): string =>
+  Buffer.from(rawKeyOfVatId(vatId).subarray(0, REF_BYTES)).toString('hex'),
+);
 
 const hexRef = (hex: string) => Buffer.from(hex.slice(0, REF_HEX), 'hex');
 

@@ -37,38 +37,73 @@ export const uvarint = (n: number): number[] => {
   return out;
 };
 
-const hexBytes = (hex: string): Buffer => Buffer.from(hex, 'hex');
 /** A head's author need only spell 32 bytes (as in v1, it need not be a usable key). */
-const rawKey = (vatId: VatId): Buffer => {
+const rawKey = (vatId: VatId): Uint8Array => {
   try {
-    return Buffer.from(rawKeyOfVatId(vatId));
+    return rawKeyOfVatId(vatId);
   } catch {
     return malformed('head author is not a vat id');
   }
 };
 
+/** Bytes written into one buffer sized for the longest header (every envelope's, at every delivery: no parts, no concat). */
+const writer = (size: number) => {
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  return {
+    byte(b: number) {
+      out[at++] = b;
+    },
+    bytes(b: Uint8Array) {
+      out.set(b, at);
+      at += b.length;
+    },
+    hex(text: string) {
+      at += out.write(text, at, 'hex');
+    },
+    uvarint(n: number) {
+      let rest = n;
+      while (rest >= 0x80) {
+        out[at++] = (rest % 0x80) | 0x80;
+        rest = Math.floor(rest / 0x80);
+      }
+      out[at++] = rest;
+    },
+    done: () => Buffer.from(out.subarray(0, at)),
+  };
+};
+/** Bytes of the fixed fields at most: version, kind, room, 3 varints, author, prev, flags, to, count, body. */
+const FIXED_MAX =
+  2 + 255 + 1 + 255 + 3 * 8 + KEY_BYTES + HASH_BYTES + 1 + KEY_BYTES + 1 + HASH_BYTES;
+const HEAD_MAX = KEY_BYTES + 8 + HASH_BYTES;
+
 /** The header's bytes, body hash included (an empty `body` leaves it out, as a record with content may). */
 export const encodeHeaderV2 = (h: EnvelopeHeader): Buffer => {
   const kind = Buffer.from(h.kind, 'ascii');
   const room = Buffer.from(h.room, 'utf8');
+  if (kind.length > 255) malformed('kind is over 255 bytes');
   if (room.length > 255) malformed('room is over 255 UTF-8 bytes');
-  const parts: Array<Buffer | number[]> = [
-    [VERSION, kind.length],
-    kind,
-    [room.length],
-    room,
-    uvarint(h.epoch),
-    Buffer.from(checkVatId(h.author)),
-    uvarint(h.seq),
-    hexBytes(h.prev),
-    uvarint(h.ts),
-    [h.to === undefined ? 0 : HAS_TO],
-    h.to === undefined ? [] : Buffer.from(checkVatId(h.to)),
-    [h.heads.length],
-    ...h.heads.flatMap(([author, seq, id]) => [rawKey(author), uvarint(seq), hexBytes(id)]),
-    hexBytes(h.body),
-  ];
-  return Buffer.concat(parts.map(p => (Buffer.isBuffer(p) ? p : Buffer.from(p))));
+  const w = writer(FIXED_MAX + h.heads.length * HEAD_MAX);
+  w.byte(VERSION);
+  w.byte(kind.length);
+  w.bytes(kind);
+  w.byte(room.length);
+  w.bytes(room);
+  w.uvarint(h.epoch);
+  w.bytes(checkVatId(h.author));
+  w.uvarint(h.seq);
+  w.hex(h.prev);
+  w.uvarint(h.ts);
+  w.byte(h.to === undefined ? 0 : HAS_TO);
+  if (h.to !== undefined) w.bytes(checkVatId(h.to));
+  w.byte(h.heads.length);
+  for (const [author, seq, id] of h.heads) {
+    w.bytes(rawKey(author));
+    w.uvarint(seq);
+    w.hex(id);
+  }
+  w.hex(h.body);
+  return w.done();
 };
 harden(encodeHeaderV2);
 harden(uvarint);

@@ -327,21 +327,35 @@ export const makePresence = (opts: PresenceOptions): Presence => {
         return [peer, { inbox: link.inbox, idle: () => link.stats().queued === 0 }]; // chat first
       }),
     );
-  const sweeper = setInterval(
-    () => {
-      receiver.sweep();
-      windowStore.flush(); // what was taken and not yet acknowledged reaches the disk soon anyway
-    },
-    Math.min(limits.positionIntervalMs, limits.holdMs / 2),
-  );
+  const sweepMs = Math.min(limits.positionIntervalMs, limits.holdMs / 2);
+  let lastFlush = Date.now();
+  const sweeper = setInterval(() => {
+    receiver.sweep();
+    // What was taken and not yet acknowledged reaches the disk soon anyway;
+    // every acknowledgement flushes first, so this one need not run per sweep
+    // (a commit per sweep was a tenth of a busy room's CPU).
+    if (Date.now() - lastFlush >= limits.ackDelayMs) flushWindow();
+  }, sweepMs);
   sweeper.unref();
-  const liveTick = () => {
-    if (closed) return;
-    const peers = members();
-    if (live.behind(peers)) live.tick(liveViews(peers));
+  const flushWindow = () => {
+    lastFlush = Date.now();
+    windowStore.flush();
   };
-  const liveTicker = setInterval(liveTick, limits.positionIntervalMs / 4);
-  liveTicker.unref();
+  /** Ticks while some peer has not been told our live state, then stops: an idle presence wakes for nothing. */
+  let liveTicker: ReturnType<typeof setInterval> | undefined;
+  const liveTick = () => {
+    const peers = members();
+    if (!closed && live.behind(peers)) live.tick(liveViews(peers));
+    if ((closed || !live.behind(members())) && liveTicker) {
+      clearInterval(liveTicker);
+      liveTicker = undefined;
+    }
+  };
+  const tickLiveState = () => {
+    if (liveTicker || closed || !live.behind(members())) return;
+    liveTicker = setInterval(liveTick, limits.positionIntervalMs / 4);
+    liveTicker.unref();
+  };
   /** A change is sent at once (after this turn, so a move and a value set together go together). */
   let tickSoon = false;
   const changedLive = () => {
@@ -350,6 +364,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
     setImmediate(() => {
       tickSoon = false;
       liveTick();
+      tickLiveState();
     });
   };
 
@@ -364,19 +379,19 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       links.get(from)?.acked(count);
     },
     heads: (from: VatId) => {
-      windowStore.flush(); // the delivered count it answers with acknowledges
+      flushWindow(); // the delivered count it answers with acknowledges
       return { public: ownHead(PUBLIC), direct: ownHead(from) };
     },
     // Replies are cut to maxBatchBytes so they fit a frame: history keeps the
     // oldest (the asker pages on), recent the newest.
     history(from: VatId, author: VatId, stream: string, fromSeq: number, toSeq: number) {
       if (stream !== PUBLIC && stream !== from && author !== from) return [];
-      windowStore.flush(); // our own chain heads are on disk before a peer sees them
+      flushWindow(); // our own chain heads are on disk before a peer sees them
       const wires = window.range(author, stream, fromSeq, toSeq).map(e => e.wire);
       return oldestWithin(wires, limits.maxBatchBytes);
     },
     recent: (_from: VatId, limit: number) => {
-      windowStore.flush();
+      flushWindow();
       return limit > 0
         ? newestWithin(
             window
@@ -429,7 +444,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       return gift;
     },
     async link(peer, inbox) {
-      const link = makePeerLink(peer, inbox, limits, windowStore.flush, (reason, undelivered) => {
+      const link = makePeerLink(peer, inbox, limits, flushWindow, (reason, undelivered) => {
         if (links.get(peer) !== link) return; // replaced or unlinked already: nothing to re-make
         links.delete(peer);
         lostToBrokenLinks += undelivered;
@@ -437,6 +452,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       });
       links.set(peer, link);
       live.forget(peer); // a new link is told every live value
+      tickLiveState();
       // Noticed when the session ends, not only at the next send: who may not hear us shows at once.
       const stopWatching = vat.onPeerBroken(peer, reason => link.fail(reason));
       watching.get(peer)?.();
@@ -571,6 +587,7 @@ export const makePresence = (opts: PresenceOptions): Presence => {
       windowStore.close();
       clearInterval(sweeper);
       clearInterval(liveTicker);
+      liveTicker = undefined;
       for (const revoke of revokers.values()) revoke();
       for (const stop of watching.values()) stop();
       watching.clear();

@@ -12,8 +12,8 @@
 // Writes are queued and written together by `flush`, one transaction for all
 // of them: the presence flushes before anything that acknowledges an envelope
 // or hands one of ours out leaves the vat (a delivery, which carries
-// acknowledgements; a heads, history or recent answer), and at least every
-// sweep. So what a peer was told we took is on disk first, our own chain
+// acknowledgements; a heads, history or recent answer), and at least once
+// per ackDelayMs. So what a peer was told we took is on disk first, our own chain
 // heads are on disk before any peer can see the envelope that moved them, and
 // a room that receives a line a second from each of many members commits
 // about once a second instead of once per line.
