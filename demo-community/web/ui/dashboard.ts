@@ -135,6 +135,8 @@ const start = async (vat: Connection) => {
   const logList = h('ol', { class: 'log', 'data-testid': 'log' });
   const status = h('p', { class: 'status' });
   let chosen: string | undefined;
+  /** The newest openCase: one overtaken while it fetched draws nothing. */
+  let opening = 0;
 
   const refreshQueue = async () => {
     const cases = await vat.ask<CaseSummary[]>('list');
@@ -430,12 +432,27 @@ const start = async (vat: Connection) => {
 
   /** Shows a case; `done` is what the act or dismiss form just did, said again in the new form. */
   const openCase = async (caseId: string, done: { act?: string; dismiss?: string } = {}) => {
+    opening += 1;
+    const ticket = opening;
     chosen = caseId;
-    const c = await vat.ask<Case>('show', { caseId });
+    // Until the case is back the shown forms take no input: what was typed
+    // into them would go with the old drawing.
+    const controls = casePane.querySelectorAll<HTMLInputElement>('input, textarea, select, button');
+    for (const control of controls) control.disabled = true;
+    let c: Case;
+    let checks: Check[];
+    try {
+      c = await vat.ask<Case>('show', { caseId });
+      checks = await Promise.all(
+        c.reports.map(r => vat.ask<Check>('verify', { reportId: r.reportId })),
+      );
+    } catch (error) {
+      if (ticket === opening) for (const control of controls) control.disabled = false;
+      throw error;
+    }
+    // A later openCase (another click, an act's or dismissal's new status) draws instead.
+    if (ticket !== opening) return;
     Object.assign(names, c.names);
-    const checks = await Promise.all(
-      c.reports.map(r => vat.ask<Check>('verify', { reportId: r.reportId })),
-    );
     for (const check of checks) Object.assign(names, check.names);
     const gatherOut = h('div', { 'data-testid': 'gathered' });
     const noteText = h('textarea', {
