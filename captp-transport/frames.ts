@@ -23,6 +23,8 @@ export const EPOCH = 0;
 const SLOT_RE = /^[opqt][+-][0-9]{1,15}$/;
 /** Questions are numbered by their asker: q-1, q-2, … */
 const QUESTION_RE = /^q-[1-9][0-9]{0,14}$/;
+/** Question ids one frame's `drops` may carry (question-drops.ts): the answers it releases. */
+export const MAX_DROPS_PER_FRAME = 1_024;
 /** Slots one capdata may carry: each new one becomes an import we keep. */
 export const MAX_SLOTS_PER_CAPDATA = 1_000;
 const SLOT_FIELDS = ['questionID', 'answerID', 'target', 'promiseID', 'slotID'] as const;
@@ -84,6 +86,16 @@ export const parseFrame = (text: string): Frame => {
     if (id !== undefined && (typeof id !== 'string' || !QUESTION_RE.test(id))) {
       throw Fail`[bad-frame] ${q(type)} has a ${q(field)} that is not a question (q-N)`;
     }
+  }
+  const { drops } = record;
+  if (
+    drops !== undefined &&
+    (!Array.isArray(drops) ||
+      drops.length === 0 ||
+      drops.length > MAX_DROPS_PER_FRAME ||
+      !drops.every(id => typeof id === 'string' && QUESTION_RE.test(id)))
+  ) {
+    throw Fail`[bad-frame] ${q(type)} has drops that are not 1 to ${q(MAX_DROPS_PER_FRAME)} questions (q-N)`;
   }
   if (type === 'CTP_DROP' && typeof record.slotID === 'string' && !/^[opq]-/.test(record.slotID)) {
     throw Fail`[bad-frame] CTP_DROP may only drop what the peer imported`;

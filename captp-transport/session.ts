@@ -10,6 +10,7 @@ import { debugLog } from './debug-log.js';
 import { EPOCH, parseFrame, type Frame } from './frames.js';
 import type { TransportLimits } from './limits.js';
 import { makeTurnWrites } from './turn-writes.js';
+import { carriedDrops, isQuestionDrop, makeQuestionDrops } from './question-drops.js';
 import { short, type VatId } from './vat-id.js';
 
 /** Codes carried as `[code]` at the start of a broken session's error message. */
@@ -159,9 +160,13 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
   };
 
   // ws keeps its socket private; the session writes through ws alone, so corking it is safe.
-  const beforeWrite = makeTurnWrites((ws as unknown as { _socket: Socket })._socket);
+  const drops = makeQuestionDrops();
+  const beforeWrite = makeTurnWrites((ws as unknown as { _socket: Socket })._socket, () => {
+    const held = drops.take();
+    if (held) sendFrame(held);
+  });
 
-  const rawSend = (frame: Record<string, unknown>): void => {
+  const sendFrame = (frame: Record<string, unknown>): void => {
     if (ws.readyState !== ws.OPEN) {
       // Closing under us: end the session properly rather than let captp abort itself.
       queueMicrotask(() => abort('connection-lost', 'the socket is closing'));
@@ -193,6 +198,16 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
         abort('peer-stalled', `more than ${limits.maxBufferedBytes} bytes queued unread`),
       );
     }
+  };
+
+  /** What captp sends: an answered question's drop waits for the next frame or the turn's end (question-drops.ts). */
+  const rawSend = (frame: Record<string, unknown>): void => {
+    if (!isQuestionDrop(frame)) {
+      sendFrame(drops.carry(frame));
+      return;
+    }
+    beforeWrite(); // the turn's end sends it if no frame carries it
+    if (drops.hold(frame)) sendFrame(drops.take()!);
   };
 
   const captp = makeCapTP(label, rawSend, bootstrap, {
@@ -282,6 +297,8 @@ export const makeSession = (opts: SessionOptions): PeerSession => {
       abort('disconnected', `peer said ${JSON.stringify(said)}`);
       return;
     }
+    // Drops a frame carries came before it (question-drops.ts).
+    for (const drop of carriedDrops(frame)) if (account(drop as Frame)) captp.dispatch(drop);
     if (account(frame)) captp.dispatch(frame);
   };
 

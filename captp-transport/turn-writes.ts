@@ -9,11 +9,14 @@ import type { Socket } from 'node:net';
  * Returns `beforeWrite`, to call before each write to `socket`: the first in a
  * turn corks the socket, and a tick uncorks it. A tick queued from a promise
  * job runs once the job queue is empty, so every frame the turn's promise jobs
- * send is in the one write; nothing waits for a later turn.
+ * send is in the one write; nothing waits for a later turn. `atTurnEnd` runs
+ * just before the uncork, so what it writes (held question drops) is in that
+ * write too.
  */
-export const makeTurnWrites = (socket: Socket): (() => void) => {
+export const makeTurnWrites = (socket: Socket, atTurnEnd?: () => void): (() => void) => {
   let corked = false;
   const uncork = () => {
+    atTurnEnd?.();
     corked = false;
     socket.uncork();
   };

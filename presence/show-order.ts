@@ -65,7 +65,7 @@ export const makeShowOrder = (opts: ShowOrderOptions): ShowOrder => {
         )
         .join(', ') || 'nothing missing: its own stream was blocked',
     );
-  /** One pass; true if anything was shown (which may unblock others). */
+  /** One pass; true if anything was shown and something still waits (which that may unblock). */
   const pass = () => {
     let progress = false;
     const blocked = new Set<string>();
@@ -85,7 +85,7 @@ export const makeShowOrder = (opts: ShowOrderOptions): ShowOrder => {
       progress = true;
     }
     pending = rest;
-    return progress;
+    return progress && rest.length > 0;
   };
   return harden({
     push(envelope: Envelope, history: boolean) {

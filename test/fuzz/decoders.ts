@@ -443,6 +443,7 @@ const frameSurface: Surface<string> = {
   name: 'captp frame (parser)',
   arbitrary: fc.oneof(
     mutations(frame).map(doc => JSON.stringify(doc)),
+    mutations({ ...frame, drops: ['q-2', 'q-3'] }).map(doc => JSON.stringify(doc)),
     fc.string({ unit: 'binary', maxLength: 200 }),
   ),
   run: input => outcome(() => parseFrame(input)),

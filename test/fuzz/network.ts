@@ -39,6 +39,8 @@ const FRAMES = [
   { type: 'CTP_RETURN', epoch: 0, answerID: 'q-1', result: { body: '1', slots: [] } },
   { type: 'CTP_RESOLVE', promiseID: 'p-1', res: { body: '1', slots: [] } },
   { type: 'CTP_DROP', slotID: 'o-1', decRefs: 1 },
+  { type: 'CTP_DROP', slotID: 'q-1', drops: ['q-2', 'q-3'] },
+  { ...CALL, questionID: 'q-2', drops: ['q-1'] },
 ];
 
 /** A CapTP session opened by hand, numbering its own questions, reopened when the vat closes it. */

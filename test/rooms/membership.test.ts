@@ -83,6 +83,8 @@ test('chat goes on while the host is down; joins resume when it returns with the
     { epoch: 3 },
     'members keep their places when they re-attach',
   );
+  // Bob re-attaches on his own backoff (up to maxBackoffMs), not alice's: he hears of dave from the host.
+  await E(bob.control).waitFor('roster', { members: ['alice', 'bob', 'dave'] }, 30_000);
   await E(dave.control).say('made it in');
   await E(bob.control).waitFor('message', { text: 'made it in' });
 });

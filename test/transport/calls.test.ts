@@ -45,6 +45,28 @@ test('a pipelined chain of three calls costs one round trip', async t => {
   );
 });
 
+test('with calls in flight, answered questions are dropped on later frames, and the callee keeps no answers', async t => {
+  const bob = await fixtureVat(t);
+  const frames: FrameEvent[] = [];
+  const alice = await testVat(t, { onFrame: event => frames.push(event) });
+  const fixture = await alice.fetch<Fixture & { stats(): ReturnType<typeof alice.stats> }>(
+    String(bob.ready.control),
+  );
+  frames.length = 0;
+  // 20 callers, 10 calls each, one after another: the answers of one turn make the next calls.
+  const callers = Array.from({ length: 20 }, async (_, c) => {
+    for (let i = 0; i < 10; i += 1) t.is(await E(fixture).echo(c * 100 + i), c * 100 + i);
+  });
+  await Promise.all(callers);
+  const out = (type: string) => frames.filter(f => f.direction === 'out' && f.type === type).length;
+  t.is(out('CTP_CALL'), 200);
+  t.true(out('CTP_DROP') < 100, `${out('CTP_DROP')} drop frames for 200 answers`);
+  // Every answer was released: the last drops left at the end of their turn.
+  const held = async () =>
+    (await E(fixture).stats()).peers.find(p => p.peer === alice.id)!.questionsInFlight;
+  t.is(await held(), 1, 'only the stats call itself is held while it is answered');
+});
+
 test('a remote error arrives with its message', async t => {
   const bob = await fixtureVat(t);
   const alice = await testVat(t);

@@ -13,6 +13,13 @@ test('a well-formed CapTP frame passes', t => {
   t.deepEqual(parseFrame(JSON.stringify(call)), call);
 });
 
+test('any frame may carry the drops of answered questions (docs/protocol.md §2.4)', t => {
+  const carrier = { ...call, drops: ['q-2', 'q-3'] };
+  t.deepEqual(parseFrame(JSON.stringify(carrier)), carrier);
+  const drop = { type: 'CTP_DROP', epoch: 0, slotID: 'q-4', drops: ['q-5'] };
+  t.deepEqual(parseFrame(JSON.stringify(drop)), drop);
+});
+
 const refusals: Array<[string, unknown, RegExp]> = [
   ['text that is not JSON', '{"type":', /not JSON/],
   ['JSON that is not an object', '[1,2]', /not a JSON object/],
@@ -47,6 +54,14 @@ const refusals: Array<[string, unknown, RegExp]> = [
     'a return with neither result nor exception',
     { type: 'CTP_RETURN', epoch: 0, answerID: 'q-1' },
     /exactly one of result and exception/,
+  ],
+  ['drops that are not a list', { ...call, drops: 'q-2' }, /drops that are not/],
+  ['no drops in a list of drops', { ...call, drops: [] }, /drops that are not/],
+  ['a drop that is not a question', { ...call, drops: ['o-2'] }, /drops that are not/],
+  [
+    'more drops than one frame carries',
+    { ...call, drops: Array.from({ length: 1025 }, (_, i) => `q-${i + 1}`) },
+    /drops that are not 1 to 1024/,
   ],
   [
     'a disconnect with an object reason',
