@@ -4,7 +4,7 @@
 // installs it). PostgreSQL will not run as root, so as root it runs as the
 // `postgres` user.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,19 +57,34 @@ export const startThrowawayPostgres = async (): Promise<ThrowawayPostgres> => {
     execFileSync(cmd as string, argv as string[], { stdio: 'pipe' });
   };
   const data = join(dir, 'data');
-  const port = await freePort();
+  const log = join(dir, 'log');
+  /** Starts the cluster on a free port; another process may take that port first, so a failed start is tried again on a new one. */
+  const start = async (attempt = 1): Promise<number> => {
+    const port = await freePort();
+    try {
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        log,
+        '-w',
+        '-o',
+        `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=on`,
+        'start',
+      ]);
+      return port;
+    } catch (error) {
+      if (attempt < 3) return start(attempt + 1);
+      const said = existsSync(log)
+        ? readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n')
+        : '(no log)';
+      throw Error(`${(error as Error).message.trim()}\nits log ends:\n${said}`);
+    }
+  };
+  let port: number;
   try {
     run('initdb', ['-D', data, '-U', 'stoa', '--auth=trust', '--encoding=UTF8', '--no-sync']);
-    run('pg_ctl', [
-      '-D',
-      data,
-      '-l',
-      join(dir, 'log'),
-      '-w',
-      '-o',
-      `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=on`,
-      'start',
-    ]);
+    port = await start();
   } catch (error) {
     rmSync(dir, { recursive: true, force: true }); // a cluster that never started leaves nothing
     throw error;
