@@ -1,7 +1,8 @@
 // bench:world baseline clients: K players in one process, each a ws client of
 // the central server (world-central.ts). On `walk`, each grabs a free piece
 // (the server decides) and random-walks it at U moves/s; every move carries
-// its send time, and receivers record the latency.
+// its send time, and receivers record the latency (not of a warm-up's moves,
+// numbered below 0).
 // argv: URL K PIECES GROUP
 import { WebSocket } from 'ws';
 import { seeded } from '../demo-community/puzzle/table.js';
@@ -33,7 +34,7 @@ const clients: Client[] = await Promise.all(
         at?: number;
       };
       if (m.t === 'grabbed') client.grabbed(m.ok === true);
-      else if (m.t === 'move') {
+      else if (m.t === 'move' && m.s! > 0) {
         latencies.push(now() - m.at!);
         lastSeq.set(`${group}-${i} ${m.i}`, m.s!);
       }
@@ -69,22 +70,29 @@ const grabAll = (seed: number) => {
   );
 };
 
+/** Where each client's walk left it. */
+const where: Array<[number, number]> = [];
 const walk = async ({
   ups,
   seconds,
   seed,
   id,
+  warmUp = false,
 }: {
   ups: number;
   seconds: number;
   seed: number;
   id: string;
+  /** Moves numbered -1, -2, …: receivers count nothing of them. */
+  warmUp?: boolean;
 }) => {
   const random = seeded(seed);
   const deadline = Date.now() + seconds * 1000;
   return Promise.all(
     clients.map(async (client, i) => {
-      let [x, y, s] = [random() * 900, random() * 900, 0];
+      // From where the last walk left it, as the Stoa bots do.
+      where[i] ??= [random() * 900, random() * 900];
+      let [x, y, s] = [...where[i]!, 0];
       while (Date.now() < deadline) {
         x = Math.min(Math.max(x + (random() - 0.5) * 60, 0), 900);
         y = Math.min(Math.max(y + (random() - 0.5) * 60, 0), 900);
@@ -95,9 +103,10 @@ const walk = async ({
           x: Math.round(x),
           y: Math.round(y),
           i: `${id}-${i}`,
-          s,
+          s: warmUp ? -s : s,
           at: now(),
         };
+        where[i] = [x, y];
         client.ws.send(JSON.stringify(move));
         await new Promise(resolve => setTimeout(resolve, 1000 / ups));
       }

@@ -1,6 +1,7 @@
 // npm run bench:world — RCAT's jigsaw experiment on this machine: N bots each
 // grab a piece (the arbiter decides) and random-walk it at U updates/s for
-// --seconds; receivers measure move latency (sender's stamp to arrival)
+// --warm-up seconds (every peer linked, its code compiled; nothing of it is
+// counted), then for --seconds; receivers measure move latency (sender's stamp to arrival)
 // p50/p99/max over the receivers interested in the move (in stoa-aura, those
 // within the aura's radius of it; the others are told at 1/s by design).
 // Modes, in one run:
@@ -18,7 +19,7 @@
 // update over every process (both per delivery, interested or not), pieces held twice (from the signed state a
 // member checked, or the central server's table). Then, per mode and U, the
 // capacity: the largest N whose p99 stays under 100 ms.
-// Flags: --ns 16,32,64,100  --ups 2.5,10  --seconds 5  --per-process 13  --modes central,stoa-aura,stoa-all
+// Flags: --ns 16,32,64,100  --ups 2.5,10  --seconds 5  --warm-up 1  --per-process 13  --modes central,stoa-aura,stoa-all
 import '../vat/lockdown.js';
 import { E } from '@endo/far';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     ns: { type: 'string', default: '16,32,64,100' },
     ups: { type: 'string', default: '2.5,10' },
     seconds: { type: 'string', default: '5' },
+    'warm-up': { type: 'string', default: '1' },
     'per-process': { type: 'string', default: '13' },
     modes: { type: 'string', default: 'central,stoa-aura,stoa-all' },
   },
@@ -45,6 +47,7 @@ const { values } = parseArgs({
 const NS = values.ns.split(',').map(Number);
 const UPS = values.ups.split(',').map(Number);
 const SECONDS = Number(values.seconds);
+const WARM_UP = Number(values['warm-up']);
 const PER_PROCESS = Number(values['per-process']);
 const MODES = values.modes.split(',') as Mode[];
 const LINGER_MS = 1_500;
@@ -119,6 +122,12 @@ const runCentral = async (n: number, ups: number): Promise<Row> => {
     const grabStart = Date.now();
     await Promise.all(groups.map((g, i) => g.ask({ cmd: 'grab', seed: 7 + i })));
     const grabMs = Date.now() - grabStart;
+    if (WARM_UP > 0)
+      await Promise.all(
+        groups.map((g, i) =>
+          g.ask({ cmd: 'walk', ups, seconds: WARM_UP, seed: 5 + i, id: `g${i}`, warmUp: true }),
+        ),
+      );
     const before = await Promise.all([server, ...groups].map(p => p.ask({ cmd: 'usage' })));
     const walked = await Promise.all(
       groups.map((g, i) =>
@@ -164,7 +173,7 @@ interface Bots {
   ): Promise<{ invite: string }>;
   join(invite: string, prefix: string): Promise<string[]>;
   grabAll(seed: number): Promise<void>;
-  walk(opts: { ups: number; seconds: number; seed: number }): Promise<number[]>;
+  walk(opts: { ups: number; seconds: number; seed: number; warmUp?: boolean }): Promise<number[]>;
   usage(driver: string): Promise<{ cpuMs: number; bytesSent: number }>;
   stats(): Promise<{
     latencies: number[];
@@ -198,6 +207,10 @@ const runStoa = async (mode: Mode, n: number, ups: number): Promise<Row> => {
     const grabStart = Date.now();
     await Promise.all(groups.map((g, i) => E(g).grabAll(i)));
     const grabMs = Date.now() - grabStart;
+    if (WARM_UP > 0)
+      await Promise.all(
+        groups.map((g, i) => E(g).walk({ ups, seconds: WARM_UP, seed: 5 + i, warmUp: true })),
+      );
     const before = await Promise.all(all.map(b => E(b).usage(driver.id)));
     const walked = await Promise.all(
       groups.map((g, i) => E(g).walk({ ups, seconds: SECONDS, seed: 11 + i })),
@@ -252,7 +265,7 @@ const print = (row: Row) => {
 };
 
 console.log(
-  `bench:world  ${new Date().toISOString()}  node ${process.version}  ${SECONDS} s of moves per row, ${PER_PROCESS} bots per process; aura radius ${PUZZLE_AURA.radius} of a 1000-unit table, maxInAura ${PUZZLE_AURA.maxInAura}, far peers 1/s; bots random-walk the whole table`,
+  `bench:world  ${new Date().toISOString()}  node ${process.version}  ${SECONDS} s of moves per row after ${WARM_UP} s of warm-up, ${PER_PROCESS} bots per process; aura radius ${PUZZLE_AURA.radius} (+ margin ${PUZZLE_AURA.margin}) of a 1000-unit table, maxInAura ${PUZZLE_AURA.maxInAura}, far peers at most 1/s each and ${PUZZLE_AURA.maxInAura}/s in all; bots random-walk the whole table`,
 );
 console.log(
   'mode         U    N  p50 ms  p99 ms  max ms  rcv/upd  in aura  stale  B/deliv  CPU us  2-held  grab s',

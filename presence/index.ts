@@ -39,6 +39,6 @@ export {
 export { encodedSize } from './wire-size.js';
 export { makeLiveFan, LIVE_KEY } from './live-fan.js';
 export type { KeptEnvelope } from './window.js';
-export { selectInAura, type AuraPolicy, type Position } from './interest.js';
+export { checkAuraPolicy, selectInAura, type AuraPolicy, type Position } from './interest.js';
 export { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
 export { makeEmitter, type Emitter, type Listener } from './emitter.js';

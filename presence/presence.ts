@@ -27,7 +27,7 @@ import {
   type PeerInbox,
   type StreamHead,
 } from './inbox.js';
-import { selectInAura, type AuraPolicy, type Position } from './interest.js';
+import { checkAuraPolicy, selectInAura, type AuraPolicy, type Position } from './interest.js';
 import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits } from './limits.js';
 import { LIVE_KEY, makeLiveFan } from './live-fan.js';
 import { makePeerLink, type PeerLink, type PeerLinkStats } from './peer-link.js';
@@ -134,6 +134,7 @@ export interface PresenceOptions {
 
 export const makePresence = (opts: PresenceOptions): Presence => {
   const { vat, roster, host, aura } = opts;
+  if (aura) checkAuraPolicy(aura);
   const self = vat.id;
   const room = roster.room;
   const limits: PresenceLimits = { ...DEFAULT_PRESENCE_LIMITS, ...opts.limits };

@@ -4,7 +4,7 @@
 // presence, changed only by the host) and which message kinds are replicated
 // (fanned directly among the participants' presences). A second unum type is a
 // second definition; nothing in the first changes.
-import type { AuraPolicy } from '../presence/index.js';
+import { checkAuraPolicy, type AuraPolicy } from '../presence/index.js';
 import type { Member } from './snapshot.js';
 
 /** What a critical operation may consult besides the state: the roster it applies under. */
@@ -47,6 +47,7 @@ export const defineUnum = <State>(definition: UnumDefinition<State>): UnumDefini
     if (!/^[a-z][a-z0-9-]{0,31}$/.test(kind))
       throw Error(`[bad-unum] kind ${JSON.stringify(kind)} must be a short lower-case name`);
   }
+  if (definition.aura) checkAuraPolicy(definition.aura);
   return harden(definition);
 };
 harden(defineUnum);

@@ -92,21 +92,33 @@ const grabAll = async (seed: number) => {
 };
 
 /** Every bot random-walks across the whole table at `ups` updates/s for `seconds`, stamping each update. */
-const walkAll = async ({ ups, seconds, seed }: { ups: number; seconds: number; seed: number }) => {
+const walkAll = async ({
+  ups,
+  seconds,
+  seed,
+  warmUp = false,
+}: {
+  ups: number;
+  seconds: number;
+  seed: number;
+  /** Updates numbered -1, -2, …: receivers count nothing of them. */
+  warmUp?: boolean;
+}) => {
   const random = seeded(seed);
   const deadline = Date.now() + seconds * 1000;
   return Promise.all(
     players.map(async bot => {
       const size = pieceSize(bot.board().state);
-      let x = random() * (TABLE - size);
-      let y = random() * (TABLE - size);
+      // From where the bot is (its piece, or where the last walk left it): a
+      // jump would leave every peer's idea of its position wrong for a while.
+      let { x, y } = bot.cursor();
       let sent = 0;
       while (Date.now() < deadline) {
         x = Math.min(Math.max(x + (random() - 0.5) * 60, 0), TABLE - size);
         y = Math.min(Math.max(y + (random() - 0.5) * 60, 0), TABLE - size);
         sent += 1;
         bot.moveTo(x, y);
-        bot.replica.presence.setLive('at', `${sent} ${Date.now()}`);
+        bot.replica.presence.setLive('at', `${warmUp ? -sent : sent} ${Date.now()}`);
         await new Promise(resolve => setTimeout(resolve, 1000 / ups));
       }
       return sent;
@@ -145,6 +157,7 @@ const control = Far('PuzzleBots', {
       bot.replica.presence.on('live', ({ peer, key, value }) => {
         if (key !== 'at') return;
         const [seq, at] = value.split(' ').map(Number);
+        if (!(seq! > 0)) return; // a warm-up's
         received.deliveries += 1;
         const from = bot.replica.presence.positionOf(peer);
         const mine = bot.cursor();
@@ -201,7 +214,7 @@ const control = Far('PuzzleBots', {
       check();
     }),
   grabAll: (seed: number) => grabAll(seed),
-  walk: (opts: { ups: number; seconds: number; seed: number }) => walkAll(opts),
+  walk: (opts: { ups: number; seconds: number; seed: number; warmUp?: boolean }) => walkAll(opts),
   /** This process's CPU and the bytes its bots sent each other, so far (`driver`: the caller's vat id). */
   usage: (driver: string) => harden({ cpuMs: cpuMs(), bytesSent: botBytes(driver) }),
   /** What this process's bots received (the latencies since the last call). */

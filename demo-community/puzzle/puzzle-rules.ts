@@ -11,10 +11,16 @@ import { BOARD, BOARD_AT, seeded, TABLE } from './table.js';
 /** A released piece within this distance of its slot snaps into it. */
 export const SNAP = 20;
 export const MAX_GRID = 16;
-/** The aura a real game would ship: the 16 nearest within a quarter of the table's area. */
+const AURA_RADIUS = Math.round(TABLE / Math.sqrt(4 * Math.PI));
+/**
+ * The aura a real game would ship: the 16 nearest within a quarter of the
+ * table's area, by positions a quarter of the radius out of date at most (a
+ * far peer's comes about once a second).
+ */
 export const PUZZLE_AURA = harden({
-  radius: Math.round(TABLE / Math.sqrt(4 * Math.PI)),
+  radius: AURA_RADIUS,
   maxInAura: 16,
+  margin: Math.round(AURA_RADIUS / 4),
 });
 
 export interface Piece {

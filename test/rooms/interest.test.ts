@@ -23,6 +23,24 @@ test('the aura selects peers within the radius, nearest first, at most maxInAura
     [],
     'nowhere: nobody hears',
   );
+  t.deepEqual(
+    selectInAura({ x: 0, y: 0 }, peers, positions, { radius: 2.5, maxInAura: 9, margin: 0.4 }),
+    ['b', 'd'],
+    'the margin reaches d (2.83 away), not c (3)',
+  );
+});
+
+test('an aura that is not numbers in range is refused when the unum is defined', t => {
+  for (const aura of [
+    { radius: Number.NaN, maxInAura: 4 },
+    { radius: -1, maxInAura: 4 },
+    { radius: 10, maxInAura: 0 },
+    { radius: 10, maxInAura: 2.5 },
+    { radius: 10, maxInAura: 4, margin: -1 },
+  ])
+    t.throws(() => defineUnum({ type: 'plaza', initialState: {}, kinds: [], aura }), {
+      message: /^\[bad-aura\] an aura is \{ radius, maxInAura, margin\? \}/,
+    });
 });
 
 const plaza = defineUnum<Record<string, never>>({
