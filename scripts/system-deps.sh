@@ -12,7 +12,11 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ -z "${STOA_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ] && [ ! -x /usr/bin/chromium-browser ]; then missing+=(chromium); fi
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
-command -v nft >/dev/null 2>&1 || missing+=(nftables)
+# By path, as harness/netns.ts looks: under npm, `nft` on the PATH is
+# node_modules/.bin/nft (@vercel/nft, a file tracer), which hid a missing nftables.
+nft=''
+for dir in /usr/sbin /usr/bin /sbin /bin; do [ -x "$dir/nft" ] && nft="$dir/nft"; done
+[ -n "$nft" ] || missing+=(nftables)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages the tests need: ${missing[*]}"
