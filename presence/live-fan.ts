@@ -1,8 +1,8 @@
 // presence/live-fan.ts: a presence's live state: its position and a few named
 // values (a held piece, a cursor's shape) that only have to look right now, so
 // they are neither signed nor chained nor kept. A tick sends each linked peer
-// what changed since it was last told, coalesced to the newest value, if it
-// was last told at least `nearIntervalMs` ago: the presence ticks as soon as
+// what changed since it was last told, coalesced to the newest value, at most
+// once per `nearIntervalMs` on average (`nextTell`): the presence ticks as soon as
 // something changes (so a move adds no wait) and again every quarter of that
 // period (so what a peer was not told yet follows soon). In a spatial room
 // peers outside the aura are told at most every `farIntervalMs`, and no more
@@ -28,7 +28,20 @@ interface PeerView {
 interface Told {
   version: number;
   at: number;
+  /** When the peer may be told again if it is near (see `nextTell`); a far one waits farIntervalMs. */
+  next: number;
 }
+
+/**
+ * When a near peer told at `now` may be told again: one period on, or up to
+ * a quarter period (the checks' granularity) sooner when the one before came
+ * late, but never more than one tell per period on average. Without that
+ * slack, updates made at about the period's own rate locked in whatever lag
+ * the first one had (a timer that fired a millisecond early cost a whole
+ * check): at 10 updates a second and 100 ms, half a period on average.
+ */
+const nextTell = (last: Told | undefined, now: number, periodMs: number, slackMs: number) =>
+  Math.max((last?.next ?? Number.NEGATIVE_INFINITY) + periodMs, now + periodMs - slackMs);
 
 export const makeLiveFan = (opts: {
   aura: AuraPolicy | undefined;
@@ -57,12 +70,18 @@ export const makeLiveFan = (opts: {
         : peers.keys(),
     );
     farTold = farTold.filter(at => now - at < opts.farIntervalMs);
-    const lastOf = (peer: VatId) => told.get(peer) ?? { version: 0, at: Number.NEGATIVE_INFINITY };
+    const lastOf = (peer: VatId): Told =>
+      told.get(peer) ?? {
+        version: 0,
+        at: Number.NEGATIVE_INFINITY,
+        next: Number.NEGATIVE_INFINITY,
+      };
     const due = [...peers]
       .filter(([peer, view]) => {
         const last = lastOf(peer);
         if (last.version === version || !view.idle()) return false;
-        return now - last.at >= (near.has(peer) ? opts.nearIntervalMs : opts.farIntervalMs);
+        // A far peer that comes near is told at the near pace at once.
+        return near.has(peer) ? now >= last.next : now - last.at >= opts.farIntervalMs;
       })
       .sort(([a], [b]) => lastOf(a).at - lastOf(b).at);
     for (const [peer, view] of due) {
@@ -79,7 +98,11 @@ export const makeLiveFan = (opts: {
         .filter(([, v]) => v.version > last.version)
         .map(([key, v]) => harden([key, v.value]));
       E.sendOnly(view.inbox).live(moved, harden(changed));
-      told.set(peer, { version, at: now });
+      told.set(peer, {
+        version,
+        at: now,
+        next: nextTell(told.get(peer), now, opts.nearIntervalMs, opts.nearIntervalMs / 4),
+      });
     }
   };
 

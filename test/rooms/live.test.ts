@@ -46,6 +46,32 @@ test('live values are coalesced to the newest, and a peer is told only what chan
   t.throws(() => fan.set('k', 'x'.repeat(257)), { message: /^\[bad-live\]/ });
 });
 
+test('updates at about the period go at once, and faster ones at most one per period on average', async t => {
+  const fanWith = () =>
+    makeLiveFan({
+      aura: undefined,
+      nearIntervalMs: 100,
+      farIntervalMs: 1000,
+      positions: new Map(),
+    });
+  const steady = fanWith();
+  const ann = recorder();
+  // Each update a millisecond sooner than a period after the last, like a timer that fires early.
+  for (let i = 0; i < 10; i += 1) {
+    steady.move({ x: i, y: 0 });
+    steady.tick(new Map([['ann', ann.view]]), i * 99);
+  }
+  const fast = fanWith();
+  const ben = recorder();
+  for (let now = 0; now < 1000; now += 10) {
+    fast.move({ x: now, y: 0 });
+    fast.tick(new Map([['ben', ben.view]]), now);
+  }
+  await turn();
+  t.is(ann.calls.length, 10, 'none waits for a later check');
+  t.is(ben.calls.length, 11, 'at 0, 80, 180, … 980: one per 100 ms after the first');
+});
+
 test('in a spatial room, peers outside the aura are told once per farIntervalMs', async t => {
   const positions = new Map([
     ['near', { x: 1, y: 5 }],
