@@ -34,9 +34,12 @@ export const makeQuestionDrops = () => {
       if (held.length === 0) return undefined;
       const [slotID, ...rest] = held;
       held = [];
-      return rest.length > 0
-        ? { type: 'CTP_DROP', slotID, epoch: EPOCH, drops: rest }
-        : { type: 'CTP_DROP', slotID, epoch: EPOCH };
+      return {
+        type: 'CTP_DROP',
+        slotID,
+        epoch: EPOCH,
+        ...(rest.length > 0 ? { drops: rest } : {}),
+      };
     },
   });
 };

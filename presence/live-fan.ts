@@ -40,8 +40,8 @@ interface Told {
  * the first one had (a timer that fired a millisecond early cost a whole
  * check): at 10 updates a second and 100 ms, half a period on average.
  */
-const nextTell = (last: Told | undefined, now: number, periodMs: number, slackMs: number) =>
-  Math.max((last?.next ?? Number.NEGATIVE_INFINITY) + periodMs, now + periodMs - slackMs);
+const nextTell = (last: Told, now: number, periodMs: number) =>
+  Math.max(last.next + periodMs, now + periodMs - periodMs / 4);
 
 export const makeLiveFan = (opts: {
   aura: AuraPolicy | undefined;
@@ -101,7 +101,7 @@ export const makeLiveFan = (opts: {
       told.set(peer, {
         version,
         at: now,
-        next: nextTell(told.get(peer), now, opts.nearIntervalMs, opts.nearIntervalMs / 4),
+        next: nextTell(last, now, opts.nearIntervalMs),
       });
     }
   };
